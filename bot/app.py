@@ -1,0 +1,158 @@
+"""The composition root: the only place that knows every part of the bot.
+
+`build_application(config)` makes the PTB `Application` (rate limiter, time zone, custom
+context, base URL) and calls every feature's `register`. `post_init` opens the database,
+runs migrations, builds the services into `Deps`, loads chat ids and sets the command
+menus; `post_shutdown` closes what `post_init` opened. `run_application` and
+`start_application`/`stop_application` run it for real or inside tests and the demo.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import httpx
+from telegram import Update
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.clock import Clock, SystemClock
+from bot.commands import sync_menus
+from bot.config import Config
+from bot.context import BotData, BranchApp, BranchContext, Deps
+from bot.handlers import chats, errors, membership, roster
+from bot.services.access import AccessService, Role
+from bot.services.chats import ChatDirectory
+from bot.services.linking import LinkingService
+from bot.services.roster import RosterService
+from storage.chats import ChatRepo
+from storage.db import Database
+from storage.links import InviteRepo
+from storage.people import PeopleRepo
+
+log = logging.getLogger(__name__)
+
+# Order matters only for the chat gate, which registers itself in group -1 so that it
+# sees every update before any feature does.
+FEATURES = (chats, errors, membership, roster)
+
+
+def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
+    clock = clock or SystemClock()
+    rl = config.telegram.rate_limit
+    context_types = ContextTypes(context=BranchContext, bot_data=BotData)
+
+    async def post_init(app: BranchApp) -> None:
+        app.bot_data.deps = await open_deps(config, clock)
+        deps = app.bot_data.deps
+        await sync_menus(app.bot, deps.chats.group_chat_id, deps.chats.committee_chat_id,
+                         await staff_roles(deps))
+
+    async def post_shutdown(app: BranchApp) -> None:
+        await close_deps(app.bot_data)
+
+    app: BranchApp = (
+        ApplicationBuilder()
+        .token(config.telegram.token)
+        .base_url(config.telegram.base_url)
+        .base_file_url(config.telegram.base_url.replace("/bot", "/file/bot"))
+        .context_types(context_types)
+        .defaults(Defaults(tzinfo=config.branch.tz))
+        .rate_limiter(AIORateLimiter(
+            overall_max_rate=rl.overall_per_second,
+            group_max_rate=rl.group_per_minute,
+            max_retries=rl.max_retries,
+        ))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    for feature in FEATURES:
+        feature.register(app)
+    return app
+
+
+async def open_deps(config: Config, clock: Clock) -> Deps:
+    db = await Database.open(config.storage.path)
+    people = PeopleRepo(db)
+    directory = ChatDirectory(ChatRepo(db), config.chats, clock)
+    await directory.load()
+    return Deps(
+        config=config,
+        clock=clock,
+        db=db,
+        http=httpx.AsyncClient(timeout=httpx.Timeout(10.0)),
+        people=people,
+        access=AccessService(people, config.admins.secretary_ids),
+        chats=directory,
+        linking=LinkingService(people, InviteRepo(db), clock, config.linking.invite_days),
+        roster=RosterService(people, clock, config.branch.tz),
+    )
+
+
+async def close_deps(data: BotData) -> None:
+    try:
+        deps = data.deps
+    except RuntimeError:
+        return
+    await deps.http.aclose()
+    await deps.db.close()
+    data.deps = None
+
+
+async def staff_roles(deps: Deps) -> dict[int, frozenset[Role]]:
+    """Each linked staff member's roles, for his own command menu."""
+    staff: dict[int, frozenset[Role]] = {}
+    for person in await deps.people.all():
+        if person.tg_user_id is None or not person.active:
+            continue
+        actor = await deps.access.actor(person.tg_user_id)
+        if actor.roles - {Role.MEMBER}:
+            staff[person.tg_user_id] = actor.roles
+    return staff
+
+
+async def start_application(app: BranchApp, *, poll_timeout: float = 10.0) -> None:
+    """Start polling inside a running event loop (tests, demo). Mirrors run_polling."""
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(
+        poll_interval=0.0,
+        timeout=timedelta(seconds=poll_timeout),
+        allowed_updates=Update.ALL_TYPES,
+    )
+    await app.start()
+
+
+async def stop_application(app: BranchApp) -> None:
+    assert app.updater is not None
+    if app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    if app.post_stop:
+        await app.post_stop(app)
+    await app.shutdown()
+    if app.post_shutdown:
+        await app.post_shutdown(app)
+
+
+def run_application(config: Config) -> None:
+    """Block until stopped: long polling or webhook, as the config says."""
+    app = build_application(config)
+    if config.telegram.mode == "webhook":
+        hook = config.telegram.webhook
+        app.run_webhook(
+            listen=hook.listen,
+            port=hook.port,
+            url_path=hook.path,
+            webhook_url=hook.url.rstrip("/") + "/" + hook.path,
+            secret_token=hook.secret or None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+

@@ -1,0 +1,85 @@
+"""The command registry: one table says what each command is called, what the menu says,
+who may use it and where. The access guard, `/help` and the Telegram command menus are
+all built from it, so they cannot disagree."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
+from telegram.error import TelegramError
+from telegram.ext import ExtBot
+
+from bot import texts
+from bot.services.access import EVERYONE, LINKED, STAFF, Role
+from bot.services.chats import ChatKind
+
+log = logging.getLogger(__name__)
+
+PRIVATE = frozenset({ChatKind.PRIVATE})
+ANY_OF_OURS = frozenset({ChatKind.PRIVATE, ChatKind.BRANCH_GROUP, ChatKind.COMMITTEE})
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    description: str
+    roles: frozenset[Role]
+    chats: frozenset[ChatKind]
+
+
+COMMANDS: dict[str, CommandSpec] = {
+    spec.name: spec
+    for spec in (
+        CommandSpec("start", texts.CMD_START, EVERYONE, PRIVATE),
+        CommandSpec("help", texts.CMD_HELP, EVERYONE, ANY_OF_OURS),
+        CommandSpec("me", texts.CMD_ME, LINKED, PRIVATE),
+        CommandSpec("card", texts.CMD_CARD, LINKED, PRIVATE),
+        CommandSpec("map", texts.CMD_MAP, STAFF,
+                    frozenset({ChatKind.PRIVATE, ChatKind.COMMITTEE})),
+        CommandSpec("roster", texts.CMD_ROSTER, STAFF, PRIVATE),
+        CommandSpec("invite", texts.CMD_INVITE, STAFF, PRIVATE),
+        CommandSpec("role", texts.CMD_ROLE, frozenset({Role.SECRETARY}), PRIVATE),
+    )
+}
+
+
+def commands_for(roles: frozenset[Role], chat: ChatKind) -> list[CommandSpec]:
+    return [c for c in COMMANDS.values() if c.roles & roles and chat in c.chats]
+
+
+def _menu(specs: list[CommandSpec]) -> list[BotCommand]:
+    return [BotCommand(s.name, s.description) for s in specs]
+
+
+async def sync_menus(
+    bot: ExtBot[object], group_chat_id: int, committee_chat_id: int | None,
+    staff: dict[int, frozenset[Role]],
+) -> None:
+    """Register scoped menus: members' in private chats, each staff member's own in his
+    private chat, and the short lists for the two group chats.
+
+    A failure is logged, not raised: a missing menu must not keep the bot from starting.
+    """
+    member = frozenset({Role.MEMBER})
+    scopes: list[tuple[object, list[BotCommand]]] = [
+        (BotCommandScopeAllPrivateChats(), _menu(commands_for(member, ChatKind.PRIVATE))),
+        (BotCommandScopeChat(group_chat_id),
+         _menu(commands_for(member, ChatKind.BRANCH_GROUP))),
+    ]
+    if committee_chat_id:
+        scopes.append((BotCommandScopeChat(committee_chat_id),
+                       _menu(commands_for(frozenset(Role), ChatKind.COMMITTEE))))
+    for user_id, roles in staff.items():
+        scopes.append((BotCommandScopeChat(user_id),
+                       _menu(commands_for(roles, ChatKind.PRIVATE))))
+    for scope, menu in scopes:
+        try:
+            await bot.set_my_commands(menu, scope=scope)  # type: ignore[arg-type]
+        except TelegramError as exc:
+            log.warning("could not set the command menu for %s: %s", scope, exc)

@@ -1,0 +1,64 @@
+"""The typed context every handler and job receives.
+
+`Deps` is built once in `bot.app.post_init` (after the event loop exists, because the
+database connection and HTTP client belong to it) and hangs off `bot_data`; handlers
+reach it as `context.deps` instead of string look-ups in a dict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.services.access import AccessService
+from bot.services.chats import ChatDirectory
+from bot.services.linking import LinkingService
+from bot.services.roster import RosterService
+from storage.db import Database
+from storage.people import PeopleRepo
+
+
+@dataclass
+class Deps:
+    config: Config
+    clock: Clock
+    db: Database
+    http: httpx.AsyncClient
+    people: PeopleRepo
+    access: AccessService
+    chats: ChatDirectory
+    linking: LinkingService
+    roster: RosterService
+
+
+class BotData:
+    """What the application keeps for its whole life. Filled in by post_init."""
+
+    def __init__(self) -> None:
+        self._deps: Deps | None = None
+
+    @property
+    def deps(self) -> Deps:
+        if self._deps is None:
+            raise RuntimeError("dependencies are not ready: post_init has not run")
+        return self._deps
+
+    @deps.setter
+    def deps(self, value: Deps | None) -> None:
+        self._deps = value
+
+
+class BranchContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
+    @property
+    def deps(self) -> Deps:
+        return self.bot_data.deps
+
+
+BranchApp = Application[
+    ExtBot[Any], BranchContext, dict[Any, Any], dict[Any, Any], BotData, Any
+]

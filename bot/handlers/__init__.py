@@ -1,0 +1,1 @@
+"""Telegram-facing feature modules. Each exports `register(app)`; `bot.app` calls them."""

@@ -1,0 +1,58 @@
+"""The one error handler: log with the traceback, tell the committee in one line without
+any personal data, and tell the user that something went wrong."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.context import BranchContext
+
+log = logging.getLogger(__name__)
+
+
+def _where(update: object) -> str:
+    """Which kind of update failed: enough to find it in the log, nothing personal."""
+    if isinstance(update, Update):
+        if update.callback_query is not None:
+            data = update.callback_query.data or ""
+            return f"button {data.split(':', 1)[0]}"
+        message = update.effective_message
+        if message is not None and message.text and message.text.startswith("/"):
+            return f"command {message.text.split()[0].split('@')[0]}"
+        return f"update {update.update_id}"
+    return "job"
+
+
+async def on_error(update: object, context: BranchContext) -> None:
+    """Log, tell the committee chat, apologise to the user."""
+    error = context.error
+    log.error("error while handling %s", _where(update), exc_info=error)
+    committee = context.deps.chats.committee_chat_id
+    if committee:
+        try:
+            await context.bot.send_message(
+                committee,
+                texts.ERROR_COMMITTEE.format(error=type(error).__name__, where=_where(update)),
+            )
+        except TelegramError as exc:
+            log.warning("could not tell the committee about the error: %s", exc)
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.ERROR_USER, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(texts.ERROR_USER)
+    except TelegramError as exc:
+        log.warning("could not tell the user about the error: %s", exc)
+
+
+def register(app: object) -> None:
+    from telegram.ext import Application
+
+    assert isinstance(app, Application)
+    app.add_error_handler(on_error)  # type: ignore[arg-type]

@@ -1,0 +1,163 @@
+"""Becoming known to the bot, and seeing oneself: /start (with invite links), sharing a
+phone number, /help, /me and /card (亲情服务卡).
+
+Flow: a stranger sends /start in private chat and gets a button that shares his phone
+number; a matching roster entry is linked. Or he opens an invite link, which arrives as
+`/start bind_<token>`. Once linked, /me and /card read his own record only.
+"""
+
+from __future__ import annotations
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from bot import texts, views
+from bot.commands import commands_for
+from bot.context import BranchContext
+from bot.guard import chat_kind, guarded
+from bot.services.access import Actor, Role
+from bot.services.linking import INVITE_PREFIX, ContactOutcome
+
+_INVITE_TEXTS = {
+    "used": texts.LINK_USED,
+    "expired": texts.LINK_EXPIRED,
+    "unknown": texts.LINK_UNKNOWN,
+}
+_CONTACT_TEXTS = {
+    ContactOutcome.NOT_OWN: texts.CONTACT_NOT_OWN,
+    ContactOutcome.NO_MATCH: texts.CONTACT_NO_MATCH,
+    ContactOutcome.AMBIGUOUS: texts.CONTACT_AMBIGUOUS,
+    ContactOutcome.TAKEN: texts.CONTACT_TAKEN,
+}
+
+
+def share_phone_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(texts.BUTTON_SHARE_PHONE, request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+@guarded("start")
+async def start(update: Update, context: BranchContext, actor: Actor) -> None:
+    """Greet, redeem an invite link, or offer to link by phone number."""
+    message = update.effective_message
+    assert message is not None
+    payload = context.args[0] if context.args else ""
+    if payload.startswith(INVITE_PREFIX):
+        await _redeem(update, context, payload)
+        return
+    if actor.person is None:
+        await message.reply_text(
+            texts.WELCOME_STRANGER.format(branch=context.deps.config.branch.name),
+            reply_markup=share_phone_keyboard(),
+        )
+        return
+    if payload == "card":
+        await _send_card(update, context, actor)
+        return
+    await message.reply_text(texts.WELCOME_LINKED.format(name=actor.person.name))
+
+
+async def _redeem(update: Update, context: BranchContext, payload: str) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    result = await context.deps.linking.redeem(payload, user.id)
+    name = result.person.name if result.person else ""
+    if result.outcome == "linked":
+        text = texts.LINK_DONE.format(name=name)
+    elif result.outcome == "already_yours":
+        text = texts.LINK_ALREADY_YOURS.format(name=name)
+    elif result.outcome == "account_taken":
+        text = texts.LINK_ACCOUNT_TAKEN.format(name=name)
+    else:
+        text = _INVITE_TEXTS[result.outcome]
+    await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+
+
+async def contact_shared(update: Update, context: BranchContext) -> None:
+    """Link the sender by the phone number he shared with the contact button."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.contact is None:
+        return
+    contact = message.contact
+    result = await context.deps.linking.link_by_contact(
+        user.id, contact.user_id, contact.phone_number
+    )
+    name = result.person.name if result.person else ""
+    if result.outcome == ContactOutcome.LINKED:
+        text = texts.LINK_DONE.format(name=name)
+    elif result.outcome == ContactOutcome.ALREADY:
+        text = texts.LINK_ALREADY_YOURS.format(name=name)
+    elif result.outcome == ContactOutcome.ACCOUNT_TAKEN:
+        text = texts.LINK_ACCOUNT_TAKEN.format(name=name)
+    else:
+        # Offer the button again so a mistaken forward is easy to correct.
+        await message.reply_text(_CONTACT_TEXTS[ContactOutcome(result.outcome)],
+                                 reply_markup=share_phone_keyboard())
+        return
+    await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+
+
+@guarded("help")
+async def help_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """List what this person may do here, and nothing else."""
+    message = update.effective_message
+    assert message is not None
+    if Role.STRANGER in actor.roles:
+        await message.reply_text(texts.HELP_STRANGER)
+        return
+    kind = chat_kind(update, context)
+    order = [Role.SECRETARY, Role.COMMITTEE, Role.LEADER, Role.LIAISON, Role.MEMBER]
+    role = texts.ROLES_JOINER.join(texts.ROLE_NAMES[r] for r in order if r in actor.roles)
+    lines = [texts.HELP_HEADER.format(role=role)]
+    lines += [texts.HELP_LINE.format(name=c.name, description=c.description)
+              for c in commands_for(actor.roles, kind) if c.name != "start"]
+    await message.reply_text("\n".join(lines))
+
+
+@guarded("me")
+async def me(update: Update, context: BranchContext, actor: Actor) -> None:
+    """Show the member his own record."""
+    message = update.effective_message
+    assert message is not None
+    if actor.person is None:  # a bootstrap secretary not yet in the roster
+        await message.reply_text(texts.NOT_LINKED)
+        return
+    deps = context.deps
+    text = views.person_details(actor.person, deps.roster.today(), await deps.people.groups(),
+                                private=True, title=texts.ME_TITLE)
+    await message.reply_text(f"{text}\n\n{texts.ME_CORRECTION}")
+
+
+@guarded("card")
+async def card(update: Update, context: BranchContext, actor: Actor) -> None:
+    """亲情服务卡: the member's group leader and the secretary, with phone numbers."""
+    await _send_card(update, context, actor)
+
+
+async def _send_card(update: Update, context: BranchContext, actor: Actor) -> None:
+    message = update.effective_message
+    assert message is not None
+    if actor.person is None:
+        await message.reply_text(texts.NOT_LINKED)
+        return
+    deps = context.deps
+    leader = None
+    if actor.person.group_id is not None:
+        for g in await deps.people.groups():
+            if g.id == actor.person.group_id and g.leader_id:
+                leader = await deps.people.get(g.leader_id)
+    secretaries = [p for p in await deps.people.with_role("secretary") if p.active]
+    await message.reply_text(views.service_card(actor.person, leader, secretaries))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler("me", me))
+    app.add_handler(CommandHandler("card", card))
+    app.add_handler(MessageHandler(filters.CONTACT & filters.ChatType.PRIVATE, contact_shared))

@@ -1,0 +1,160 @@
+"""The committee's view of the roster: /map (联络图), /roster, /invite and /role.
+
+A group leader sees and invites only his own group; the secretary, committee members and
+liaisons see the whole branch; only the secretary changes roles and groups.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot import texts, views
+from bot.context import BranchContext
+from bot.guard import chat_kind, guarded
+from bot.services.access import Actor
+from bot.services.chats import ChatKind
+from bot.services.roster import parse_role_args
+from storage.models import Person
+
+
+async def _find_visible(
+    update: Update, context: BranchContext, actor: Actor, query: str
+) -> Person | None:
+    """One person the actor may see, or None after telling him why not."""
+    message = update.effective_message
+    assert message is not None
+    found = await context.deps.roster.find(query)
+    visible = [p for p in found if actor.may_see(p)]
+    if not found:
+        await message.reply_text(texts.ROSTER_NOT_FOUND.format(query=query))
+        return None
+    if not visible:
+        await message.reply_text(texts.ROSTER_NOT_VISIBLE.format(query=query))
+        return None
+    if len(visible) > 1:
+        lines = "\n".join(
+            texts.ROSTER_MANY_LINE.format(ext_id=p.ext_id, name=p.name,
+                                          group=p.group_name or texts.NO_GROUP)
+            for p in visible[:20]
+        )
+        await message.reply_text(texts.ROSTER_MANY.format(count=len(visible), lines=lines))
+        return None
+    return visible[0]
+
+
+@guarded("map")
+async def contact_map(update: Update, context: BranchContext, actor: Actor) -> None:
+    """联络图: every leader and the people he looks after; anyone without a group flagged."""
+    message = update.effective_message
+    assert message is not None
+    deps = context.deps
+    groups = await deps.people.groups()
+    people = await deps.people.all()
+    if not actor.sees_whole_branch:
+        groups = [g for g in groups if g.id in actor.led_group_ids]
+        people = [p for p in people if p.group_id in actor.led_group_ids]
+    private = chat_kind(update, context) is ChatKind.PRIVATE
+    await message.reply_text(views.contact_map(groups, people, with_phones=private))
+
+
+@guarded("roster")
+async def roster(update: Update, context: BranchContext, actor: Actor) -> None:
+    """Look a person up (or see the totals) within what this role may see."""
+    message = update.effective_message
+    assert message is not None
+    deps = context.deps
+    query = " ".join(context.args or []).strip()
+    if not query:
+        people = [p for p in await deps.people.all() if actor.may_see(p)]
+        groups = [g for g in await deps.people.groups()
+                  if actor.sees_whole_branch or g.id in actor.led_group_ids]
+        lines = "\n".join(
+            texts.ROSTER_GROUP_LINE.format(
+                group=g.name, count=sum(1 for p in people if p.group_id == g.id and p.active))
+            for g in groups
+        )
+        await message.reply_text(texts.ROSTER_SUMMARY.format(
+            total=len(people), alive=sum(1 for p in people if p.alive), groups=lines))
+        return
+    person = await _find_visible(update, context, actor, query)
+    if person is not None:
+        await message.reply_text(
+            views.roster_entry(person, deps.roster.today(), await deps.people.groups()))
+
+
+@guarded("invite")
+async def invite(update: Update, context: BranchContext, actor: Actor) -> None:
+    """Make a single-use deep link that binds one person's Telegram account."""
+    message = update.effective_message
+    assert message is not None
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await message.reply_text(texts.INVITE_USAGE)
+        return
+    person = await _find_visible(update, context, actor, query)
+    if person is None:
+        return
+    if not person.active:
+        await message.reply_text(texts.INVITE_DECEASED.format(name=person.name))
+        return
+    made = await context.deps.linking.create_invite(person, by_tg=actor.tg_user_id)
+    link = f"https://t.me/{context.bot.username}?start={made.payload}"
+    text = texts.INVITE_CREATED.format(name=person.name, link=link,
+                                       days=context.deps.config.linking.invite_days)
+    if person.tg_user_id is not None:
+        text += "\n" + texts.INVITE_RELINK_NOTE.format(name=person.name)
+    await message.reply_text(text)
+
+
+@guarded("role")
+async def role(update: Update, context: BranchContext, actor: Actor) -> None:
+    """Grant or revoke 书记/支委/联络员, set or clear a group leader, move to a group."""
+    message = update.effective_message
+    assert message is not None
+    deps = context.deps
+    command = parse_role_args(context.args or [])
+    if command is None:
+        await message.reply_text(texts.ROLE_USAGE)
+        return
+    person = await _find_visible(update, context, actor, command.who)
+    if person is None:
+        return
+    groups = await deps.people.groups()
+    group = next((g for g in groups if g.name == command.group), None)
+    if command.group is not None and group is None:
+        await message.reply_text(texts.ROLE_UNKNOWN_GROUP.format(
+            group=command.group, groups="、".join(g.name for g in groups)))
+        return
+    roster_svc = deps.roster
+    if command.action in ("grant", "revoke"):
+        assert command.role is not None
+        granted = command.action == "grant"
+        await roster_svc.set_role(person, command.role, granted, actor_tg=actor.tg_user_id)
+        template = texts.ROLE_GRANTED if granted else texts.ROLE_REVOKED
+        text = template.format(name=person.name, role=texts.ROLE_NAMES[command.role])
+    elif command.action == "lead":
+        assert group is not None
+        await roster_svc.set_leader(group.id, person, actor_tg=actor.tg_user_id)
+        text = texts.ROLE_LEADER_SET.format(name=person.name, group=group.name)
+    elif command.action == "unlead":
+        led = [g for g in groups if g.leader_id == person.id]
+        if not led:
+            await message.reply_text(texts.ROLE_NOT_LEADER.format(name=person.name))
+            return
+        for g in led:
+            await roster_svc.set_leader(g.id, None, actor_tg=actor.tg_user_id)
+        text = texts.ROLE_LEADER_CLEARED.format(name=person.name,
+                                                groups="、".join(g.name for g in led))
+    else:
+        assert group is not None
+        await roster_svc.move(person, group.id, actor_tg=actor.tg_user_id)
+        text = texts.ROLE_MOVED.format(name=person.name, group=group.name)
+    await message.reply_text(text)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("map", contact_map))
+    app.add_handler(CommandHandler("roster", roster))
+    app.add_handler(CommandHandler("invite", invite))
+    app.add_handler(CommandHandler("role", role))

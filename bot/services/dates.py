@@ -1,0 +1,84 @@
+"""Calendar helpers: parsing the dates people write, the lunar calendar, and the way dates
+are shown to the elderly (11月22日（周六）, 九月初九)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from lunar_python import Lunar, LunarMonth, Solar
+from lunar_python.util import LunarUtil
+
+WEEKDAYS = "一二三四五六日"
+_FULL_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+class DateError(ValueError):
+    """A date that cannot be understood; the message is shown to the user as is."""
+
+
+def parse_full_date(value: object) -> date:
+    """A date with year, as written in a roster: 1945-08-15, 1945/8/15, 1945年8月15日,
+    or an Excel date cell."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    m = _FULL_DATE.match(text)
+    if not m:
+        raise DateError(f"「{text}」不是日期，请写成 1945-08-15")
+    y, mo, d = (int(g) for g in m.groups())
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise DateError(f"「{text}」这一天不存在") from None
+
+
+@dataclass(frozen=True)
+class LunarDate:
+    year: int
+    month: int
+    day: int
+    leap: bool = False
+
+    def validate(self) -> None:
+        """Raise DateError unless this lunar date exists."""
+        if not 1 <= self.month <= 12 or not 1 <= self.day <= 30:
+            raise DateError(f"农历{self.month}月{self.day}日不存在")
+        lm = LunarMonth.fromYm(self.year, -self.month if self.leap else self.month)
+        if lm is None:
+            raise DateError(f"{self.year}年农历没有闰{self.month}月")
+        if self.day > lm.getDayCount():
+            raise DateError(f"{self.year}年农历{self.month}月只有{lm.getDayCount()}天")
+
+    def to_solar(self) -> date:
+        self.validate()
+        s = Lunar.fromYmd(self.year, -self.month if self.leap else self.month, self.day).getSolar()
+        return date(s.getYear(), s.getMonth(), s.getDay())
+
+    def chinese(self) -> str:
+        """九月初九, 闰四月十五."""
+        leap = "闰" if self.leap else ""
+        return f"{leap}{LunarUtil.MONTH[self.month]}月{LunarUtil.DAY[self.day]}"
+
+
+def to_lunar(day: date) -> LunarDate:
+    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+    month = lunar.getMonth()
+    return LunarDate(lunar.getYear(), abs(month), lunar.getDay(), month < 0)
+
+
+def show_date(day: date) -> str:
+    """11月22日（周六）"""
+    return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+
+
+def show_full_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def years_between(born: date, on: date) -> int:
+    """Completed years (周岁)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

@@ -1,0 +1,61 @@
+"""Facts derived from a person's record, never stored: age, birthday, key service target."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.services.dates import DateError, LunarDate, parse_full_date, years_between
+from storage.models import Person
+
+KEY_TARGET_AGE = 80
+
+
+def solar_birth_date(p: Person) -> date | None:
+    """The solar day the person was born, converting a lunar record."""
+    if not p.birth_date:
+        return None
+    try:
+        written = parse_full_date(p.birth_date)
+        if p.birth_calendar == "lunar":
+            return LunarDate(written.year, written.month, written.day, p.birth_leap).to_solar()
+    except DateError:
+        return None
+    return written
+
+
+def age(p: Person, today: date) -> int | None:
+    born = solar_birth_date(p)
+    return years_between(born, today) if born else None
+
+
+def is_key_target(p: Person, today: date) -> bool:
+    """重点服务对象: 离休, 80 or older, or any care flag."""
+    years = age(p, today)
+    return p.category == "离休" or (years is not None and years >= KEY_TARGET_AGE) or bool(
+        p.care_flags
+    )
+
+
+def lunar_birthday(p: Person) -> LunarDate | None:
+    if p.birth_calendar != "lunar" or not p.birth_date:
+        return None
+    written = parse_full_date(p.birth_date)
+    return LunarDate(written.year, written.month, written.day, p.birth_leap)
+
+
+_NON_DIGITS = re.compile(r"\D")
+
+
+def normalize_phone(text: str | None) -> str | None:
+    """Digits only, without the +86/0086 country prefix; None when it is not a number."""
+    if not text:
+        return None
+    digits = _NON_DIGITS.sub("", str(text))
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not 7 <= len(digits) <= 15:
+        return None
+    return digits

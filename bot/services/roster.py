@@ -1,0 +1,417 @@
+"""The roster: reading and checking import files, writing the template, and the rules
+for assigning roles and groups.
+
+An import is all or nothing: `read_roster_file` turns a file into raw rows,
+`validate_rows` checks every row and collects every problem (row, column, reason), and only
+when there is none does `RosterService.import_rows` write them, in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot import texts
+from bot.clock import Clock, iso
+from bot.services.dates import DateError, LunarDate, parse_full_date
+from bot.services.people import normalize_phone
+from storage.models import CARE_FLAGS, CATEGORIES, STATUSES, ImportOutcome, Person, RosterRow
+from storage.people import PeopleRepo
+
+# Column name -> what it holds. The template, the importer and the docs share this list.
+COLUMNS: dict[str, str] = {
+    "编号": "必填。每人唯一、不再改变的编号，重新导入时按它更新，如 A001",
+    "姓名": "必填",
+    "党小组": "所在党小组名称，如 第一党小组",
+    "类别": "必填：离休 / 退休 / 在职",
+    "政治面貌": "必填：党员 / 预备党员 / 民主党派 / 群众",
+    "性别": "男 / 女",
+    "出生日期": "如 1945-08-15；农历生日也按 年-月-日 填写农历日期",
+    "历法": "公历 / 农历 / 农历闰月，不填为公历",
+    "入党日期": "如 1965-07-01",
+    "手机号": "用于成员用手机号绑定账号",
+    "住址": "小区或地址",
+    "关怀标记": "可多项，用顿号分隔：患病、独居、行动不便、困难",
+    "状态": "在世 / 已故，不填为在世",
+    "去世日期": "已故时填写",
+    "群内祝寿": "是 / 否：生日当天是否在支部群里公布，不填为否",
+    "角色": "可多项：书记、支委、组长、联络员；组长即本党小组的组长",
+    "备注": "",
+}
+REQUIRED = ("编号", "姓名", "类别", "政治面貌")
+MAX_ROWS = 5000
+
+_STATUS_ALIASES = {"中共党员": "党员", "中共预备党员": "预备党员"}
+_FLAG_ALIASES = {"空巢": "独居", "独居/空巢": "独居", "生病": "患病"}
+_ROLE_NAMES = {"书记": "secretary", "支部书记": "secretary", "支委": "committee",
+               "联络员": "liaison"}
+_LEADER_NAMES = {"组长", "党小组长"}
+_SEPARATORS = str.maketrans({"，": "、", ",": "、", "/": "、", " ": "、", "；": "、", ";": "、"})
+ROSTER_FLAGS = tuple(f for f in CARE_FLAGS if f != "住院中")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as the user sees it in Excel: the header is row 1
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return texts.IMPORT_PROBLEM_CELL.format(row=self.row, column=self.column,
+                                                    reason=self.reason)
+        return texts.IMPORT_PROBLEM_ROW.format(row=self.row, reason=self.reason)
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+def read_roster_file(path: Path) -> list[dict[str, Any]]:
+    """Rows of a .xlsx or .csv roster as {column: cell}, header row excluded."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        grid = _read_xlsx(path)
+    elif suffix == ".csv":
+        grid = _read_csv(path.read_bytes())
+    else:
+        raise RosterFileError(texts.IMPORT_BAD_SUFFIX)
+    return _rows_from_grid(grid)
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise RosterFileError(texts.IMPORT_UNREADABLE) from exc
+    try:
+        ws = wb.worksheets[0]
+        return [list(r) for r in ws.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+    finally:
+        wb.close()
+
+
+def _read_csv(raw: bytes) -> list[list[Any]]:
+    # Excel on Chinese Windows saves CSV as GBK; try UTF-8 (with BOM) first.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterFileError(texts.IMPORT_UNREADABLE)
+    return [list(r) for r in csv.reader(io.StringIO(text))]
+
+
+def _rows_from_grid(grid: list[list[Any]]) -> list[dict[str, Any]]:
+    grid = [r for r in grid if any(_cell(c) for c in r)] if grid else []
+    if not grid:
+        raise RosterFileError(texts.IMPORT_EMPTY)
+    header = [_cell(c) for c in grid[0]]
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise RosterFileError(texts.IMPORT_UNKNOWN_COLUMNS.format(columns="、".join(unknown)))
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise RosterFileError(texts.IMPORT_MISSING_COLUMNS.format(columns="、".join(missing)))
+    if len(grid) - 1 > MAX_ROWS:
+        raise RosterFileError(texts.IMPORT_TOO_MANY.format(limit=MAX_ROWS))
+    rows = []
+    for values in grid[1:]:
+        rows.append({h: (values[i] if i < len(values) else None)
+                     for i, h in enumerate(header) if h})
+    return rows
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _split_list(text: str) -> list[str]:
+    return [t for t in text.translate(_SEPARATORS).split("、") if t]
+
+
+def validate_rows(
+    rows: Sequence[dict[str, Any]], today: date
+) -> tuple[list[RosterRow], list[RowProblem]]:
+    """Check every row; return the good rows and every problem found (never stop early)."""
+    good: list[RosterRow] = []
+    problems: list[RowProblem] = []
+    seen_ids: dict[str, int] = {}
+    leaders: dict[str, int] = {}
+    if not rows:
+        problems.append(RowProblem(1, None, texts.IMPORT_NO_PEOPLE))
+    for index, raw in enumerate(rows):
+        line = index + 2
+        row_problems: list[RowProblem] = []
+
+        def bad(column: str, reason: str, line: int = line,
+                sink: list[RowProblem] = row_problems) -> None:
+            sink.append(RowProblem(line, column, reason))
+
+        cell = {k: _cell(v) for k, v in raw.items()}
+        for column in REQUIRED:
+            if not cell.get(column):
+                bad(column, texts.IMPORT_REQUIRED)
+        ext_id = cell.get("编号", "")
+        if ext_id:
+            if ext_id in seen_ids:
+                bad("编号", texts.IMPORT_DUPLICATE_ID.format(row=seen_ids[ext_id]))
+            else:
+                seen_ids[ext_id] = line
+        name = cell.get("姓名", "")
+        if len(name) > 30:
+            bad("姓名", texts.IMPORT_TOO_LONG)
+        category = cell.get("类别", "")
+        if category and category not in CATEGORIES:
+            bad("类别", texts.IMPORT_ONE_OF.format(value=category, options=" / ".join(CATEGORIES)))
+        status = _STATUS_ALIASES.get(cell.get("政治面貌", ""), cell.get("政治面貌", ""))
+        if status and status not in STATUSES:
+            bad("政治面貌", texts.IMPORT_ONE_OF.format(value=status, options=" / ".join(STATUSES)))
+        sex = cell.get("性别") or None
+        if sex and sex not in ("男", "女"):
+            bad("性别", texts.IMPORT_ONE_OF.format(value=sex, options="男 / 女"))
+
+        calendar_text = cell.get("历法") or "公历"
+        calendars = {"公历": ("solar", False), "阳历": ("solar", False),
+                     "农历": ("lunar", False), "阴历": ("lunar", False),
+                     "农历闰月": ("lunar", True)}
+        birth_calendar, birth_leap = calendars.get(calendar_text, ("solar", False))
+        if calendar_text not in calendars:
+            bad("历法", texts.IMPORT_ONE_OF.format(value=calendar_text,
+                                                   options="公历 / 农历 / 农历闰月"))
+        birth_date = None
+        raw_birth = raw.get("出生日期")
+        if _cell(raw_birth):
+            try:
+                written = parse_full_date(raw_birth)
+                if birth_calendar == "lunar":
+                    solar = LunarDate(written.year, written.month, written.day,
+                                      birth_leap).to_solar()
+                else:
+                    solar = written
+                if solar > today:
+                    bad("出生日期", texts.IMPORT_FUTURE_DATE)
+                birth_date = written.isoformat()
+            except DateError as exc:
+                bad("出生日期", str(exc))
+        elif birth_leap:
+            bad("出生日期", texts.IMPORT_REQUIRED)
+
+        joined = _optional_date(raw.get("入党日期"), "入党日期", today, bad)
+        phone = None
+        if cell.get("手机号"):
+            phone = normalize_phone(cell["手机号"])
+            if phone is None:
+                bad("手机号", texts.IMPORT_BAD_PHONE.format(value=cell["手机号"]))
+
+        flags: list[str] = []
+        for flag in _split_list(cell.get("关怀标记", "")):
+            flag = _FLAG_ALIASES.get(flag, flag)
+            if flag not in ROSTER_FLAGS:
+                bad("关怀标记", texts.IMPORT_ONE_OF.format(value=flag,
+                                                           options="、".join(ROSTER_FLAGS)))
+            elif flag not in flags:
+                flags.append(flag)
+
+        state = cell.get("状态") or "在世"
+        deceased_on = None
+        if state not in ("在世", "已故"):
+            bad("状态", texts.IMPORT_ONE_OF.format(value=state, options="在世 / 已故"))
+        died = _optional_date(raw.get("去世日期"), "去世日期", today, bad)
+        if state == "已故" or died:
+            deceased_on = died or today.isoformat()
+
+        greet_text = cell.get("群内祝寿") or "否"
+        if greet_text not in ("是", "否"):
+            bad("群内祝寿", texts.IMPORT_ONE_OF.format(value=greet_text, options="是 / 否"))
+
+        roles: set[str] = set()
+        is_leader = False
+        group_name = cell.get("党小组") or None
+        for role_text in _split_list(cell.get("角色", "")):
+            if role_text in _ROLE_NAMES:
+                roles.add(_ROLE_NAMES[role_text])
+            elif role_text in _LEADER_NAMES:
+                is_leader = True
+            elif role_text not in ("党员", "成员"):
+                bad("角色", texts.IMPORT_ONE_OF.format(value=role_text,
+                                                       options="书记、支委、组长、联络员"))
+        if is_leader:
+            if not group_name:
+                bad("角色", texts.IMPORT_LEADER_NEEDS_GROUP)
+            elif group_name in leaders:
+                bad("角色", texts.IMPORT_TWO_LEADERS.format(group=group_name,
+                                                             row=leaders[group_name]))
+            else:
+                leaders[group_name] = line
+
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        good.append(RosterRow(
+            ext_id=ext_id, name=name, group_name=group_name, category=category, status=status,
+            sex=sex, birth_date=birth_date, birth_calendar=birth_calendar,
+            birth_leap=birth_leap, joined_party=joined, phone=phone,
+            residence=cell.get("住址") or None, care_flags=tuple(flags),
+            deceased_on=deceased_on, greet_in_group=greet_text == "是",
+            roles=frozenset(roles), is_leader=is_leader, notes=cell.get("备注") or None,
+        ))
+    return good, problems
+
+
+def _optional_date(value: Any, column: str, today: date, bad: Any) -> str | None:
+    if not _cell(value):
+        return None
+    try:
+        day = parse_full_date(value)
+    except DateError as exc:
+        bad(column, str(exc))
+        return None
+    if day > today:
+        bad(column, texts.IMPORT_FUTURE_DATE)
+        return None
+    return day.isoformat()
+
+
+def write_template(path: Path) -> None:
+    """An .xlsx with the header row, drop-down lists and a sheet explaining each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "人员名单"
+    ws.append(list(COLUMNS))
+    for i, column in enumerate(COLUMNS, start=1):
+        ws.cell(row=1, column=i).font = Font(bold=True)
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(
+            10, len(column) * 3
+        )
+    choices = {"类别": CATEGORIES, "政治面貌": STATUSES, "性别": ("男", "女"),
+               "历法": ("公历", "农历", "农历闰月"), "状态": ("在世", "已故"),
+               "群内祝寿": ("是", "否")}
+    for i, column in enumerate(COLUMNS, start=1):
+        if column in choices:
+            letter = ws.cell(row=1, column=i).column_letter
+            dv = DataValidation(type="list", formula1='"' + ",".join(choices[column]) + '"',
+                                allow_blank=True)
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+    ws.freeze_panes = "A2"
+    help_sheet = wb.create_sheet("填写说明")
+    help_sheet.append(["列", "说明"])
+    for column, meaning in COLUMNS.items():
+        help_sheet.append([column + ("（必填）" if column in REQUIRED else ""), meaning])
+    help_sheet.column_dimensions["A"].width = 16
+    help_sheet.column_dimensions["B"].width = 70
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    outcome: ImportOutcome | None
+    problems: list[RowProblem]
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is not None
+
+
+class RosterService:
+    def __init__(self, people: PeopleRepo, clock: Clock, tz: Any) -> None:
+        self.people = people
+        self.clock = clock
+        self.tz = tz
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(self.tz).date()
+
+    async def import_rows(
+        self, rows: Sequence[dict[str, Any]], *, actor_tg: int | None
+    ) -> ImportReport:
+        good, problems = validate_rows(rows, self.today())
+        if problems:
+            return ImportReport(None, problems)
+        outcome = await self.people.apply_import(good, at=iso(self.clock.now()),
+                                                 actor_tg=actor_tg)
+        return ImportReport(outcome, [])
+
+    async def import_file(self, path: Path, *, actor_tg: int | None) -> ImportReport:
+        return await self.import_rows(read_roster_file(path), actor_tg=actor_tg)
+
+    async def find(self, query: str) -> list[Person]:
+        """By 编号 (#A001 or A001) first, then exact name, then part of a name."""
+        query = query.strip()
+        by_id = await self.people.by_ext_id(query.lstrip("#"))
+        if by_id is not None:
+            return [by_id]
+        exact = await self.people.by_name(query)
+        return exact or await self.people.search(query)
+
+    async def unassigned(self) -> list[Person]:
+        return [p for p in await self.people.all() if p.active and p.group_id is None]
+
+    async def set_role(self, person: Person, role: str, granted: bool, *,
+                       actor_tg: int | None) -> None:
+        await self.people.set_role(person.id, role, granted, at=iso(self.clock.now()),
+                                   actor_tg=actor_tg)
+
+    async def set_leader(self, group_id: int, person: Person | None, *,
+                         actor_tg: int | None) -> None:
+        await self.people.set_leader(group_id, person.id if person else None,
+                                     at=iso(self.clock.now()), actor_tg=actor_tg)
+
+    async def move(self, person: Person, group_id: int, *, actor_tg: int | None) -> None:
+        await self.people.move_to_group(person.id, group_id, at=iso(self.clock.now()),
+                                        actor_tg=actor_tg)
+
+
+def names(people: Iterable[Person]) -> str:
+    return "、".join(p.name for p in people)
+
+
+ROLE_WORDS = {"书记": "secretary", "支委": "committee", "联络员": "liaison"}
+
+
+@dataclass(frozen=True)
+class RoleCommand:
+    """A parsed `/role 姓名 ...` request."""
+
+    who: str
+    action: str  # "grant" | "revoke" | "lead" | "unlead" | "move"
+    role: str | None = None
+    group: str | None = None
+
+
+def parse_role_args(args: Sequence[str]) -> RoleCommand | None:
+    """`张三 支委`, `张三 取消支委`, `张三 组长 第一党小组`, `张三 取消组长`,
+    `张三 分组 第二党小组`; None when it matches none of these."""
+    if len(args) < 2:
+        return None
+    who, word, rest = args[0], args[1], " ".join(args[2:]).strip()
+    if word in ROLE_WORDS and not rest:
+        return RoleCommand(who, "grant", role=ROLE_WORDS[word])
+    if word.startswith("取消") and word[2:] in ROLE_WORDS and not rest:
+        return RoleCommand(who, "revoke", role=ROLE_WORDS[word[2:]])
+    if word in ("组长", "党小组长") and rest:
+        return RoleCommand(who, "lead", group=rest)
+    if word in ("取消组长", "取消党小组长") and not rest:
+        return RoleCommand(who, "unlead")
+    if word in ("分组", "调组") and rest:
+        return RoleCommand(who, "move", group=rest)
+    return None

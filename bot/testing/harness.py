@@ -1,0 +1,76 @@
+"""Run the real bot against the fake Bot API, inside the current event loop.
+
+    async with BotHarness(config) as h:
+        h.fake.send(alice, alice.id, "/card")
+        await h.settle()
+        assert "亲情服务卡" in h.fake.last_bot_message(alice)["text"]
+
+`settle()` returns once the bot has fetched every update the fake queued and the
+application has finished handling them, so a test never sleeps or guesses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.app import build_application, start_application, stop_application
+from bot.clock import Clock, FrozenClock
+from bot.config import Config, StorageConfig, TelegramConfig
+from bot.context import BranchApp, Deps
+from bot.testing.fakeapi import FakeBotApi
+
+DEFAULT_START = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
+
+
+def config_for_fake(config: Config, fake: FakeBotApi, db_path: Path | str) -> Config:
+    telegram = dataclasses.replace(config.telegram, token=fake.token, base_url=fake.base_url,
+                                   mode="polling")
+    return dataclasses.replace(config, telegram=telegram,
+                               storage=StorageConfig(path=str(db_path)))
+
+
+class BotHarness:
+    def __init__(self, config: Config, db_path: Path | str, *, clock: Clock | None = None,
+                 fake: FakeBotApi | None = None, poll_timeout: float = 5.0) -> None:
+        self.clock = clock or FrozenClock(DEFAULT_START)
+        self.fake = fake or FakeBotApi(clock=self.clock)
+        self._base_config = config
+        self._db_path = db_path
+        self._poll_timeout = poll_timeout
+        self.app: BranchApp | None = None
+        self.config: Config | None = None
+
+    async def __aenter__(self) -> BotHarness:
+        await self.fake.start()
+        self.config = config_for_fake(self._base_config, self.fake, self._db_path)
+        self.app = build_application(self.config, clock=self.clock)
+        try:
+            await start_application(self.app, poll_timeout=self._poll_timeout)
+        except BaseException:
+            await self.fake.stop()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        try:
+            if self.app is not None:
+                await stop_application(self.app)
+        finally:
+            await self.fake.stop()
+
+    @property
+    def deps(self) -> Deps:
+        assert self.app is not None
+        return self.app.bot_data.deps
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every queued update has been fetched and fully handled."""
+        assert self.app is not None
+        await self.fake.wait_delivered(timeout)
+        await self.app.update_queue.join()
+
+
+__all__ = ["DEFAULT_START", "BotHarness", "TelegramConfig", "config_for_fake"]

@@ -1,0 +1,167 @@
+"""Every word a user sees, in one place, named by meaning.
+
+A branch that wants different wording edits this file only. Placeholders use
+`str.format` names. Messages are sent as plain text (no Markdown/HTML), so a name that
+contains `<b>` or `_` shows exactly as written.
+"""
+
+BOT_TITLE = "支部助手"
+
+# -- command menu (Telegram shows these beside the latin command names) -------------------
+CMD_START = "开始 / 绑定身份"
+CMD_HELP = "我能做什么"
+CMD_ME = "我的信息"
+CMD_CARD = "亲情服务卡（我的联系人）"
+CMD_MAP = "联络图"
+CMD_ROSTER = "查看名册"
+CMD_INVITE = "生成绑定链接"
+CMD_ROLE = "设置角色和分组"
+
+# -- role names --------------------------------------------------------------------------
+ROLE_NAMES = {
+    "secretary": "书记",
+    "committee": "支委",
+    "leader": "党小组长",
+    "liaison": "联络员",
+    "member": "成员",
+    "stranger": "访客",
+}
+
+# -- start, linking ----------------------------------------------------------------------
+WELCOME_STRANGER = (
+    "您好！我是{branch}的支部助手。\n"
+    "请点下面的「📱 发送手机号」按钮，我会按名册为您绑定身份。\n"
+    "如果绑定不上，请找您的党小组长或书记要一个绑定链接。"
+)
+BUTTON_SHARE_PHONE = "📱 发送手机号"
+WELCOME_LINKED = "{name}同志，您好！\n发送 /help 可以查看我能为您做的事。"
+LINK_DONE = "绑定成功！{name}同志，欢迎您。\n以后会议签到、学习、通知都可以在这里办理。"
+LINK_ALREADY_YOURS = "{name}同志，您的账号已经绑定好了，不用再操作。"
+LINK_USED = "这个绑定链接已经用过了。如需重新绑定，请找书记或党小组长再要一个。"
+LINK_EXPIRED = "这个绑定链接已过期。请找书记或党小组长再要一个新的。"
+LINK_UNKNOWN = "这个绑定链接无效。请找书记或党小组长再要一个。"
+LINK_ACCOUNT_TAKEN = "您的账号已经绑定为「{name}」。如有错误，请联系书记处理。"
+CONTACT_NOT_OWN = "请点下面的「📱 发送手机号」按钮发送您本人的手机号，不要转发别人的名片。"
+CONTACT_NO_MATCH = "名册里没有找到这个手机号。请联系您的党小组长或书记，请他们给您一个绑定链接。"
+CONTACT_AMBIGUOUS = "名册里有几位同志用这个号码，无法确定是您。请找党小组长或书记要一个绑定链接。"
+CONTACT_TAKEN = "这个手机号对应的同志已经绑定了另一个账号。如有疑问，请联系书记。"
+
+# -- help --------------------------------------------------------------------------------
+HELP_HEADER = "您可以使用这些功能（{role}）："
+HELP_LINE = "/{name} — {description}"
+HELP_STRANGER = "您还没有绑定身份。请私聊我发送 /start，按提示绑定。"
+
+# -- access ------------------------------------------------------------------------------
+NOT_LINKED = "您还没有绑定身份。请私聊我发送 /start，按提示绑定。"
+NOT_ALLOWED = "抱歉，这项功能只对{roles}开放。"
+USE_IN_PRIVATE = "这项功能涉及个人信息，请在与我的私聊中使用。"
+BUTTON_OPEN_PRIVATE = "💬 打开私聊"
+ROLES_JOINER = "、"
+
+# -- /me ---------------------------------------------------------------------------------
+ME_TITLE = "您的信息"
+ME_NAME = "姓名：{value}"
+ME_GROUP = "党小组：{value}"
+ME_CATEGORY = "类别：{value}"
+ME_STATUS = "政治面貌：{value}"
+ME_BIRTHDAY = "生日：{value}"
+ME_AGE = "年龄：{value}岁"
+ME_JOINED = "入党日期：{value}"
+ME_PHONE = "手机号：{value}"
+ME_RESIDENCE = "住址：{value}"
+ME_ROLES = "职务：{value}"
+ME_CORRECTION = "如有不对，请告诉您的党小组长或书记。"
+LUNAR_BIRTHDAY = "农历{year}年{date}"
+NO_GROUP = "未分组"
+UNKNOWN = "未填写"
+
+# -- /card 亲情服务卡 ----------------------------------------------------------------------
+CARD_TITLE = "📇 亲情服务卡"
+CARD_GROUP = "您的党小组：{group}"
+CARD_LEADER = "党小组长：{name}　电话 {phone}"
+CARD_NO_LEADER = "您的党小组暂时没有组长，有事请直接联系书记。"
+CARD_SECRETARY = "支部书记：{name}　电话 {phone}"
+CARD_FOOTER = "有任何困难，随时打电话，我们都在。"
+NO_PHONE = "（未登记）"
+
+# -- /map 联络图 ---------------------------------------------------------------------------
+MAP_TITLE = "🗺 联络图（共{total}人）"
+MAP_GROUP = "【{group}】组长：{leader}　{count}人"
+MAP_GROUP_PHONE = "【{group}】组长：{leader}（{phone}）　{count}人"
+MAP_NO_LEADER = "⚠️ 无组长"
+MAP_MEMBERS = "　{names}"
+MAP_UNASSIGNED = "⚠️ 未分组（{count}人）：{names}"
+MAP_ALL_ASSIGNED = "✅ 每个人都有党小组和联系人。"
+MAP_EMPTY = "名册还是空的。请先用 import-roster 导入人员名单。"
+
+# -- /roster -----------------------------------------------------------------------------
+ROSTER_USAGE = "用法：/roster 姓名（或编号），例如 /roster 张懋"
+ROSTER_SUMMARY = "名册：共{total}人，其中在世{alive}人。\n{groups}\n查看某人：/roster 姓名"
+ROSTER_GROUP_LINE = "{group}：{count}人"
+ROSTER_NOT_FOUND = "没有找到「{query}」。请检查姓名，或用编号查找。"
+ROSTER_NOT_VISIBLE = "「{query}」不在您负责的党小组里。"
+ROSTER_MANY = "找到{count}位，请用编号再查：\n{lines}"
+ROSTER_MANY_LINE = "#{ext_id}　{name}　{group}"
+ROSTER_PERSON_FLAGS = "关怀标记：{value}"
+ROSTER_PERSON_LINKED = "账号：{value}"
+ROSTER_LINKED_YES = "已绑定"
+ROSTER_LINKED_NO = "未绑定（由组长代办）"
+ROSTER_KEY_TARGET = "⭐ 重点服务对象"
+ROSTER_DECEASED = "已故（{date}）"
+
+# -- /invite -----------------------------------------------------------------------------
+INVITE_USAGE = "用法：/invite 姓名（或编号），例如 /invite 张懋"
+INVITE_CREATED = (
+    "给{name}同志的绑定链接（{days}天内有效，只能用一次）：\n{link}\n"
+    "请转发给{name}同志本人，他点开后按「开始」即可绑定。"
+)
+INVITE_RELINK_NOTE = "注意：{name}同志已经绑定过账号，用新链接绑定后旧账号将解除。"
+INVITE_DECEASED = "{name}同志的记录已归档，不能绑定。"
+
+# -- /role -------------------------------------------------------------------------------
+ROLE_USAGE = (
+    "用法：\n"
+    "/role 姓名 支委　　　　设为支委（书记、联络员同理）\n"
+    "/role 姓名 取消支委　　取消支委\n"
+    "/role 姓名 组长 第一党小组　　设为该党小组组长\n"
+    "/role 姓名 取消组长\n"
+    "/role 姓名 分组 第二党小组　　调到该党小组"
+)
+ROLE_GRANTED = "已将{name}设为{role}。"
+ROLE_REVOKED = "已取消{name}的{role}职务。"
+ROLE_LEADER_SET = "已将{name}设为{group}的组长。"
+ROLE_LEADER_CLEARED = "已取消{name}的组长职务（{groups}）。"
+ROLE_NOT_LEADER = "{name}现在不是任何党小组的组长。"
+ROLE_MOVED = "已将{name}调到{group}。"
+ROLE_UNKNOWN_GROUP = "没有名为「{group}」的党小组。现有：{groups}"
+ROLE_UNKNOWN_ROLE = "不认识「{role}」。可用：书记、支委、联络员、组长、分组。"
+
+# -- chats -------------------------------------------------------------------------------
+UNKNOWN_GROUP_BYE = "您好，我是{branch}的支部助手，只为本支部服务，现在退出本群。谢谢！"
+GROUP_MIGRATED_LOG = "group {old} moved to {new}"
+
+# -- errors ------------------------------------------------------------------------------
+ERROR_USER = "出了点问题，请稍后再试。"
+ERROR_COMMITTEE = "⚠️ 支部助手出错：{error}（{where}）。详情见日志。"
+
+# -- roster import (command line and bot) ------------------------------------------------
+IMPORT_PROBLEM_CELL = "第{row}行「{column}」：{reason}"
+IMPORT_PROBLEM_ROW = "第{row}行：{reason}"
+IMPORT_BAD_SUFFIX = "只能导入 .xlsx 或 .csv 文件。"
+IMPORT_UNREADABLE = "文件打不开，请确认是用模板另存的 .xlsx 或 .csv 文件。"
+IMPORT_EMPTY = "文件是空的。"
+IMPORT_NO_PEOPLE = "文件里只有表头，没有人员。"
+IMPORT_UNKNOWN_COLUMNS = "表头里有不认识的列：{columns}。请使用模板的列名。"
+IMPORT_MISSING_COLUMNS = "缺少必填列：{columns}。"
+IMPORT_TOO_MANY = "人员超过{limit}行，请检查文件。"
+IMPORT_REQUIRED = "必填，不能为空"
+IMPORT_DUPLICATE_ID = "编号与第{row}行重复"
+IMPORT_TOO_LONG = "太长了"
+IMPORT_ONE_OF = "「{value}」不对，应为：{options}"
+IMPORT_FUTURE_DATE = "日期在今天之后"
+IMPORT_BAD_PHONE = "「{value}」不是有效的电话号码"
+IMPORT_LEADER_NEEDS_GROUP = "组长必须填写所在党小组"
+IMPORT_TWO_LEADERS = "{group}已在第{row}行指定了组长"
+IMPORT_FAILED = "导入失败，没有写入任何数据。共{count}处问题："
+IMPORT_DONE = "导入完成：新增{created}人，更新{updated}人，新建党小组{groups}个。"
+IMPORT_UNTOUCHED = "名册中另有{count}人不在本文件里，保持不变。"

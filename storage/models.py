@@ -1,0 +1,95 @@
+"""Plain records passed between storage and services. No behaviour beyond formatting-free
+data; the branch's rules about these records live in `bot/services/`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CATEGORIES = ("离休", "退休", "在职")
+STATUSES = ("党员", "预备党员", "民主党派", "群众")
+CARE_FLAGS = ("患病", "独居", "行动不便", "困难", "住院中")
+ROLES = ("secretary", "committee", "liaison")
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    ext_id: str
+    name: str
+    group_id: int | None
+    group_name: str | None
+    category: str
+    status: str
+    sex: str | None = None
+    birth_date: str | None = None
+    birth_calendar: str = "solar"
+    birth_leap: bool = False
+    joined_party: str | None = None
+    phone: str | None = None
+    residence: str | None = None
+    deceased_on: str | None = None
+    archived: bool = False
+    greet_in_group: bool = False
+    notes: str | None = None
+    tg_user_id: int | None = None
+    care_flags: tuple[str, ...] = ()
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def alive(self) -> bool:
+        return self.deceased_on is None
+
+    @property
+    def active(self) -> bool:
+        """Counted in the branch's work: alive and not archived."""
+        return self.alive and not self.archived
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    name: str
+    leader_id: int | None
+    leader_name: str | None
+    sort: int
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One validated row of a roster file, ready to be written."""
+
+    ext_id: str
+    name: str
+    group_name: str | None
+    category: str
+    status: str
+    sex: str | None
+    birth_date: str | None
+    birth_calendar: str
+    birth_leap: bool
+    joined_party: str | None
+    phone: str | None
+    residence: str | None
+    care_flags: tuple[str, ...]
+    deceased_on: str | None
+    greet_in_group: bool
+    roles: frozenset[str]
+    is_leader: bool
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    created: int
+    updated: int
+    groups_created: int
+    untouched: int
+
+
+@dataclass(frozen=True)
+class InviteUse:
+    """What happened when a deep-link token was presented."""
+
+    # "linked" | "already_yours" | "unknown" | "used" | "expired" | "account_taken"
+    outcome: str
+    person_id: int | None = None  # the invited person, or the one the account already has

@@ -1,0 +1,307 @@
+"""People, 党小组, roles and care flags: the roster aggregate.
+
+`PeopleRepo` returns `Person` records with their group name, care flags and roles already
+attached, so callers never join tables themselves. Roster imports are applied in one
+transaction by `apply_import`: either every row lands or none does.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from storage import audit
+from storage.db import Database, Tx
+from storage.models import Group, ImportOutcome, Person, RosterRow
+
+_PERSON_SELECT = """
+SELECT p.*, g.name AS group_name,
+       (SELECT group_concat(flag, ',') FROM care_flags c WHERE c.person_id = p.id) AS flags,
+       (SELECT group_concat(role, ',') FROM person_roles r WHERE r.person_id = p.id) AS role_list
+FROM people p LEFT JOIN party_groups g ON g.id = p.group_id
+"""
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def _person(row: sqlite3.Row) -> Person:
+    return Person(
+        id=row["id"],
+        ext_id=row["ext_id"],
+        name=row["name"],
+        group_id=row["group_id"],
+        group_name=row["group_name"],
+        category=row["category"],
+        status=row["status"],
+        sex=row["sex"],
+        birth_date=row["birth_date"],
+        birth_calendar=row["birth_calendar"],
+        birth_leap=bool(row["birth_leap"]),
+        joined_party=row["joined_party"],
+        phone=row["phone"],
+        residence=row["residence"],
+        deceased_on=row["deceased_on"],
+        archived=bool(row["archived"]),
+        greet_in_group=bool(row["greet_in_group"]),
+        notes=row["notes"],
+        tg_user_id=row["tg_user_id"],
+        care_flags=tuple(sorted(_split(row["flags"]))),
+        roles=frozenset(_split(row["role_list"])),
+    )
+
+
+def _group(row: sqlite3.Row) -> Group:
+    return Group(
+        id=row["id"],
+        name=row["name"],
+        leader_id=row["leader_id"],
+        leader_name=row["leader_name"],
+        sort=row["sort"],
+    )
+
+
+class PeopleRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def _many(self, where: str, params: Sequence[object] = ()) -> list[Person]:
+        rows = await self.db.fetchall(
+            f"{_PERSON_SELECT} WHERE {where} ORDER BY g.sort, g.name, p.name, p.id",  # noqa: S608
+            params,
+        )
+        return [_person(r) for r in rows]
+
+    async def _one(self, where: str, params: Sequence[object]) -> Person | None:
+        found = await self._many(where, params)
+        return found[0] if found else None
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self._one("p.id = ?", (person_id,))
+
+    async def by_tg_user(self, tg_user_id: int) -> Person | None:
+        return await self._one("p.tg_user_id = ?", (tg_user_id,))
+
+    async def by_ext_id(self, ext_id: str) -> Person | None:
+        return await self._one("p.ext_id = ?", (ext_id,))
+
+    async def by_name(self, name: str) -> list[Person]:
+        return await self._many("p.name = ?", (name,))
+
+    async def search(self, text: str) -> list[Person]:
+        """People whose name contains `text` (LIKE wildcards in `text` are taken literally)."""
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return await self._many("p.name LIKE ? ESCAPE '\\'", (f"%{escaped}%",))
+
+    async def by_phone(self, digits: str) -> list[Person]:
+        return await self._many("p.phone = ?", (digits,))
+
+    async def all(self) -> list[Person]:
+        return await self._many("1 = 1")
+
+    async def in_group(self, group_id: int) -> list[Person]:
+        return await self._many("p.group_id = ?", (group_id,))
+
+    async def with_role(self, role: str) -> list[Person]:
+        return await self._many(
+            "EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = ?)",
+            (role,),
+        )
+
+    async def count(self) -> int:
+        row = await self.db.fetchone("SELECT count(*) FROM people")
+        return int(row[0]) if row else 0
+
+    # -- groups ---------------------------------------------------------------------------
+
+    async def groups(self) -> list[Group]:
+        rows = await self.db.fetchall(
+            "SELECT g.*, l.name AS leader_name FROM party_groups g "
+            "LEFT JOIN people l ON l.id = g.leader_id ORDER BY g.sort, g.name"
+        )
+        return [_group(r) for r in rows]
+
+    async def group_by_name(self, name: str) -> Group | None:
+        for g in await self.groups():
+            if g.name == name:
+                return g
+        return None
+
+    # -- changes --------------------------------------------------------------------------
+
+    async def link_account(
+        self, person_id: int, tg_user_id: int, *, at: str, actor_tg: int | None, how: str
+    ) -> None:
+        async with self.db.transaction() as tx:
+            await self._link(tx, person_id, tg_user_id, at=at)
+            await audit.record(
+                tx, at=at, actor_tg=actor_tg, action="link", subject_person=person_id, detail=how
+            )
+
+    @staticmethod
+    async def _link(tx: Tx, person_id: int, tg_user_id: int, *, at: str) -> None:
+        # A person has one account and an account one person: move, never duplicate.
+        await tx.execute(
+            "UPDATE people SET tg_user_id = NULL, updated_at = ? WHERE tg_user_id = ?",
+            (at, tg_user_id),
+        )
+        await tx.execute(
+            "UPDATE people SET tg_user_id = ?, linked_at = ?, updated_at = ? WHERE id = ?",
+            (tg_user_id, at, at, person_id),
+        )
+
+    async def set_role(
+        self, person_id: int, role: str, granted: bool, *, at: str, actor_tg: int | None
+    ) -> None:
+        async with self.db.transaction() as tx:
+            if granted:
+                await tx.execute(
+                    "INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?, ?)",
+                    (person_id, role),
+                )
+            else:
+                await tx.execute(
+                    "DELETE FROM person_roles WHERE person_id = ? AND role = ?", (person_id, role)
+                )
+            await audit.record(
+                tx,
+                at=at,
+                actor_tg=actor_tg,
+                action="role+" if granted else "role-",
+                subject_person=person_id,
+                detail=role,
+            )
+
+    async def set_leader(
+        self, group_id: int, person_id: int | None, *, at: str, actor_tg: int | None
+    ) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE party_groups SET leader_id = ? WHERE id = ?", (person_id, group_id)
+            )
+            await audit.record(
+                tx,
+                at=at,
+                actor_tg=actor_tg,
+                action="leader",
+                subject_person=person_id,
+                detail=str(group_id),
+            )
+
+    async def move_to_group(
+        self, person_id: int, group_id: int, *, at: str, actor_tg: int | None
+    ) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE people SET group_id = ?, updated_at = ? WHERE id = ?",
+                (group_id, at, person_id),
+            )
+            # A leader moved away no longer leads his old group.
+            await tx.execute(
+                "UPDATE party_groups SET leader_id = NULL WHERE leader_id = ? AND id != ?",
+                (person_id, group_id),
+            )
+            await audit.record(
+                tx,
+                at=at,
+                actor_tg=actor_tg,
+                action="move",
+                subject_person=person_id,
+                detail=str(group_id),
+            )
+
+    async def apply_import(
+        self, rows: Iterable[RosterRow], *, at: str, actor_tg: int | None
+    ) -> ImportOutcome:
+        """Create or update every row by 编号, in one transaction."""
+        rows = list(rows)
+        created = updated = groups_created = 0
+        async with self.db.transaction() as tx:
+            group_ids: dict[str, int] = {
+                r["name"]: r["id"] for r in await tx.fetchall("SELECT id, name FROM party_groups")
+            }
+            next_sort = len(group_ids)
+            for row in rows:
+                if row.group_name and row.group_name not in group_ids:
+                    next_sort += 1
+                    group_ids[row.group_name] = await tx.execute(
+                        "INSERT INTO party_groups (name, sort) VALUES (?, ?)",
+                        (row.group_name, next_sort),
+                    )
+                    groups_created += 1
+            existing = {
+                r["ext_id"]: r["id"] for r in await tx.fetchall("SELECT id, ext_id FROM people")
+            }
+            for row in rows:
+                values = (
+                    row.name,
+                    group_ids.get(row.group_name) if row.group_name else None,
+                    row.category,
+                    row.status,
+                    row.sex,
+                    row.birth_date,
+                    row.birth_calendar,
+                    int(row.birth_leap),
+                    row.joined_party,
+                    row.phone,
+                    row.residence,
+                    row.deceased_on,
+                    int(row.deceased_on is not None),
+                    int(row.greet_in_group),
+                    row.notes,
+                )
+                if row.ext_id in existing:
+                    person_id = existing[row.ext_id]
+                    await tx.execute(
+                        "UPDATE people SET name = ?, group_id = ?, category = ?, status = ?, "
+                        "sex = ?, birth_date = ?, birth_calendar = ?, birth_leap = ?, "
+                        "joined_party = ?, phone = ?, residence = ?, deceased_on = ?, "
+                        "archived = ?, greet_in_group = ?, notes = ?, updated_at = ? "
+                        "WHERE id = ?",
+                        (*values, at, person_id),
+                    )
+                    updated += 1
+                else:
+                    person_id = await tx.execute(
+                        "INSERT INTO people (name, group_id, category, status, sex, birth_date, "
+                        "birth_calendar, birth_leap, joined_party, phone, residence, "
+                        "deceased_on, archived, greet_in_group, notes, ext_id, created_at, "
+                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*values, row.ext_id, at, at),
+                    )
+                    existing[row.ext_id] = person_id
+                    created += 1
+                # The file is the truth for the flags it can carry; 住院中 is set in the bot
+                # (it has a date and triggers visits) and survives an import.
+                await tx.execute(
+                    "DELETE FROM care_flags WHERE person_id = ? AND flag != '住院中'",
+                    (person_id,),
+                )
+                for flag in row.care_flags:
+                    await tx.execute(
+                        "INSERT OR IGNORE INTO care_flags (person_id, flag, since) "
+                        "VALUES (?, ?, ?)",
+                        (person_id, flag, at[:10]),
+                    )
+                await tx.execute(
+                    "DELETE FROM person_roles WHERE person_id = ?", (person_id,)
+                )
+                await tx.executemany(
+                    "INSERT INTO person_roles (person_id, role) VALUES (?, ?)",
+                    [(person_id, role) for role in sorted(row.roles)],
+                )
+                if row.is_leader and row.group_name:
+                    await tx.execute(
+                        "UPDATE party_groups SET leader_id = ? WHERE id = ?",
+                        (person_id, group_ids[row.group_name]),
+                    )
+            await audit.record(
+                tx,
+                at=at,
+                actor_tg=actor_tg,
+                action="import",
+                detail=f"created={created} updated={updated}",
+            )
+        untouched = len(existing) - created - updated
+        return ImportOutcome(created, updated, groups_created, untouched)
