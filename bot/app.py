@@ -102,13 +102,14 @@ async def close_deps(data: BotData) -> None:
 
 async def staff_roles(deps: Deps) -> dict[int, frozenset[Role]]:
     """Each linked staff member's roles, for his own command menu."""
+    accounts = {p.tg_user_id for p in await deps.people.all()
+                if p.tg_user_id is not None and p.active}
+    accounts |= set(deps.config.admins.secretary_ids)
     staff: dict[int, frozenset[Role]] = {}
-    for person in await deps.people.all():
-        if person.tg_user_id is None or not person.active:
-            continue
-        actor = await deps.access.actor(person.tg_user_id)
+    for tg_user_id in sorted(accounts):
+        actor = await deps.access.actor(tg_user_id)
         if actor.roles - {Role.MEMBER}:
-            staff[person.tg_user_id] = actor.roles
+            staff[tg_user_id] = actor.roles
     return staff
 
 

@@ -83,3 +83,15 @@ async def sync_menus(
             await bot.set_my_commands(menu, scope=scope)  # type: ignore[arg-type]
         except TelegramError as exc:
             log.warning("could not set the command menu for %s: %s", scope, exc)
+
+
+async def sync_user_menu(bot: ExtBot[object], tg_user_id: int, roles: frozenset[Role]) -> None:
+    """Give one person the menu of his roles after he links or his roles change."""
+    scope = BotCommandScopeChat(tg_user_id)
+    try:
+        if roles - {Role.MEMBER, Role.STRANGER}:
+            await bot.set_my_commands(_menu(commands_for(roles, ChatKind.PRIVATE)), scope=scope)
+        else:
+            await bot.delete_my_commands(scope=scope)  # the members' default applies
+    except TelegramError as exc:
+        log.warning("could not set the command menu of user %s: %s", tg_user_id, exc)

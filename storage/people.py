@@ -68,7 +68,7 @@ class PeopleRepo:
 
     async def _many(self, where: str, params: Sequence[object] = ()) -> list[Person]:
         rows = await self.db.fetchall(
-            f"{_PERSON_SELECT} WHERE {where} ORDER BY g.sort, g.name, p.name, p.id",  # noqa: S608
+            f"{_PERSON_SELECT} WHERE {where} ORDER BY g.sort, g.name, p.ext_id",  # noqa: S608
             params,
         )
         return [_person(r) for r in rows]

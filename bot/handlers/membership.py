@@ -12,7 +12,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot import texts, views
-from bot.commands import commands_for
+from bot.commands import commands_for, sync_user_menu
 from bot.context import BranchContext
 from bot.guard import chat_kind, guarded
 from bot.services.access import Actor, Role
@@ -68,6 +68,7 @@ async def _redeem(update: Update, context: BranchContext, payload: str) -> None:
     name = result.person.name if result.person else ""
     if result.outcome == "linked":
         text = texts.LINK_DONE.format(name=name)
+        await _refresh_menu(context, user.id)
     elif result.outcome == "already_yours":
         text = texts.LINK_ALREADY_YOURS.format(name=name)
     elif result.outcome == "account_taken":
@@ -75,6 +76,11 @@ async def _redeem(update: Update, context: BranchContext, payload: str) -> None:
     else:
         text = _INVITE_TEXTS[result.outcome]
     await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+
+
+async def _refresh_menu(context: BranchContext, tg_user_id: int) -> None:
+    actor = await context.deps.access.actor(tg_user_id)
+    await sync_user_menu(context.bot, tg_user_id, actor.roles)
 
 
 async def contact_shared(update: Update, context: BranchContext) -> None:
@@ -90,6 +96,7 @@ async def contact_shared(update: Update, context: BranchContext) -> None:
     name = result.person.name if result.person else ""
     if result.outcome == ContactOutcome.LINKED:
         text = texts.LINK_DONE.format(name=name)
+        await _refresh_menu(context, user.id)
     elif result.outcome == ContactOutcome.ALREADY:
         text = texts.LINK_ALREADY_YOURS.format(name=name)
     elif result.outcome == ContactOutcome.ACCOUNT_TAKEN:

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot import texts, views
+from bot.commands import sync_user_menu
 from bot.context import BranchContext
 from bot.guard import chat_kind, guarded
 from bot.services.access import Actor
@@ -151,6 +152,9 @@ async def role(update: Update, context: BranchContext, actor: Actor) -> None:
         await roster_svc.move(person, group.id, actor_tg=actor.tg_user_id)
         text = texts.ROLE_MOVED.format(name=person.name, group=group.name)
     await message.reply_text(text)
+    if person.tg_user_id is not None:
+        changed = await deps.access.actor(person.tg_user_id)
+        await sync_user_menu(context.bot, person.tg_user_id, changed.roles)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -1,0 +1,157 @@
+"""Command line: `python -m bot [run|demo|check-config|roster-template|import-roster]`.
+
+Every subcommand takes `--config PATH` (else env BRANCHBOT_CONFIG, else ./config.toml).
+With no subcommand the bot runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot import texts
+from bot.config import ConfigError, load_config, resolve_config_path
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH",
+                        help="配置文件（默认：环境变量 BRANCHBOT_CONFIG 或 ./config.toml）")
+    parser = argparse.ArgumentParser(prog="python -m bot", parents=[common],
+                                     description="支部助手：离退休干部党支部的 Telegram 助手")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    sub.add_parser("run", parents=[common], help="运行机器人（默认）")
+    demo = sub.add_parser("demo", parents=[common],
+                          help="离线演示：不需要 token，也不联网")
+    demo.add_argument("--db", metavar="PATH", type=Path,
+                      help="把演示数据保存到这个数据库文件（默认用完即删）")
+    sub.add_parser("check-config", parents=[common], help="检查配置文件，列出所有问题")
+    template = sub.add_parser("roster-template", parents=[common],
+                              help="生成人员名单模板 .xlsx")
+    template.add_argument("file", type=Path, metavar="FILE.xlsx")
+    importer = sub.add_parser("import-roster", parents=[common],
+                              help="从 .xlsx 或 .csv 导入/更新人员名单")
+    importer.add_argument("file", type=Path, metavar="FILE")
+    return parser
+
+
+def _load(args: argparse.Namespace, *, need_token: bool) -> object:
+    path = resolve_config_path(args.config, os.environ)
+    try:
+        return load_config(path, need_token=need_token)
+    except ConfigError as exc:
+        print(f"配置有问题（{path}）：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.app import run_application
+    from bot.config import Config
+
+    config = _load(args, need_token=True)
+    assert isinstance(config, Config)
+    run_application(config)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    print(asyncio.run(run_demo(args.db)))
+    if args.db:
+        print(f"\n演示数据已保存在 {args.db}")
+    return 0
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    path = resolve_config_path(args.config, os.environ)
+    try:
+        load_config(path)
+    except ConfigError as exc:
+        print(f"{path}：发现 {len(exc.problems)} 个问题")
+        for problem in exc.problems:
+            print(f"  - {problem}")
+        return 1
+    print(f"{path}：配置正确。")
+    return 0
+
+
+def cmd_roster_template(args: argparse.Namespace) -> int:
+    from bot.services.roster import write_template
+
+    if args.file.suffix.lower() != ".xlsx":
+        print("模板文件名请以 .xlsx 结尾", file=sys.stderr)
+        return 2
+    write_template(args.file)
+    print(f"已生成模板：{args.file}")
+    return 0
+
+
+async def _import(config_path: argparse.Namespace, file: Path) -> int:
+    from bot.clock import SystemClock
+    from bot.config import Config
+    from bot.services.roster import RosterFileError, RosterService
+    from storage.db import Database
+    from storage.people import PeopleRepo
+
+    config = _load(config_path, need_token=False)
+    assert isinstance(config, Config)
+    db = await Database.open(config.storage.path)
+    try:
+        service = RosterService(PeopleRepo(db), SystemClock(), config.branch.tz)
+        try:
+            report = await service.import_file(file, actor_tg=None)
+        except RosterFileError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"{file}：{exc.strerror}", file=sys.stderr)
+            return 1
+    finally:
+        await db.close()
+    if report.outcome is None:
+        print(texts.IMPORT_FAILED.format(count=len(report.problems)), file=sys.stderr)
+        for problem in report.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    o = report.outcome
+    print(texts.IMPORT_DONE.format(created=o.created, updated=o.updated,
+                                   groups=o.groups_created))
+    if o.untouched:
+        print(texts.IMPORT_UNTOUCHED.format(count=o.untouched))
+    return 0
+
+
+def cmd_import_roster(args: argparse.Namespace) -> int:
+    return asyncio.run(_import(args, args.file))
+
+
+COMMANDS = {
+    None: cmd_run,
+    "run": cmd_run,
+    "demo": cmd_demo,
+    "check-config": cmd_check_config,
+    "roster-template": cmd_roster_template,
+    "import-roster": cmd_import_roster,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # The demo prints a transcript; its expected warnings would only clutter it.
+    default_level = "ERROR" if args.command == "demo" else "WARNING"
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", default_level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

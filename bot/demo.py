@@ -1,0 +1,125 @@
+"""`python -m bot demo`: the real bot, offline, playing a short scene with a sample branch.
+
+It starts the fake Bot API on 127.0.0.1, runs the bot against it with a throw-away
+database (or `--db PATH`), loads the fictional branch from `bot.demo_data` through the
+real importer, then has people do what they would do and prints the conversation.
+Nothing here bypasses the bot: every line of the transcript went over HTTP.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot import demo_data
+from bot.clock import FrozenClock
+from bot.config import Config, parse_config
+from bot.testing.fakeapi import Event, FakeUser
+from bot.testing.harness import BotHarness
+
+
+def demo_config() -> Config:
+    return parse_config(
+        {
+            "branch": {"name": demo_data.DEMO_BRANCH, "city": "示范市",
+                       "latitude": 30.59, "longitude": 114.31},
+            "chats": {"group_chat_id": demo_data.GROUP_CHAT_ID,
+                      "committee_chat_id": demo_data.COMMITTEE_CHAT_ID},
+            "admins": {"secretary_ids": [demo_data.SECRETARY_TG]},
+        },
+        env={},
+        need_token=False,
+    )
+
+
+_INDENT = " " * 6
+
+
+def render(events: Iterable[Event]) -> str:
+    """The conversation as a readable transcript."""
+    out: list[str] = []
+    for e in events:
+        where = f"【{e.chat}】"
+        if e.kind == "say":
+            out.append(f"{where}{e.who}：{e.text}")
+        elif e.kind == "press":
+            out.append(f"{where}{e.who} 点了 [{e.text}]")
+        elif e.kind == "toast":
+            out.append(f"{where}  ↳ 弹出提示给{e.who}：{e.text}")
+        elif e.kind == "leave":
+            out.append(f"{where}🤖 {e.who} 退出了这个群")
+        elif e.kind == "delete":
+            out.append(f"{where}🤖 撤回了一条消息")
+        else:
+            label = {"edit": "（更新）", "document": "（文件）", "photo": "（图片）",
+                     "poll": "（答题）"}.get(e.kind, "")
+            lines = e.text.splitlines() or [""]
+            out.append(f"{where}🤖 {e.who}{label}：{lines[0]}")
+            out.extend(f"{_INDENT}{line}" for line in lines[1:])
+            out.extend(_INDENT + "  ".join(f"[{b}]" for b in row) for row in e.buttons)
+    return "\n".join(out)
+
+
+async def run_demo(db_path: Path | None = None) -> str:
+    """Play the scene; return the transcript."""
+    with tempfile.TemporaryDirectory(prefix="branchbot-demo-") as tmp:
+        path = db_path or Path(tmp) / "demo.db"
+        clock = FrozenClock(datetime.now(UTC))
+        async with BotHarness(demo_config(), path, clock=clock) as h:
+            fake = h.fake
+            report = await h.deps.roster.import_rows(demo_data.roster_rows(), actor_tg=None)
+            assert report.ok, report.problems
+            ids = demo_data.telegram_ids()
+            users: dict[str, FakeUser] = {
+                name: fake.add_user(tg, name[0], name[1:]) for name, tg in ids.items()
+            }
+            group = fake.add_group(demo_data.GROUP_CHAT_ID, "幸福里支部群", list(users.values()))
+            fake.add_group(demo_data.COMMITTEE_CHAT_ID, "支委群",
+                           [users["王建国"], users["李平"], users["刘建华"], users["施慧敏"]])
+            secretary, zhang, li_xy, li_ping = (users["王建国"], users["张懋"], users["李秀英"],
+                                                users["李平"])
+
+            # The secretary opens a private chat and links himself by phone number.
+            fake.send(secretary, secretary.id, "/start")
+            await h.settle()
+            fake.share_contact(secretary, "+86 199-0000-0001")
+            await h.settle()
+            # He looks at the contact map, then makes an invite link for 张懋.
+            fake.send(secretary, secretary.id, "/map")
+            await h.settle()
+            fake.send(secretary, secretary.id, "/invite 张懋")
+            await h.settle()
+            link_text = fake.last_bot_message(secretary)["text"]
+            link = next(w for w in link_text.split() if w.startswith("https://t.me/"))
+            # 张懋 opens the link his leader forwarded, then asks for his service card.
+            fake.open_link(zhang, link)
+            await h.settle()
+            fake.send(zhang, zhang.id, "/card")
+            await h.settle()
+            # 李秀英 first forwards her husband's contact by mistake, then shares her own.
+            fake.send(li_xy, li_xy.id, "/start")
+            await h.settle()
+            fake.share_contact(li_xy, demo_data.phone_of(4), owner=users["钱玉兰"])
+            await h.settle()
+            fake.share_contact(li_xy, demo_data.phone_of(3))
+            await h.settle()
+            # A member tries a committee command; group leader 李平 links and sees his group.
+            fake.send(li_xy, li_xy.id, "/map")
+            await h.settle()
+            fake.send(li_ping, li_ping.id, "/start")
+            await h.settle()
+            fake.share_contact(li_ping, demo_data.phone_of(11))
+            await h.settle()
+            fake.send(li_ping, li_ping.id, "/help")
+            await h.settle()
+            # In the group chat, 张懋 asks for his card: phone numbers stay out of the group.
+            fake.send(zhang, group, "/card")
+            await h.settle()
+            # Someone adds the bot to a group it does not serve: it says so and leaves.
+            stranger = fake.add_user(7777, "陌生人")
+            other = fake.add_group(-1009999, "广场舞交流群", [stranger], bot_present=False)
+            fake.add_bot_to_group(stranger, other)
+            await h.settle()
+            return render(fake.events)

@@ -1,0 +1,101 @@
+"""Shared fixtures: a valid config, a fresh database per test, and the real bot running
+against the fake Bot API with the fictional sample branch loaded.
+
+`branch` gives a `Branch`: the harness plus the sample people as fake users, named by
+their Chinese names (`b.user("张懋")`), and helpers that read like what people do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import demo_data
+from bot.config import Config, parse_config
+from bot.testing.fakeapi import FakeChat, FakeUser, Json
+from bot.testing.harness import BotHarness
+from storage.db import Database
+
+GROUP_ID = demo_data.GROUP_CHAT_ID
+COMMITTEE_ID = demo_data.COMMITTEE_CHAT_ID
+SECRETARY_TG = demo_data.SECRETARY_TG
+
+
+def base_settings() -> dict[str, Any]:
+    return {
+        "branch": {"name": "测试支部", "timezone": "Asia/Shanghai", "city": "武汉",
+                   "latitude": 30.59, "longitude": 114.31},
+        "chats": {"group_chat_id": GROUP_ID, "committee_chat_id": COMMITTEE_ID},
+        "admins": {"secretary_ids": [SECRETARY_TG]},
+        # Tests must not wait on Telegram's real limits; test_errors checks the retry path.
+        "telegram": {"rate_limit": {"overall_per_second": 1000, "group_per_minute": 1000,
+                                    "max_retries": 2}},
+    }
+
+
+@pytest.fixture
+def config() -> Config:
+    return parse_config(base_settings(), env={}, need_token=False)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "test.db")
+    yield database
+    await database.close()
+
+
+@dataclass
+class Branch:
+    h: BotHarness
+    users: dict[str, FakeUser]
+    group: FakeChat
+    committee: FakeChat
+    outsider: FakeUser
+    sent_before: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def fake(self):  # type: ignore[no-untyped-def]
+        return self.h.fake
+
+    def user(self, name: str) -> FakeUser:
+        return self.users[name]
+
+    async def say(self, who: FakeUser, text: str, chat: FakeChat | None = None) -> None:
+        """`who` sends `text` (private chat unless `chat` is given) and the bot handles it."""
+        self.fake.send(who, chat.id if chat else who.id, text)
+        await self.h.settle()
+
+    async def link(self, name: str) -> FakeUser:
+        """The person links his account by sharing his own phone number."""
+        who = self.user(name)
+        index = next(i for i, row in enumerate(demo_data.PEOPLE, 1) if row[1] == name)
+        await self.say(who, "/start")
+        self.fake.share_contact(who, demo_data.phone_of(index))
+        await self.h.settle()
+        assert "绑定成功" in self.reply(who), self.reply(who)
+        return who
+
+    def reply(self, chat: FakeUser | FakeChat | int) -> str:
+        return str(self.fake.last_bot_message(chat).get("text", ""))
+
+    def last(self, chat: FakeUser | FakeChat | int) -> Json:
+        return self.fake.last_bot_message(chat)
+
+
+@pytest.fixture
+async def branch(config: Config, tmp_path: Path) -> AsyncIterator[Branch]:
+    async with BotHarness(config, tmp_path / "branch.db", poll_timeout=2.0) as h:
+        report = await h.deps.roster.import_rows(demo_data.roster_rows(), actor_tg=None)
+        assert report.ok, report.problems
+        users = {name: h.fake.add_user(tg, name[0], name[1:])
+                 for name, tg in demo_data.telegram_ids().items()}
+        group = h.fake.add_group(GROUP_ID, "支部群", list(users.values()))
+        committee = h.fake.add_group(COMMITTEE_ID, "支委群",
+                                     [users["王建国"], users["李平"], users["刘建华"]])
+        outsider = h.fake.add_user(4242, "路人")
+        yield Branch(h, users, group, committee, outsider)
