@@ -8,7 +8,8 @@ on every call, so a role change takes effect at once.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -18,8 +19,8 @@ from bot.context import BranchContext
 from bot.services.access import Actor, Role
 from bot.services.chats import ChatKind
 
-GuardedHandler = Callable[[Update, BranchContext, Actor], Awaitable[None]]
-PlainHandler = Callable[[Update, BranchContext], Awaitable[None]]
+GuardedHandler = Callable[[Update, BranchContext, Actor], Coroutine[Any, Any, None]]
+PlainHandler = Callable[[Update, BranchContext], Coroutine[Any, Any, None]]
 
 
 def private_chat_button(bot_username: str, payload: str = "help") -> InlineKeyboardMarkup:

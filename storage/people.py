@@ -68,7 +68,7 @@ class PeopleRepo:
 
     async def _many(self, where: str, params: Sequence[object] = ()) -> list[Person]:
         rows = await self.db.fetchall(
-            f"{_PERSON_SELECT} WHERE {where} ORDER BY g.sort, g.name, p.ext_id",  # noqa: S608
+            f"{_PERSON_SELECT} WHERE {where} ORDER BY g.sort, g.name, p.ext_id",
             params,
         )
         return [_person(r) for r in rows]
@@ -267,7 +267,8 @@ class PeopleRepo:
                         "INSERT INTO people (name, group_id, category, status, sex, birth_date, "
                         "birth_calendar, birth_leap, joined_party, phone, residence, "
                         "deceased_on, archived, greet_in_group, notes, ext_id, created_at, "
-                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "updated_at) VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (*values, row.ext_id, at, at),
                     )
                     existing[row.ext_id] = person_id

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot import texts
-from bot.context import BranchContext
+from bot.context import BranchApp, BranchContext
 from bot.services.chats import ChatKind
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,5 @@ async def chat_gate(update: Update, context: BranchContext) -> None:
     raise ApplicationHandlerStop
 
 
-def register(app: object) -> None:
-    from telegram.ext import Application
-
-    assert isinstance(app, Application)
+def register(app: BranchApp) -> None:
     app.add_handler(TypeHandler(Update, chat_gate), group=-1)

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot import texts
-from bot.context import BranchContext
+from bot.context import BranchApp, BranchContext
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,5 @@ async def on_error(update: object, context: BranchContext) -> None:
         log.warning("could not tell the user about the error: %s", exc)
 
 
-def register(app: object) -> None:
-    from telegram.ext import Application
-
-    assert isinstance(app, Application)
-    app.add_error_handler(on_error)  # type: ignore[arg-type]
+def register(app: BranchApp) -> None:
+    app.add_error_handler(on_error)

@@ -9,11 +9,11 @@ number; a matching roster entry is linked. Or he opens an invite link, which arr
 from __future__ import annotations
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import texts, views
 from bot.commands import commands_for, sync_user_menu
-from bot.context import BranchContext
+from bot.context import BranchApp, BranchContext
 from bot.guard import chat_kind, guarded
 from bot.services.access import Actor, Role
 from bot.services.linking import INVITE_PREFIX, ContactOutcome
@@ -63,7 +63,8 @@ async def start(update: Update, context: BranchContext, actor: Actor) -> None:
 async def _redeem(update: Update, context: BranchContext, payload: str) -> None:
     message = update.effective_message
     user = update.effective_user
-    assert message is not None and user is not None
+    assert message is not None
+    assert user is not None
     result = await context.deps.linking.redeem(payload, user.id)
     name = result.person.name if result.person else ""
     if result.outcome == "linked":
@@ -162,7 +163,7 @@ async def _send_card(update: Update, context: BranchContext, actor: Actor) -> No
     await message.reply_text(views.service_card(actor.person, leader, secretaries))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BranchApp) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("me", me))

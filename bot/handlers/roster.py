@@ -7,11 +7,11 @@ liaisons see the whole branch; only the secretary changes roles and groups.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot import texts, views
 from bot.commands import sync_user_menu
-from bot.context import BranchContext
+from bot.context import BranchApp, BranchContext
 from bot.guard import chat_kind, guarded
 from bot.services.access import Actor
 from bot.services.chats import ChatKind
@@ -157,7 +157,7 @@ async def role(update: Update, context: BranchContext, actor: Actor) -> None:
         await sync_user_menu(context.bot, person.tg_user_id, changed.roles)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BranchApp) -> None:
     app.add_handler(CommandHandler("map", contact_map))
     app.add_handler(CommandHandler("roster", roster))
     app.add_handler(CommandHandler("invite", invite))

@@ -18,22 +18,26 @@ class DateError(ValueError):
     """A date that cannot be understood; the message is shown to the user as is."""
 
 
-def parse_full_date(value: object) -> date:
-    """A date with year, as written in a roster: 1945-08-15, 1945/8/15, 1945年8月15日,
-    or an Excel date cell."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+def parse_ymd(value: object) -> tuple[int, int, int]:
+    """Year, month, day as written (1945-08-15, 1945/8/15, 1945年8月15日, an Excel date
+    cell), not yet checked against any calendar: a lunar date may be the 30th of 二月."""
+    if isinstance(value, date | datetime):
+        return value.year, value.month, value.day
     text = str(value).strip()
     m = _FULL_DATE.match(text)
     if not m:
         raise DateError(f"「{text}」不是日期，请写成 1945-08-15")
     y, mo, d = (int(g) for g in m.groups())
+    return y, mo, d
+
+
+def parse_full_date(value: object) -> date:
+    """A solar date with year, in any of the forms `parse_ymd` reads."""
+    y, mo, d = parse_ymd(value)
     try:
         return date(y, mo, d)
     except ValueError:
-        raise DateError(f"「{text}」这一天不存在") from None
+        raise DateError(f"「{str(value).strip()}」这一天不存在") from None
 
 
 @dataclass(frozen=True)
@@ -82,3 +86,11 @@ def show_full_date(day: date) -> str:
 def years_between(born: date, on: date) -> int:
     """Completed years (周岁)."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def parse_lunar(value: object, leap: bool) -> LunarDate:
+    """A lunar date as written; DateError unless it exists in that lunar year."""
+    y, mo, d = parse_ymd(value)
+    lunar = LunarDate(y, mo, d, leap)
+    lunar.validate()
+    return lunar

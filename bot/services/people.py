@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.services.dates import DateError, LunarDate, parse_full_date, years_between
+from bot.services.dates import (
+    DateError,
+    LunarDate,
+    parse_full_date,
+    parse_lunar,
+    years_between,
+)
 from storage.models import Person
 
 KEY_TARGET_AGE = 80
@@ -16,12 +22,11 @@ def solar_birth_date(p: Person) -> date | None:
     if not p.birth_date:
         return None
     try:
-        written = parse_full_date(p.birth_date)
         if p.birth_calendar == "lunar":
-            return LunarDate(written.year, written.month, written.day, p.birth_leap).to_solar()
+            return parse_lunar(p.birth_date, p.birth_leap).to_solar()
+        return parse_full_date(p.birth_date)
     except DateError:
         return None
-    return written
 
 
 def age(p: Person, today: date) -> int | None:
@@ -40,8 +45,10 @@ def is_key_target(p: Person, today: date) -> bool:
 def lunar_birthday(p: Person) -> LunarDate | None:
     if p.birth_calendar != "lunar" or not p.birth_date:
         return None
-    written = parse_full_date(p.birth_date)
-    return LunarDate(written.year, written.month, written.day, p.birth_leap)
+    try:
+        return parse_lunar(p.birth_date, p.birth_leap)
+    except DateError:
+        return None
 
 
 _NON_DIGITS = re.compile(r"\D")

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot import texts
 from bot.clock import Clock, iso
-from bot.services.dates import DateError, LunarDate, parse_full_date
+from bot.services.dates import DateError, parse_full_date, parse_lunar
 from bot.services.people import normalize_phone
 from storage.models import CARE_FLAGS, CATEGORIES, STATUSES, ImportOutcome, Person, RosterRow
 from storage.people import PeopleRepo
@@ -196,15 +196,15 @@ def validate_rows(
         raw_birth = raw.get("出生日期")
         if _cell(raw_birth):
             try:
-                written = parse_full_date(raw_birth)
                 if birth_calendar == "lunar":
-                    solar = LunarDate(written.year, written.month, written.day,
-                                      birth_leap).to_solar()
+                    lunar = parse_lunar(raw_birth, birth_leap)
+                    solar = lunar.to_solar()
+                    birth_date = f"{lunar.year:04d}-{lunar.month:02d}-{lunar.day:02d}"
                 else:
-                    solar = written
+                    solar = parse_full_date(raw_birth)
+                    birth_date = solar.isoformat()
                 if solar > today:
                     bad("出生日期", texts.IMPORT_FUTURE_DATE)
-                birth_date = written.isoformat()
             except DateError as exc:
                 bad("出生日期", str(exc))
         elif birth_leap:

@@ -230,7 +230,7 @@ class FakeBotApi:
             async with self._changed:
                 self._changed.notify_all()
 
-        asyncio.get_running_loop().create_task(wake())  # noqa: RUF006 - fire and forget
+        asyncio.get_running_loop().create_task(wake())
 
     # -- what users do ------------------------------------------------------------------------
 
@@ -316,8 +316,8 @@ class FakeBotApi:
 
     def upgrade_to_supergroup(self, chat: FakeChat, new_id: int) -> FakeChat:
         """What Telegram does when a basic group becomes a supergroup."""
-        new_chat = FakeChat(new_id, "supergroup", chat.title, set(chat.members),
-                            chat.bot_present)
+        new_chat = FakeChat(new_id, "supergroup", chat.title, members=set(chat.members),
+                            bot_present=chat.bot_present)
         self.chats[new_id] = new_chat
         chat.bot_present = False
         anyone = self.users[next(iter(chat.members))] if chat.members else self.bot
@@ -469,10 +469,9 @@ class FakeBotApi:
         if len(text) > 4096:
             raise bad_request("message is too long")
         msg = self._bot_message(chat, p, "bot", text=text)
-        if markup := _json(p.get("reply_markup")):
-            if "inline_keyboard" not in markup:
-                msg.pop("reply_markup")  # reply keyboards are not part of the message
-                msg["_reply_keyboard"] = markup
+        if (markup := _json(p.get("reply_markup"))) and "inline_keyboard" not in markup:
+            msg.pop("reply_markup")  # reply keyboards are not part of the message
+            msg["_reply_keyboard"] = markup
         return msg
 
     def _editable(self, p: Json) -> Json:

@@ -1,0 +1,37 @@
+"""`python -m bot demo`: runs offline, tells the story in Chinese, exits 0."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.demo import run_demo
+from storage.db import Database
+
+
+async def test_demo_plays_the_scene_and_leaves_a_database(tmp_path: Path) -> None:
+    db_path = tmp_path / "demo.db"
+    transcript = await run_demo(db_path)
+    assert "【私聊·张懋】🤖 支部助手：绑定成功！张懋同志" in transcript
+    assert "📇 亲情服务卡" in transcript
+    assert "抱歉，这项功能只对" in transcript
+    assert "退出了这个群" in transcript
+    db = await Database.open(db_path)
+    try:
+        rows = await db.fetchall("SELECT name FROM people WHERE tg_user_id IS NOT NULL")
+        assert {r["name"] for r in rows} == {"王建国", "张懋", "李秀英", "李平"}
+    finally:
+        await db.close()
+
+
+def test_demo_command_exits_zero_without_token_or_network(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"], capture_output=True, text=True, timeout=120,
+        env=env, cwd=tmp_path, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "绑定成功" in result.stdout
+    assert result.stderr == ""

@@ -1,0 +1,62 @@
+"""Telegram failing under the bot: the error handler, and waiting out 429."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from telegram.ext import _aioratelimiter
+
+from tests.conftest import Branch
+
+
+async def test_a_failing_handler_is_logged_reported_and_apologised_for(
+    branch: Branch, caplog: pytest.LogCaptureFixture
+) -> None:
+    zhang = await branch.link("张懋")
+    # Telegram answers the reply to /card with a 502 once: the handler raises.
+    branch.fake.fail("sendMessage", 502, times=1)
+    with caplog.at_level(logging.ERROR, logger="bot.handlers.errors"):
+        await branch.say(zhang, "/card")
+    assert any("command /card" in r.getMessage() and r.exc_info for r in caplog.records)
+    committee = branch.reply(branch.committee)
+    assert committee == "⚠️ 支部助手出错：NetworkError（command /card）。详情见日志。"
+    assert branch.reply(zhang) == "出了点问题，请稍后再试。"
+
+
+async def test_error_report_to_the_committee_has_no_personal_data(branch: Branch) -> None:
+    zhang = await branch.link("张懋")
+    branch.fake.fail("sendMessage", 500, times=1)
+    await branch.say(zhang, "/me")
+    report = branch.reply(branch.committee)
+    assert "张懋" not in report and "1990000" not in report
+
+
+class _SleepRecorder:
+    """Stands in for the rate limiter's `asyncio` module: records each wait it is asked
+    for and returns at once, so the test controls time instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(asyncio, name)
+
+
+async def test_429_is_waited_out_and_the_reply_arrives(
+    branch: Branch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = _SleepRecorder()
+    monkeypatch.setattr(_aioratelimiter, "asyncio", recorder)
+    zhang = await branch.link("张懋")
+    sent_before = len(branch.fake.calls_of("sendMessage"))
+    branch.fake.fail("sendMessage", 429, times=2, retry_after=7)
+    await branch.say(zhang, "/card")
+    calls = branch.fake.calls_of("sendMessage")[sent_before:]
+    assert [c.ok for c in calls] == [False, False, True]
+    assert recorder.waits == [pytest.approx(7.1), pytest.approx(7.1)]
+    assert "亲情服务卡" in branch.reply(zhang)

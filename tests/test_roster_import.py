@@ -1,0 +1,174 @@
+"""Roster files: the template, a good import, bad rows (nothing written), re-import by 编号,
+GBK CSV from Excel, and the command line."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from bot.__main__ import main
+from bot.clock import FrozenClock
+from bot.services.roster import COLUMNS, RosterService, read_roster_file, validate_rows
+from storage.db import Database
+from storage.people import PeopleRepo
+from tests.conftest import base_settings
+
+TODAY = date(2026, 11, 22)
+GOOD = [
+    {"编号": "A001", "姓名": "王建国", "党小组": "第一党小组", "类别": "退休", "政治面貌": "党员",
+     "性别": "男", "出生日期": "1952-03-12", "手机号": "199-0000-0001", "角色": "书记、组长"},
+    {"编号": "A002", "姓名": "张懋", "党小组": "第一党小组", "类别": "离休", "政治面貌": "党员",
+     "出生日期": "1931年9月9日", "历法": "农历", "关怀标记": "独居、患病"},
+    {"编号": "B001", "姓名": "李平", "党小组": "第二党小组", "类别": "退休",
+     "政治面貌": "中共党员", "出生日期": "1955/8/8", "角色": "支委，组长"},
+]
+
+
+def write_xlsx(path: Path, rows: list[dict[str, Any]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    header = list(COLUMNS)
+    ws.append(header)
+    for row in rows:
+        ws.append([row.get(h) for h in header])
+    wb.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]], encoding: str = "utf-8-sig") -> Path:
+    header = list(COLUMNS)
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([row.get(h, "") for h in header])
+    return path
+
+
+@pytest.fixture
+def service(db: Database) -> RosterService:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    clock = FrozenClock(datetime(2026, 11, 22, 2, 0, tzinfo=UTC))
+    return RosterService(PeopleRepo(db), clock, ZoneInfo("Asia/Shanghai"))
+
+
+async def test_template_has_every_column_and_imports_back(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    assert main(["roster-template", str(path)]) == 0
+    wb = load_workbook(path)
+    assert [c.value for c in wb["人员名单"][1]] == list(COLUMNS)
+    assert wb["填写说明"]["A2"].value == "编号（必填）"
+
+
+async def test_good_xlsx_is_imported(tmp_path: Path, service: RosterService) -> None:
+    report = await service.import_file(write_xlsx(tmp_path / "r.xlsx", GOOD), actor_tg=None)
+    assert report.ok and report.outcome is not None
+    assert (report.outcome.created, report.outcome.updated) == (3, 0)
+    people = service.people
+    zhang = await people.by_ext_id("A002")
+    assert zhang is not None
+    assert (zhang.birth_date, zhang.birth_calendar, zhang.care_flags) == (
+        "1931-09-09", "lunar", ("患病", "独居"))
+    wang = await people.by_ext_id("A001")
+    assert wang is not None and wang.phone == "19900000001" and wang.roles == {"secretary"}
+    groups = {g.name: g.leader_name for g in await people.groups()}
+    assert groups == {"第一党小组": "王建国", "第二党小组": "李平"}
+    li = await people.by_ext_id("B001")
+    assert li is not None and li.status == "党员" and li.roles == {"committee"}
+
+
+async def test_bad_rows_are_all_reported_and_nothing_is_written(
+    tmp_path: Path, service: RosterService
+) -> None:
+    bad = [
+        *GOOD,
+        {"编号": "A001", "姓名": "重复", "类别": "退休", "政治面貌": "党员"},
+        {"编号": "X1", "姓名": "", "类别": "退休了", "政治面貌": "党员", "出生日期": "1950-02-30"},
+        {"编号": "X2", "姓名": "闰月", "类别": "退休", "政治面貌": "党员",
+         "出生日期": "1950-04-01", "历法": "农历闰月", "手机号": "12"},
+        {"编号": "X3", "姓名": "两个组长", "党小组": "第一党小组", "类别": "退休",
+         "政治面貌": "党员", "角色": "组长", "关怀标记": "开心"},
+    ]
+    report = await service.import_file(write_xlsx(tmp_path / "r.xlsx", bad), actor_tg=None)
+    assert not report.ok
+    problems = [str(p) for p in report.problems]
+    assert "第5行「编号」：编号与第2行重复" in problems
+    assert "第6行「姓名」：必填，不能为空" in problems
+    assert "第6行「类别」：「退休了」不对，应为：离休 / 退休 / 在职" in problems
+    assert "第6行「出生日期」：「1950-02-30」这一天不存在" in problems
+    assert "第7行「出生日期」：1950年农历没有闰4月" in problems
+    assert "第7行「手机号」：「12」不是有效的电话号码" in problems
+    assert "第8行「角色」：第一党小组已在第2行指定了组长" in problems
+    assert any(p.startswith("第8行「关怀标记」：「开心」不对") for p in problems)
+    assert await service.people.count() == 0
+
+
+async def test_reimport_updates_by_id_instead_of_duplicating(
+    tmp_path: Path, service: RosterService
+) -> None:
+    await service.import_file(write_xlsx(tmp_path / "r.xlsx", GOOD), actor_tg=None)
+    changed = [dict(GOOD[1], 姓名="张懋", 手机号="13900000002", 关怀标记="独居"),
+               {"编号": "C001", "姓名": "新人", "类别": "退休", "政治面貌": "群众"}]
+    report = await service.import_file(write_xlsx(tmp_path / "r2.xlsx", changed), actor_tg=None)
+    assert report.outcome is not None
+    assert (report.outcome.created, report.outcome.updated, report.outcome.untouched) == (
+        1, 1, 2)
+    assert await service.people.count() == 4
+    zhang = await service.people.by_ext_id("A002")
+    assert zhang is not None and zhang.phone == "13900000002" and zhang.care_flags == ("独居",)
+
+
+async def test_gbk_csv_from_excel_is_read(tmp_path: Path, service: RosterService) -> None:
+    path = write_csv(tmp_path / "r.csv", GOOD, encoding="gbk")
+    report = await service.import_file(path, actor_tg=None)
+    assert report.ok
+    assert (await service.people.by_ext_id("A002")).name == "张懋"  # type: ignore[union-attr]
+
+
+def test_unknown_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("编号,姓名,类别,政治面貌,爱好\nA1,甲,退休,党员,钓鱼\n", encoding="utf-8")
+    from bot.services.roster import RosterFileError
+
+    with pytest.raises(RosterFileError, match="爱好"):
+        read_roster_file(path)
+
+
+def test_lunar_day_thirty_in_a_short_month_is_refused() -> None:
+    # 2026 lunar month 2 has 29 days.
+    _, problems = validate_rows([{"编号": "1", "姓名": "甲", "类别": "退休", "政治面貌": "党员",
+                                   "出生日期": "2026-02-30", "历法": "农历"}], TODAY)
+    assert [str(p) for p in problems] == ["第2行「出生日期」：2026年农历2月只有29天"]
+
+
+def test_future_birth_date_is_refused() -> None:
+    _, problems = validate_rows([{"编号": "1", "姓名": "甲", "类别": "退休", "政治面貌": "党员",
+                                   "出生日期": "2030-01-01"}], TODAY)
+    assert [p.column for p in problems] == ["出生日期"]
+
+
+def test_import_roster_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = base_settings()
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
+        f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{tmp_path / "b.db"}"\n',
+        encoding="utf-8")
+    assert settings  # the CLI reads its own file; nothing else is shared
+    good = write_csv(tmp_path / "good.csv", GOOD)
+    assert main(["import-roster", str(good), "--config", str(cfg)]) == 0
+    assert "新增3人" in capsys.readouterr().out
+    bad = write_csv(tmp_path / "bad.csv", [{"编号": "Z", "姓名": "乙", "类别": "?",
+                                           "政治面貌": "党员"}])
+    assert main(["import-roster", str(bad), "--config", str(cfg)]) == 1
+    err = capsys.readouterr().err
+    assert "导入失败，没有写入任何数据" in err and "第2行「类别」" in err
