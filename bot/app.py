@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 import httpx
 from telegram import Update
@@ -144,16 +145,21 @@ def run_application(config: Config) -> None:
     """Block until stopped: long polling or webhook, as the config says."""
     app = build_application(config)
     if config.telegram.mode == "webhook":
-        hook = config.telegram.webhook
-        app.run_webhook(
-            listen=hook.listen,
-            port=hook.port,
-            url_path=hook.path,
-            webhook_url=hook.url.rstrip("/") + "/" + hook.path,
-            secret_token=hook.secret or None,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        app.run_webhook(**webhook_settings(config))
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def webhook_settings(config: Config) -> dict[str, Any]:
+    """Arguments for PTB's webhook server, shared by `run_webhook` and the tests."""
+    hook = config.telegram.webhook
+    return {
+        "listen": hook.listen,
+        "port": hook.port,
+        "url_path": hook.path,
+        "webhook_url": hook.url.rstrip("/") + "/" + hook.path,
+        "secret_token": hook.secret or None,
+        "allowed_updates": Update.ALL_TYPES,
+    }
 
 

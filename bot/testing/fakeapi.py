@@ -148,6 +148,7 @@ class FakeBotApi:
         self.opened_private: set[int] = set()
         self.blocked_by: set[int] = set()
         self.faults: list[Fault] = []
+        self.webhook: Json | None = None
         self._updates: list[Json] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -326,6 +327,19 @@ class FakeBotApi:
                                                     migrate_from_chat_id=chat.id))
         return new_chat
 
+    def join(self, user: FakeUser, chat: FakeChat) -> Json:
+        """The user joins a group: Telegram posts a service message."""
+        chat.members.add(user.id)
+        self.events.append(Event("say", self.chat_label(chat.id), user.display, "[加入了群]"))
+        return self._enqueue("message", self._user_message(
+            user, chat, new_chat_members=[user.json()]))
+
+    def leave(self, user: FakeUser, chat: FakeChat) -> Json:
+        chat.members.discard(user.id)
+        self.events.append(Event("say", self.chat_label(chat.id), user.display, "[退出了群]"))
+        return self._enqueue("message", self._user_message(
+            user, chat, left_chat_member=user.json()))
+
     def block(self, user: FakeUser) -> None:
         self.blocked_by.add(user.id)
 
@@ -408,6 +422,14 @@ class FakeBotApi:
                 "can_read_all_group_messages": False, "supports_inline_queries": False}
 
     def api_deletewebhook(self, p: Json) -> bool:
+        self.webhook = None
+        return True
+
+    def api_setwebhook(self, p: Json) -> bool:
+        url = str(p.get("url") or "")
+        if not url.startswith("https://"):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook = {"url": url, "secret_token": p.get("secret_token")}
         return True
 
     def api_logout(self, p: Json) -> bool:
