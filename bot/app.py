@@ -21,21 +21,26 @@ from bot.clock import Clock, SystemClock
 from bot.commands import sync_menus
 from bot.config import Config
 from bot.context import BotData, BranchApp, BranchContext, Deps
-from bot.handlers import chats, errors, membership, roster
+from bot.handlers import attendance, chats, errors, meetings, membership, roster
+from bot.jobs import meetings as meeting_jobs
+from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService, Role
 from bot.services.chats import ChatDirectory
 from bot.services.linking import LinkingService
+from bot.services.meetings import MeetingService
 from bot.services.roster import RosterService
 from storage.chats import ChatRepo
 from storage.db import Database
 from storage.links import InviteRepo
+from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
 
 log = logging.getLogger(__name__)
 
-# Order matters only for the chat gate, which registers itself in group -1 so that it
-# sees every update before any feature does.
-FEATURES = (chats, errors, membership, roster)
+# The chat gate registers itself in handler group -1, so it sees every update first.
+# Within group 0 the first matching handler wins: features that own a /start payload
+# (attendance: `leave_<id>`) come before membership, whose /start takes everything else.
+FEATURES = (chats, errors, attendance, meetings, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -48,6 +53,7 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         deps = app.bot_data.deps
         await sync_menus(app.bot, deps.chats.group_chat_id, deps.chats.committee_chat_id,
                          await staff_roles(deps))
+        await meeting_jobs.schedule_all(app)
 
     async def post_shutdown(app: BranchApp) -> None:
         await close_deps(app.bot_data)
@@ -78,6 +84,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     people = PeopleRepo(db)
     directory = ChatDirectory(ChatRepo(db), config.chats, clock)
     await directory.load()
+    meeting_repo = MeetingRepo(db)
     return Deps(
         config=config,
         clock=clock,
@@ -88,6 +95,10 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         chats=directory,
         linking=LinkingService(people, InviteRepo(db), clock, config.linking.invite_days),
         roster=RosterService(people, clock, config.branch.tz),
+        meeting_repo=meeting_repo,
+        meetings=MeetingService(meeting_repo, people, clock, config.branch.tz,
+                                config.meetings),
+        cards=CardRefresher(config.meetings.card_edit_seconds),
     )
 
 

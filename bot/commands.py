@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 PRIVATE = frozenset({ChatKind.PRIVATE})
 ANY_OF_OURS = frozenset({ChatKind.PRIVATE, ChatKind.BRANCH_GROUP, ChatKind.COMMITTEE})
+# Who arranges meetings and follows up on them: the secretary, and leaders for their group.
+ORGANISERS = frozenset({Role.SECRETARY, Role.LEADER})
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,12 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("roster", texts.CMD_ROSTER, STAFF, PRIVATE),
         CommandSpec("invite", texts.CMD_INVITE, STAFF, PRIVATE),
         CommandSpec("role", texts.CMD_ROLE, frozenset({Role.SECRETARY}), PRIVATE),
+        CommandSpec("meeting", texts.CMD_MEETING, ORGANISERS, PRIVATE),
+        CommandSpec("meetings", texts.CMD_MEETINGS, ORGANISERS, PRIVATE),
+        CommandSpec("proxy", texts.CMD_PROXY, ORGANISERS, PRIVATE),
+        CommandSpec("close", texts.CMD_CLOSE, ORGANISERS, PRIVATE),
+        CommandSpec("makeups", texts.CMD_MAKEUPS, ORGANISERS, PRIVATE),
+        CommandSpec("attendance", texts.CMD_ATTENDANCE, LINKED, PRIVATE),
     )
 }
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -89,6 +91,20 @@ class LinkingConfig:
 
 
 @dataclass(frozen=True)
+class MeetingsConfig:
+    open_minutes_before: int = 60
+    default_duration_minutes: int = 120
+    eve_reminder_time: str = "19:00"
+    reminder_minutes_before: int = 60
+    card_edit_seconds: float = 4.0
+
+    @property
+    def eve_reminder(self) -> time:
+        hour, minute = self.eve_reminder_time.split(":")
+        return time(int(hour), int(minute))
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     branch: BranchConfig = field(default_factory=BranchConfig)
@@ -96,6 +112,7 @@ class Config:
     admins: AdminsConfig = field(default_factory=AdminsConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     linking: LinkingConfig = field(default_factory=LinkingConfig)
+    meetings: MeetingsConfig = field(default_factory=MeetingsConfig)
 
     def with_token_from_env(self, env: Mapping[str, str]) -> Config:
         token = env.get("BOT_TOKEN", "").strip()
@@ -206,6 +223,16 @@ def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> N
         problems.append("telegram.rate_limit.max_retries：不能为负数")
     if cfg.linking.invite_days < 1:
         problems.append("linking.invite_days：至少 1 天")
+    m = cfg.meetings
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", m.eve_reminder_time):
+        problems.append("meetings.eve_reminder_time：应为 24 小时制时间，如 \"19:00\"")
+    for key in ("open_minutes_before", "reminder_minutes_before"):
+        if not 0 <= getattr(m, key) <= 24 * 60:
+            problems.append(f"meetings.{key}：应在 0 到 1440 分钟之间")
+    if not 10 <= m.default_duration_minutes <= 24 * 60:
+        problems.append("meetings.default_duration_minutes：应在 10 到 1440 分钟之间")
+    if m.card_edit_seconds < 3:
+        problems.append("meetings.card_edit_seconds：至少 3 秒（每个群每分钟最多 20 条消息）")
 
 
 def parse_config(

@@ -15,11 +15,14 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService
 from bot.services.chats import ChatDirectory
 from bot.services.linking import LinkingService
+from bot.services.meetings import MeetingService
 from bot.services.roster import RosterService
 from storage.db import Database
+from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
 
 
@@ -34,6 +37,9 @@ class Deps:
     chats: ChatDirectory
     linking: LinkingService
     roster: RosterService
+    meeting_repo: MeetingRepo
+    meetings: MeetingService
+    cards: CardRefresher
 
 
 class BotData:

@@ -19,8 +19,8 @@ from bot.context import BranchContext
 from bot.services.access import Actor, Role
 from bot.services.chats import ChatKind
 
-GuardedHandler = Callable[[Update, BranchContext, Actor], Coroutine[Any, Any, None]]
-PlainHandler = Callable[[Update, BranchContext], Coroutine[Any, Any, None]]
+GuardedHandler = Callable[[Update, BranchContext, Actor], Coroutine[Any, Any, Any]]
+PlainHandler = Callable[[Update, BranchContext], Coroutine[Any, Any, Any]]
 
 
 def private_chat_button(bot_username: str, payload: str = "help") -> InlineKeyboardMarkup:
@@ -47,11 +47,13 @@ def guarded(name: str) -> Callable[[GuardedHandler], PlainHandler]:
     spec = COMMANDS[name]
 
     def decorate(handler: GuardedHandler) -> PlainHandler:
-        async def wrapper(update: Update, context: BranchContext) -> None:
+        async def wrapper(update: Update, context: BranchContext) -> Any:
+            """Refuse politely, or run the handler and pass on what it returns (a
+            ConversationHandler reads its next state from it)."""
             message = update.effective_message
             user = update.effective_user
             if message is None or user is None:
-                return
+                return None
             kind = chat_kind(update, context)
             if kind not in spec.chats:
                 if kind is not ChatKind.UNKNOWN:
@@ -59,12 +61,12 @@ def guarded(name: str) -> Callable[[GuardedHandler], PlainHandler]:
                         texts.USE_IN_PRIVATE,
                         reply_markup=private_chat_button(context.bot.username),
                     )
-                return
+                return None
             actor = await context.deps.access.actor(user.id)
             if not actor.has_any(spec.roles):
                 await message.reply_text(refusal(actor, spec.roles))
-                return
-            await handler(update, context, actor)
+                return None
+            return await handler(update, context, actor)
 
         wrapper.__doc__ = handler.__doc__
         wrapper.__name__ = handler.__name__

@@ -165,3 +165,160 @@ IMPORT_TWO_LEADERS = "{group}已在第{row}行指定了组长"
 IMPORT_FAILED = "导入失败，没有写入任何数据。共{count}处问题："
 IMPORT_DONE = "导入完成：新增{created}人，更新{updated}人，新建党小组{groups}个。"
 IMPORT_UNTOUCHED = "名册中另有{count}人不在本文件里，保持不变。"
+
+# -- meetings: creating ------------------------------------------------------------------
+CMD_MEETING = "安排会议"
+CMD_MEETINGS = "近期会议（改期、取消）"
+CMD_PROXY = "代签到 / 代请假"
+CMD_CLOSE = "结束会议"
+CMD_MAKEUPS = "补课任务"
+CMD_ATTENDANCE = "出勤记录"
+MEETING_USAGE = (
+    "一行安排会议：\n/meeting 类型 日期 时间 地点 议题\n"
+    "例如：/meeting 党小组会 12月5日 9:30 广泉小区活动室 学习会议精神\n"
+    "或只发 /meeting，按按钮一步步来。"
+)
+MEETING_BAD_KIND = (
+    "没有「{kind}」这种会议。可选：支部党员大会、支委会、党小组会、党课、主题党日、"
+    "学习活动日、其他。"
+)
+MEETING_NEED_GROUP = (
+    "请写明哪个党小组，例如：/meeting 党小组会 第一党小组 12月5日 9:30 活动室 学习"
+)
+MEETING_IN_PAST = "这个时间已经过去了，请换一个时间。"
+MEETING_NOT_ALLOWED = "抱歉，您只能安排和管理本党小组的党小组会，其他会议请联系书记。"
+MEETING_CREATED = "已安排：{summary}\n会前{minutes}分钟在群里发签到卡，前一晚和会前会提醒大家。"
+MEETING_SUMMARY = "{kind}「{topic}」，{when}，{place}"
+MEETING_WHEN = "{day} {start}–{end}"
+WHEN_ERROR = "{message}"
+WIZ_KIND = "请选择会议类型："
+WIZ_GROUP = "哪个党小组开会？"
+WIZ_DAY = "哪一天？点按钮，或直接输入（例如 12月5日、下周三）："
+WIZ_TIME = "几点开始？点按钮，或直接输入（例如 9:30、下午2点半）："
+WIZ_PLACE = "在哪里开？请输入地点："
+WIZ_PLACE_RECENT = "在哪里开？点按钮，或输入新地点："
+WIZ_TOPIC = "会议议题是什么？请输入（例如：学习会议精神）："
+WIZ_CONFIRM = "请确认：\n{summary}"
+WIZ_CANCELLED = "已取消，没有安排会议。"
+WIZ_EXPIRED = "好久没有操作，安排会议已自动取消。需要时请重新发送 /meeting。"
+WIZ_STALE = "这一步已经过去了，请按最新的提示操作。"
+BUTTON_CONFIRM = "✅ 发布"
+BUTTON_CANCEL = "❌ 取消"
+BUTTON_BACK = "↩️ 返回"
+
+# -- meetings: managing ------------------------------------------------------------------
+MEETINGS_NONE = "近期没有您可以管理的会议。"
+MEETINGS_ITEM = "{summary}\n状态：{status}"
+MEETING_STATUS = {"scheduled": "未开始", "open": "签到中", "closed": "已结束",
+                  "cancelled": "已取消"}
+BUTTON_RESCHEDULE = "🕘 改时间"
+BUTTON_PLACE = "📍 改地点"
+BUTTON_CANCEL_MEETING = "❌ 取消会议"
+BUTTON_CLOSE_MEETING = "🏁 结束"
+ASK_NEW_TIME = "请输入新的日期和时间，例如：12月6日 9:30"
+ASK_NEW_PLACE = "请输入新的地点："
+ASK_CANCEL = "确定取消这个会议吗？已回复的同志会收到通知。\n{summary}"
+BUTTON_CANCEL_YES = "确定取消"
+BUTTON_CANCEL_NO = "不取消"
+MEETING_RESCHEDULED = "已改期：{summary}"
+MEETING_PLACE_CHANGED = "已改地点：{summary}"
+MEETING_CANCELLED = "已取消：{summary}"
+MEETING_KEPT = "好的，会议照常。"
+NOTIFY_RESCHEDULED = "通知：{summary}\n会议时间有变化，请您留意。"
+NOTIFY_PLACE_CHANGED = "通知：{summary}\n会议地点有变化，请您留意。"
+NOTIFY_CANCELLED = "通知：{kind}「{topic}」（原定{when}）已取消。"
+GROUP_CANCELLED = "📢 {kind}「{topic}」（原定{when}）取消了。"
+GROUP_CHANGED = "📢 会议有变化：{summary}"
+
+# -- the check-in card -------------------------------------------------------------------
+MCARD_TITLE = "📋 {kind}：{topic}"
+MCARD_TIME = "🕘 {when}"
+MCARD_PLACE = "📍 {place}"
+MCARD_COUNTS = "应到 {expected} · 已签到 {present} · 请假 {excused} · 未到 {missing}"
+MCARD_NAMES = "已签到：{names}"
+MCARD_PROXY_NAME = "{name}（由{proxy}代签到）"
+MCARD_CLOSED = "🏁 会议已结束：应到 {expected} · 实到 {present} · 请假 {excused} · 缺席 {absent}"
+MCARD_CANCELLED = "❌ 会议已取消"
+BUTTON_CHECK_IN = "✅ 签到"
+BUTTON_LEAVE = "📝 请假"
+
+# -- taps (toasts: short, they show for a few seconds) ----------------------------------
+TAP_CHECKED_IN = "{name}同志，已为您签到"
+TAP_ALREADY_IN = "{name}同志，您已经签到了"
+TAP_EXCUSED_ASK_REASON = "{name}同志，已为您请假。请在私聊里选一下原因"
+TAP_EXCUSED_OPEN_CHAT = "{name}同志，已为您请假。点这里打开私聊选原因"
+TAP_ALREADY_EXCUSED = "{name}同志，您已经请过假了"
+TAP_IN_NOT_EXCUSED = "{name}同志，您已经签到，不用请假"
+TAP_NOT_OPEN = "签到还没开始，会前{minutes}分钟开放"
+TAP_CLOSED = "会议已结束，签到已关闭"
+TAP_CANCELLED = "这个会议已取消"
+TAP_NOT_EXPECTED = "这次会议不需要您参加，谢谢关心！"
+TAP_NOT_LINKED = "您还没有绑定身份，请先私聊我绑定"
+TAP_STALE = "这个按钮已失效，请看最新的消息"
+TAP_NOT_ALLOWED = "抱歉，您不能为这位同志代办"
+
+# -- leave (private chat) ----------------------------------------------------------------
+LEAVE_ASK_REASON = "{summary}\n您请假了。请选一下原因（只有书记和您的党小组长能看到）："
+LEAVE_REASON_SAVED = "已记下：{reason}。会后党小组长会帮您补课。"
+LEAVE_HOSPITAL_SAVED = "已记下：住院。祝您早日康复！党小组长会和您联系。"
+LEADER_HOSPITAL = "🏥 {name}同志因住院请假（{meeting}）。请您抽空联系探望。"
+
+# -- proxy --------------------------------------------------------------------------------
+PROXY_NONE = "现在没有可以代签到的会议。"
+PROXY_PICK_MEETING = "为哪个会议代签到？"
+PROXY_LIST = "{summary}\n为没有手机的同志代签到或代请假（点一下即记录）："
+PROXY_ROW_PRESENT = "✅ {name}"
+PROXY_ROW_LEAVE = "📝 请假"
+PROXY_ROW_DONE_IN = "✔️ {name} 已签到"
+PROXY_ROW_DONE_OUT = "✔️ {name} 已请假"
+PROXY_DONE_IN = "已为{name}代签到"
+PROXY_DONE_OUT = "已为{name}代请假"
+PROXY_NO_PEOPLE = "这个会议里没有您可以代办的同志。"
+
+# -- reminders ----------------------------------------------------------------------------
+REMIND_EVE_GROUP = "⏰ 明天的会议：{summary}\n请大家准时参加。不能来的请点签到卡上的「📝 请假」。"
+REMIND_SOON_GROUP = "⏰ {minutes}分钟后开会：{summary}\n到了请点签到卡上的「✅ 签到」。"
+REMIND_PRIVATE_EVE = "{name}同志，明天有会：{summary}\n能来吗？来不了请点「📝 请假」。"
+REMIND_PRIVATE_SOON = "{name}同志，{minutes}分钟后开会：{summary}"
+
+# -- closing and make-up (补课) -----------------------------------------------------------
+CLOSE_NONE = "现在没有您可以结束的会议。"
+CLOSE_PICK = "结束哪个会议？"
+CLOSE_DONE = (
+    "会议已结束：实到 {present}/{expected}，请假 {excused}，缺席 {absent}。"
+    "补课任务已发给各党小组长。"
+)
+CLOSE_ALREADY = "这个会议已经结束了。"
+MAKEUP_LIST_TITLE = (
+    "📚 补课任务：{meeting}\n以下同志没有参加，请帮他们补上（点一下记录补课方式）"
+    "："
+)
+MAKEUP_PERSON = "{name}（{status}）"
+MAKEUP_STATUS_EXCUSED = "请假"
+MAKEUP_STATUS_ABSENT = "缺席"
+MAKEUP_DONE = "已记录：{name} {method}（{day}）"
+MAKEUP_ALREADY = "{name}的补课已经记录过了"
+MAKEUP_ROW_DONE = "✔️ {name}：{method}"
+MAKEUPS_NONE = "没有未完成的补课任务。👍"
+MAKEUPS_TITLE = "未完成的补课任务（{count}项）："
+MAKEUPS_ITEM = "· {name}：{meeting}"
+
+# -- /attendance --------------------------------------------------------------------------
+ATT_MEMBER_TITLE = "您{year}年的参会记录："
+ATT_MEMBER_LINE = "{day} {kind}：{status}"
+ATT_MEMBER_NONE = "{year}年还没有已结束的会议记录。"
+ATT_STATUS = {"present": "✅ 出席", "excused": "📝 请假", "absent": "❌ 缺席"}
+ATT_STATUS_PROXY = "✅ 出席（{proxy}代签）"
+ATT_MEMBER_SUMMARY = "共{total}次：出席{present}次，请假{excused}次，缺席{absent}次。"
+ATT_GROUP_TITLE = "{group} {year}年出勤："
+ATT_PERSON_LINE = "{name}：出席{present}/{expected}（代签{proxy}）请假{excused} 缺席{absent}"
+ATT_BRANCH_TITLE = "全支部{year}年出勤（出席率含代签，代签、请假另列）："
+ATT_SECTION_KIND = "【按会议类型】"
+ATT_SECTION_MONTH = "【按月份】"
+ATT_SECTION_GROUP = "【按党小组】"
+ATT_RATE_LINE = (
+    "{label}：{rate:.0%}（出席{present}/{expected}，代签{proxy}，请假{excused}，"
+    "缺席{absent}）"
+)
+ATT_NONE = "{year}年还没有已结束的会议。"
+MONTH_LABEL = "{month}月"

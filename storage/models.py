@@ -93,3 +93,45 @@ class InviteUse:
     # "linked" | "already_yours" | "unknown" | "used" | "expired" | "account_taken"
     outcome: str
     person_id: int | None = None  # the invited person, or the one the account already has
+
+
+MEETING_KINDS = ("支部党员大会", "支委会", "党小组会", "党课", "主题党日", "学习活动日", "其他")
+MAKEUP_METHODS = ("送学上门", "电话传达", "自学")
+LEAVE_REASONS = ("生病", "住院", "外出", "家中有事", "其他")
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    kind: str
+    topic: str
+    group_id: int | None
+    starts_at: str  # UTC ISO
+    ends_at: str
+    place: str
+    status: str  # scheduled | open | closed | cancelled
+    created_by_tg: int
+    card_chat_id: int | None = None
+    card_message_id: int | None = None
+    eve_reminded_at: str | None = None
+    soon_reminded_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Attendance:
+    meeting_id: int
+    person_id: int
+    status: str  # present | excused | absent
+    reason: str | None
+    recorded_by: int | None
+    at: str
+
+
+@dataclass(frozen=True)
+class Makeup:
+    id: int
+    meeting_id: int
+    person_id: int
+    assignee_id: int | None
+    method: str | None
+    done_on: str | None

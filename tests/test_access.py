@@ -24,8 +24,16 @@ EXPECTED = {
     "/roster 张懋": STAFF,
     "/invite 许茂林": STAFF,
     "/role 许茂林 联络员": {"secretary"},
+    "/meeting": {"leader", "secretary"},
+    "/meetings": {"leader", "secretary"},
+    "/proxy": {"leader", "secretary"},
+    "/close": {"leader", "secretary"},
+    "/makeups": {"leader", "secretary"},
+    "/attendance": LINKED,
 }
-PEOPLE = {"member": "李秀英", "leader": "刘建华", "committee": "李平", "secretary": "王建国"}
+# 刘建华 leads a group and is not on the committee; 卫红梅 is on the committee and leads
+# no group; 王建国 is secretary (and leads a group).
+PEOPLE = {"member": "李秀英", "leader": "刘建华", "committee": "卫红梅", "secretary": "王建国"}
 REFUSALS = ("还没有绑定身份", "这项功能只对")
 
 
@@ -48,11 +56,12 @@ async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
     member = await branch.link("李秀英")
     await branch.say(member, "/help")
     listed = {line.split()[0] for line in branch.reply(member).splitlines()[1:]}
-    assert listed == {"/help", "/me", "/card"}
+    assert listed == {"/help", "/me", "/card", "/attendance"}
     secretary = await branch.link("王建国")
     await branch.say(secretary, "/help")
     listed = {line.split()[0] for line in branch.reply(secretary).splitlines()[1:]}
-    assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role"}
+    assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role",
+                      "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance"}
 
 
 async def test_personal_commands_in_the_group_point_to_private_chat(branch: Branch) -> None:
@@ -69,8 +78,8 @@ async def test_personal_commands_in_the_group_point_to_private_chat(branch: Bran
 
 
 async def test_card_shows_the_leader_and_secretary(branch: Branch) -> None:
-    chen = branch.user("卫红梅")  # 第二党小组, leader 李平
-    await branch.link("卫红梅")
+    chen = branch.user("蒋文斌")  # 第二党小组, leader 李平
+    await branch.link("蒋文斌")
     await branch.say(chen, "/card")
     card = branch.reply(chen)
     assert "党小组长：李平　电话 19900000011" in card
@@ -145,7 +154,7 @@ async def test_role_sets_leader_and_moves_groups(branch: Branch) -> None:
 async def test_menus_are_scoped_per_chat(branch: Branch) -> None:
     fake = branch.fake
     assert fake.commands_for_scope({"type": "all_private_chats"}) == [
-        "start", "help", "me", "card"]
+        "start", "help", "me", "card", "attendance"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": GROUP_ID}) == ["help"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": COMMITTEE_ID}) == [
         "help", "map"]

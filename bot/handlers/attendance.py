@@ -1,0 +1,435 @@
+"""Attendance: taps on the check-in card, leave reasons, proxy answers by leaders,
+closing a meeting, make-up (补课) tasks and the /attendance figures.
+
+Every button press is answered at once with a short toast naming the person. The card is
+not edited here: the press only asks `CardRefresher` for an edit, which it coalesces.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot import texts
+from bot.callbacks import Callback, pack, parse, pattern
+from bot.context import BranchApp, BranchContext
+from bot.guard import guarded
+from bot.jobs.meetings import close_and_report
+from bot.meeting_ui import leave_reason_keyboard, makeup_keyboard, send_private, summary
+from bot.services.access import Actor
+from bot.services.dates import show_date
+from bot.services.meetings import Tap, TapResult
+from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Attendance, Meeting
+
+_TOASTS = {
+    Tap.CHECKED_IN: texts.TAP_CHECKED_IN,
+    Tap.ALREADY_IN: texts.TAP_ALREADY_IN,
+    Tap.ALREADY_EXCUSED: texts.TAP_ALREADY_EXCUSED,
+    Tap.IN_NOT_EXCUSED: texts.TAP_IN_NOT_EXCUSED,
+    Tap.NOT_OPEN: texts.TAP_NOT_OPEN,
+    Tap.CLOSED: texts.TAP_CLOSED,
+    Tap.CANCELLED: texts.TAP_CANCELLED,
+    Tap.NOT_EXPECTED: texts.TAP_NOT_EXPECTED,
+    Tap.NOT_LINKED: texts.TAP_NOT_LINKED,
+    Tap.STALE: texts.TAP_STALE,
+    Tap.UNKNOWN: texts.TAP_STALE,
+    Tap.NOT_ALLOWED: texts.TAP_NOT_ALLOWED,
+}
+
+
+def toast(result: TapResult, context: BranchContext) -> str:
+    name = result.person.name if result.person else ""
+    return _TOASTS[result.outcome].format(
+        name=name, minutes=context.deps.config.meetings.open_minutes_before)
+
+
+def _refresh(context: BranchContext, m: Meeting | None) -> None:
+    if m is not None and m.card_chat_id is not None and context.job_queue is not None:
+        context.deps.cards.request(context.job_queue, m.card_chat_id, m.id)
+
+
+async def on_button(update: Update, context: BranchContext) -> None:
+    """Every `att:` button: check in, ask for leave, leave reason, proxy, close."""
+    query = update.callback_query
+    assert query is not None
+    cb = parse(query.data)
+    if cb is None or cb.id() is None:
+        await query.answer(texts.TAP_STALE)
+        return
+    actor = await context.deps.access.actor(query.from_user.id)
+    handlers = {"ci": _check_in, "lv": _leave, "rs": _reason, "px": _proxy, "pl": _proxy,
+                "pm": _proxy_menu, "cl": _close_button}
+    action = handlers.get(cb.action)
+    if action is None:
+        await query.answer(texts.TAP_STALE)
+        return
+    await action(update, context, actor, cb)
+
+
+def _card_of(update: Update) -> tuple[int, int] | None:
+    """The (chat, message) a group button sits on; None for buttons in private chats."""
+    msg = update.callback_query.message if update.callback_query else None
+    if msg is None or msg.chat.type == "private":
+        return None
+    return msg.chat.id, msg.message_id
+
+
+async def _check_in(update: Update, context: BranchContext, actor: Actor, cb: Callback) -> None:
+    query = update.callback_query
+    assert query is not None and cb.id() is not None
+    result = await context.deps.meetings.check_in(cb.ids[0], actor, _card_of(update))
+    await query.answer(toast(result, context))
+    if result.outcome is Tap.CHECKED_IN:
+        _refresh(context, result.meeting)
+
+
+async def _leave(update: Update, context: BranchContext, actor: Actor, cb: Callback) -> None:
+    query = update.callback_query
+    assert query is not None
+    result = await context.deps.meetings.ask_leave(cb.ids[0], actor, _card_of(update))
+    if result.outcome not in (Tap.EXCUSED, Tap.ALREADY_EXCUSED):
+        await query.answer(toast(result, context))
+        return
+    assert result.person is not None and result.meeting is not None
+    name = result.person.name
+    if await _ask_reason(context, actor, result.meeting):
+        await query.answer(texts.TAP_EXCUSED_ASK_REASON.format(name=name))
+    else:
+        # Never opened a private chat: the toast's link opens it with the leave prompt.
+        link = f"https://t.me/{context.bot.username}?start=leave_{result.meeting.id}"
+        await query.answer(texts.TAP_EXCUSED_OPEN_CHAT.format(name=name), url=link)
+    if result.outcome is Tap.EXCUSED:
+        _refresh(context, result.meeting)
+
+
+async def _ask_reason(context: BranchContext, actor: Actor, m: Meeting) -> bool:
+    text = texts.LEAVE_ASK_REASON.format(summary=summary(m, context.deps.config.branch.tz))
+    try:
+        await context.bot.send_message(actor.tg_user_id, text,
+                                       reply_markup=leave_reason_keyboard(m))
+    except Forbidden:
+        return False
+    return True
+
+
+async def leave_link(update: Update, context: BranchContext) -> None:
+    """`/start leave_<id>`: the private chat opened from the 请假 toast."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None and message.text
+    meeting_id = int(message.text.split("leave_", 1)[1])
+    actor = await context.deps.access.actor(user.id)
+    result = await context.deps.meetings.ask_leave(meeting_id, actor, None)
+    if result.outcome in (Tap.EXCUSED, Tap.ALREADY_EXCUSED):
+        assert result.meeting is not None
+        await _ask_reason(context, actor, result.meeting)
+        if result.outcome is Tap.EXCUSED:
+            _refresh(context, result.meeting)
+    else:
+        await message.reply_text(toast(result, context))
+
+
+async def _reason(update: Update, context: BranchContext, actor: Actor, cb: Callback) -> None:
+    query = update.callback_query
+    assert query is not None
+    index = cb.id(1)
+    if index is None or index >= len(LEAVE_REASONS):
+        await query.answer(texts.TAP_STALE)
+        return
+    reason = LEAVE_REASONS[index]
+    result = await context.deps.meetings.set_reason(cb.ids[0], actor, reason)
+    if result.outcome is not Tap.EXCUSED:
+        await query.answer(toast(result, context))
+        return
+    saved = (texts.LEAVE_HOSPITAL_SAVED if reason == "住院"
+             else texts.LEAVE_REASON_SAVED.format(reason=reason))
+    await query.answer(saved)
+    await query.edit_message_text(saved)
+    _refresh(context, result.meeting)
+    if reason == "住院" and result.person is not None and result.meeting is not None:
+        # Hospital stays go to the leader privately, never to any group.
+        leader = await context.deps.meetings.leader_of(result.person)
+        if leader is not None and leader.id != result.person.id:
+            await send_private(context, leader, texts.LEADER_HOSPITAL.format(
+                name=result.person.name,
+                meeting=summary(result.meeting, context.deps.config.branch.tz)))
+
+
+# -- proxy -----------------------------------------------------------------------------------
+
+
+async def _proxy_list(context: BranchContext, actor: Actor,
+                      m: Meeting) -> tuple[str, InlineKeyboardMarkup | None]:
+    deps = context.deps
+    people = await deps.meetings.proxy_candidates(m, actor)
+    head = summary(m, deps.config.branch.tz)
+    if not people:
+        return f"{head}\n{texts.PROXY_NO_PEOPLE}", None
+    answers = {a.person_id: a for a in await deps.meeting_repo.attendance(m.id)}
+    rows = []
+    for p in people:
+        answer = answers.get(p.id)
+        if answer is not None and answer.status == "present":
+            rows.append([InlineKeyboardButton(texts.PROXY_ROW_DONE_IN.format(name=p.name),
+                                              callback_data=pack("att", "px", m.id, p.id))])
+        elif answer is not None and answer.status == "excused":
+            rows.append([
+                InlineKeyboardButton(texts.PROXY_ROW_DONE_OUT.format(name=p.name),
+                                     callback_data=pack("att", "pl", m.id, p.id)),
+                InlineKeyboardButton(texts.PROXY_ROW_PRESENT.format(name=p.name),
+                                     callback_data=pack("att", "px", m.id, p.id))])
+        else:
+            rows.append([
+                InlineKeyboardButton(texts.PROXY_ROW_PRESENT.format(name=p.name),
+                                     callback_data=pack("att", "px", m.id, p.id)),
+                InlineKeyboardButton(texts.PROXY_ROW_LEAVE,
+                                     callback_data=pack("att", "pl", m.id, p.id))])
+    return texts.PROXY_LIST.format(summary=head), InlineKeyboardMarkup(rows)
+
+
+async def _meeting_menu(m_list: list[Meeting], action: str, context: BranchContext) -> (
+        InlineKeyboardMarkup):
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        f"{m.kind}·{show_date(context.deps.meetings.local(m.starts_at).date())}",
+        callback_data=pack("att", action, m.id))] for m in m_list])
+
+
+@guarded("proxy")
+async def proxy_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """Show the leader the people he may check in or excuse, one button each."""
+    message = update.effective_message
+    assert message is not None
+    meetings = await context.deps.meetings.manageable(actor)
+    if not meetings:
+        # A leader may also answer for his people at branch-wide meetings.
+        meetings = [m for m in await context.deps.meeting_repo.active()
+                    if await context.deps.meetings.proxy_candidates(m, actor)]
+    if not meetings:
+        await message.reply_text(texts.PROXY_NONE)
+        return
+    if len(meetings) == 1:
+        text, markup = await _proxy_list(context, actor, meetings[0])
+        await message.reply_text(text, reply_markup=markup)
+        return
+    await message.reply_text(texts.PROXY_PICK_MEETING,
+                             reply_markup=await _meeting_menu(meetings, "pm", context))
+
+
+async def _proxy_menu(update: Update, context: BranchContext, actor: Actor,
+                      cb: Callback) -> None:
+    query = update.callback_query
+    assert query is not None
+    m = await context.deps.meeting_repo.get(cb.ids[0])
+    if m is None:
+        await query.answer(texts.TAP_STALE)
+        return
+    await query.answer()
+    text, markup = await _proxy_list(context, actor, m)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def _proxy(update: Update, context: BranchContext, actor: Actor, cb: Callback) -> None:
+    query = update.callback_query
+    assert query is not None
+    person_id = cb.id(1)
+    if person_id is None:
+        await query.answer(texts.TAP_STALE)
+        return
+    status = "present" if cb.action == "px" else "excused"
+    result = await context.deps.meetings.proxy(cb.ids[0], actor, person_id, status)
+    name = result.person.name if result.person else ""
+    if result.outcome is Tap.CHECKED_IN:
+        await query.answer(texts.PROXY_DONE_IN.format(name=name))
+    elif result.outcome is Tap.EXCUSED:
+        await query.answer(texts.PROXY_DONE_OUT.format(name=name))
+    else:
+        await query.answer(toast(result, context))
+        return
+    _refresh(context, result.meeting)
+    assert result.meeting is not None
+    text, markup = await _proxy_list(context, actor, result.meeting)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+# -- closing and make-up -----------------------------------------------------------------------
+
+
+async def _closable(context: BranchContext, actor: Actor) -> list[Meeting]:
+    now = context.deps.meetings.now()
+    return [m for m in await context.deps.meetings.manageable(actor)
+            if datetime.fromisoformat(m.starts_at) <= now]
+
+
+@guarded("close")
+async def close_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """End a meeting that has started: final tally, make-up tasks to the leaders."""
+    message = update.effective_message
+    assert message is not None
+    meetings = await _closable(context, actor)
+    if not meetings:
+        await message.reply_text(texts.CLOSE_NONE)
+    elif len(meetings) == 1:
+        await message.reply_text(await _close(context, actor, meetings[0].id))
+    else:
+        await message.reply_text(texts.CLOSE_PICK,
+                                 reply_markup=await _meeting_menu(meetings, "cl", context))
+
+
+async def _close(context: BranchContext, actor: Actor, meeting_id: int) -> str:
+    if meeting_id not in {m.id for m in await _closable(context, actor)}:
+        return texts.CLOSE_ALREADY
+    closing = await close_and_report(context, meeting_id, actor.tg_user_id)
+    if closing is None:
+        return texts.CLOSE_ALREADY
+    t = closing.tally
+    absent = len(t.expected) - len(t.present) - len(t.excused)
+    return texts.CLOSE_DONE.format(present=len(t.present), expected=len(t.expected),
+                                   excused=len(t.excused), absent=absent)
+
+
+async def _close_button(update: Update, context: BranchContext, actor: Actor,
+                        cb: Callback) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_text(await _close(context, actor, cb.ids[0]))
+
+
+async def on_makeup_button(update: Update, context: BranchContext) -> None:
+    """`mk:do:<task>:<method>`: record how a member made up a meeting."""
+    query = update.callback_query
+    assert query is not None
+    cb = parse(query.data)
+    index = cb.id(1) if cb else None
+    if cb is None or cb.action != "do" or index is None or index >= len(MAKEUP_METHODS):
+        await query.answer(texts.TAP_STALE)
+        return
+    actor = await context.deps.access.actor(query.from_user.id)
+    method = MAKEUP_METHODS[index]
+    outcome, _task, person = await context.deps.meetings.record_makeup(cb.ids[0], actor, method)
+    name = person.name if person else ""
+    if outcome == "done":
+        day = show_date(context.deps.meetings.today())
+        await query.answer(texts.MAKEUP_DONE.format(name=name, method=method, day=day))
+        await query.edit_message_text(texts.MAKEUP_ROW_DONE.format(name=name, method=method))
+    elif outcome == "already":
+        await query.answer(texts.MAKEUP_ALREADY.format(name=name))
+    elif outcome == "not_allowed":
+        await query.answer(texts.TAP_NOT_ALLOWED)
+    else:
+        await query.answer(texts.TAP_STALE)
+
+
+@guarded("makeups")
+async def makeups_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """List the open make-up tasks this person follows, each with its buttons."""
+    message = update.effective_message
+    assert message is not None
+    tasks = await context.deps.meetings.open_makeups(actor)
+    if not tasks:
+        await message.reply_text(texts.MAKEUPS_NONE)
+        return
+    tz = context.deps.config.branch.tz
+    await message.reply_text(texts.MAKEUPS_TITLE.format(count=len(tasks)))
+    for task, meeting, person in tasks[:30]:
+        await message.reply_text(
+            texts.MAKEUPS_ITEM.format(name=person.name, meeting=summary(meeting, tz)),
+            reply_markup=makeup_keyboard(task.id))
+
+
+# -- /attendance -----------------------------------------------------------------------------
+
+
+@guarded("attendance")
+async def attendance_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """A member's own year; a leader's group; the whole branch for the committee."""
+    message = update.effective_message
+    assert message is not None
+    deps = context.deps
+    year = deps.meetings.today().year
+    history = await deps.meetings.history(year)
+    if actor.sees_whole_branch:
+        await message.reply_text(await _branch_view(context, year, history))
+    elif actor.led_group_ids:
+        await message.reply_text(await _group_view(context, actor, year, history))
+    else:
+        await message.reply_text(await _member_view(context, actor, year, history))
+
+
+async def _member_view(context: BranchContext, actor: Actor, year: int,
+                       history: list[tuple[Meeting, Attendance]]) -> str:
+    assert actor.person is not None
+    mine = [(m, a) for m, a in history if a.person_id == actor.person.id]
+    if not mine:
+        return texts.ATT_MEMBER_NONE.format(year=year)
+    lines = [texts.ATT_MEMBER_TITLE.format(year=year)]
+    for m, a in mine:
+        status = texts.ATT_STATUS[a.status]
+        if a.status == "present" and a.recorded_by not in (None, a.person_id):
+            proxy = await context.deps.people.get(a.recorded_by)
+            status = texts.ATT_STATUS_PROXY.format(proxy=proxy.name if proxy else "")
+        day = show_date(context.deps.meetings.local(m.starts_at).date())
+        lines.append(texts.ATT_MEMBER_LINE.format(day=day, kind=m.kind, status=status))
+    row = context.deps.meetings.rates([("", a) for _, a in mine])
+    lines.append(texts.ATT_MEMBER_SUMMARY.format(total=row.expected, present=row.present,
+                                                 excused=row.excused, absent=row.absent))
+    return "\n".join(lines)
+
+
+async def _group_view(context: BranchContext, actor: Actor, year: int,
+                      history: list[tuple[Meeting, Attendance]]) -> str:
+    deps = context.deps
+    lines = []
+    for g in await deps.people.groups():
+        if g.id not in actor.led_group_ids:
+            continue
+        lines.append(texts.ATT_GROUP_TITLE.format(group=g.name, year=year))
+        for p in await deps.people.in_group(g.id):
+            if not p.active:
+                continue
+            row = deps.meetings.rates([(p.name, a) for _, a in history if a.person_id == p.id])
+            lines.append(texts.ATT_PERSON_LINE.format(
+                name=p.name, present=row.present, expected=row.expected, proxy=row.proxy,
+                excused=row.excused, absent=row.absent))
+    return "\n".join(lines)
+
+
+async def _branch_view(context: BranchContext, year: int,
+                       history: list[tuple[Meeting, Attendance]]) -> str:
+    if not history:
+        return texts.ATT_NONE.format(year=year)
+    deps = context.deps
+    svc = deps.meetings
+    groups = {g.id: g.name for g in await deps.people.groups()}
+    group_of = {p.id: groups.get(p.group_id or -1, texts.NO_GROUP)
+                for p in await deps.people.all()}
+    lines = [texts.ATT_BRANCH_TITLE.format(year=year)]
+    sections: dict[str, list[tuple[str, Attendance]]] = defaultdict(list)
+    for m, a in history:
+        sections[texts.ATT_SECTION_KIND].append((m.kind, a))
+        month = svc.local(m.starts_at).month
+        sections[texts.ATT_SECTION_MONTH].append((texts.MONTH_LABEL.format(month=month), a))
+        sections[texts.ATT_SECTION_GROUP].append((group_of.get(a.person_id, ""), a))
+    for title in (texts.ATT_SECTION_KIND, texts.ATT_SECTION_MONTH, texts.ATT_SECTION_GROUP):
+        lines.append(title)
+        for row in svc.grouped_rates(sections[title]):
+            lines.append(texts.ATT_RATE_LINE.format(
+                label=row.label, rate=row.rate, present=row.present, expected=row.expected,
+                proxy=row.proxy, excused=row.excused, absent=row.absent))
+    return "\n".join(lines)
+
+
+def register(app: BranchApp) -> None:
+    # Before membership's /start, which takes every other payload.
+    leave_payload = filters.ChatType.PRIVATE & filters.Regex(r"^/start leave_\d+$")
+    app.add_handler(CommandHandler("start", leave_link, filters=leave_payload))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("att")))
+    app.add_handler(CallbackQueryHandler(on_makeup_button, pattern=pattern("mk")))
+    app.add_handler(CommandHandler("proxy", proxy_command))
+    app.add_handler(CommandHandler("close", close_command))
+    app.add_handler(CommandHandler("makeups", makeups_command))
+    app.add_handler(CommandHandler("attendance", attendance_command))

@@ -1,0 +1,148 @@
+"""A meeting's life on the JobQueue: open the card, remind the evening before and shortly
+before, close at the end time.
+
+Each meeting has four named jobs (`mtg:<id>:open|eve|soon|close`) that can be found and
+replaced when it is rescheduled or cancelled. Every job re-reads the meeting and does
+nothing if it no longer applies, and reminders are claimed in the database first, so a
+restart or a duplicate job never sends anything twice. On start-up `schedule_all`
+re-creates the jobs and catches up: a card that should already be open is posted, a
+meeting whose end has passed is closed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from telegram.ext import JobQueue
+
+from bot import texts
+from bot.clock import iso
+from bot.context import BranchApp, BranchContext, Deps
+from bot.meeting_ui import (
+    chat_for,
+    edit_card,
+    post_card,
+    send_makeup_lists,
+    send_private,
+    summary,
+)
+from bot.services.meetings import Closing
+from storage.models import Meeting
+
+log = logging.getLogger(__name__)
+STEPS = ("open", "eve", "soon", "close")
+
+
+def job_name(meeting_id: int, step: str) -> str:
+    return f"mtg:{meeting_id}:{step}"
+
+
+def unschedule(job_queue: JobQueue[Any], meeting_id: int) -> None:
+    for step in STEPS:
+        for job in job_queue.get_jobs_by_name(job_name(meeting_id, step)):
+            job.schedule_removal()
+
+
+def schedule_meeting(job_queue: JobQueue[Any], deps: Deps, m: Meeting) -> None:
+    """(Re)create the meeting's jobs for every step still ahead of now."""
+    unschedule(job_queue, m.id)
+    svc = deps.meetings
+    now = svc.now()
+    steps: dict[str, tuple[datetime, Any]] = {
+        "open": (svc.opens_at(m), open_meeting),
+        "eve": (svc.eve_reminder_at(m), remind_eve),
+        "soon": (svc.soon_reminder_at(m), remind_soon),
+        "close": (datetime.fromisoformat(m.ends_at), close_meeting),
+    }
+    for step, (when, callback) in steps.items():
+        if step == "open" and m.status != "scheduled":
+            continue
+        if when > now:
+            job_queue.run_once(callback, when=when, name=job_name(m.id, step), data=m.id)
+
+
+async def schedule_all(app: BranchApp) -> None:
+    """On start-up: jobs for every active meeting, and catch-up for what was missed."""
+    deps = app.bot_data.deps
+    assert app.job_queue is not None
+    now = deps.meetings.now()
+    for m in await deps.meeting_repo.active():
+        if datetime.fromisoformat(m.ends_at) <= now:
+            app.job_queue.run_once(close_meeting, when=0, name=job_name(m.id, "close"),
+                                   data=m.id)
+            continue
+        if m.status == "scheduled" and deps.meetings.opens_at(m) <= now:
+            app.job_queue.run_once(open_meeting, when=0, name=job_name(m.id, "open"),
+                                   data=m.id)
+        schedule_meeting(app.job_queue, deps, m)
+
+
+def _meeting_id(context: BranchContext) -> int:
+    assert context.job is not None and isinstance(context.job.data, int)
+    return context.job.data
+
+
+async def _meeting(context: BranchContext) -> Meeting | None:
+    return await context.deps.meeting_repo.get(_meeting_id(context))
+
+
+async def open_meeting(context: BranchContext) -> None:
+    """Post the check-in card."""
+    m = await _meeting(context)
+    if m is None or not await context.deps.meetings.mark_open(m):
+        return
+    opened = await context.deps.meeting_repo.get(m.id)
+    assert opened is not None
+    await post_card(context, context.deps, opened)
+
+
+async def _remind(context: BranchContext, which: str) -> None:
+    deps = context.deps
+    m = await _meeting(context)
+    if m is None or m.status not in ("scheduled", "open"):
+        return
+    if not await deps.meeting_repo.mark_reminded(m.id, which, iso(deps.meetings.now())):
+        return
+    tz = deps.config.branch.tz
+    text = summary(m, tz)
+    minutes = deps.config.meetings.reminder_minutes_before
+    group_text = (texts.REMIND_EVE_GROUP.format(summary=text) if which == "eve"
+                  else texts.REMIND_SOON_GROUP.format(summary=text, minutes=minutes))
+    await context.bot.send_message(chat_for(m, deps), group_text)
+    tally = await deps.meetings.tally(m)
+    for person in tally.missing:
+        private = (texts.REMIND_PRIVATE_EVE.format(name=person.name, summary=text)
+                   if which == "eve" else
+                   texts.REMIND_PRIVATE_SOON.format(name=person.name, summary=text,
+                                                    minutes=minutes))
+        await send_private(context, person, private)
+
+
+async def remind_eve(context: BranchContext) -> None:
+    """The evening before: the group, and privately whoever has not answered."""
+    await _remind(context, "eve")
+
+
+async def remind_soon(context: BranchContext) -> None:
+    """Shortly before the start: the same, once more."""
+    await _remind(context, "soon")
+
+
+async def close_meeting(context: BranchContext) -> None:
+    """At the end time: freeze the card, create make-up tasks, send them to leaders."""
+    await close_and_report(context, _meeting_id(context), actor_tg=None)
+
+
+async def close_and_report(context: BranchContext, meeting_id: int,
+                           actor_tg: int | None) -> Closing | None:
+    deps = context.deps
+    closing = await deps.meetings.close(meeting_id, actor_tg)
+    if closing is None:
+        return None
+    if context.job_queue is not None:
+        unschedule(context.job_queue, meeting_id)
+    await edit_card(context, deps, meeting_id)
+    await send_makeup_lists(context, deps, closing)
+    return closing

@@ -1,0 +1,503 @@
+"""Meetings and attendance: the branch's rules, in one place.
+
+Who is expected (by meeting type), who may create a meeting, what a tap on 签到 or 请假
+does at each stage of a meeting, proxy answers by leaders, closing (absentees become
+make-up tasks for their group leader) and the attendance figures. Plain data in and out;
+the handlers turn outcomes into words and messages.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, iso
+from bot.config import MeetingsConfig
+from bot.services.access import Actor
+from bot.services.when import WhenError, parse_clock, parse_day
+from storage.meetings import MeetingRepo
+from storage.models import (
+    LEAVE_REASONS,
+    MAKEUP_METHODS,
+    MEETING_KINDS,
+    Attendance,
+    Group,
+    Makeup,
+    Meeting,
+    Person,
+)
+from storage.people import PeopleRepo
+
+PARTY_MEMBERS = ("党员", "预备党员")
+# Who each kind of meeting expects: the Party members of the branch, all of it, the
+# committee, or one group's Party members.
+AUDIENCE = {
+    "支部党员大会": "party",
+    "党课": "party",
+    "主题党日": "party",
+    "学习活动日": "everyone",
+    "其他": "everyone",
+    "支委会": "committee",
+    "党小组会": "group",
+}
+
+
+class MeetingError(Exception):
+    """A request that cannot be done; `key` names the catalog text, `values` fill it."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+class Tap(StrEnum):
+    CHECKED_IN = "checked_in"
+    ALREADY_IN = "already_in"
+    EXCUSED = "excused"
+    ALREADY_EXCUSED = "already_excused"
+    IN_NOT_EXCUSED = "in_not_excused"  # asked for leave after checking in
+    NOT_OPEN = "not_open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    NOT_EXPECTED = "not_expected"
+    NOT_LINKED = "not_linked"
+    STALE = "stale"        # a button on a message that is not this meeting's card
+    UNKNOWN = "unknown"    # no such meeting
+    NOT_ALLOWED = "not_allowed"  # proxy for someone outside one's group
+
+
+@dataclass(frozen=True)
+class TapResult:
+    outcome: Tap
+    meeting: Meeting | None = None
+    person: Person | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    kind: str
+    group_id: int | None
+    day: date
+    start: time
+    place: str
+    topic: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    expected: list[Person]
+    answers: dict[int, Attendance]
+    proxies: dict[int, Person]  # person id -> who recorded for him
+
+    def _with(self, status: str) -> list[Person]:
+        return [p for p in self.expected
+                if p.id in self.answers and self.answers[p.id].status == status]
+
+    @property
+    def present(self) -> list[Person]:
+        # In the order they arrived, which is how the card lists them.
+        present = self._with("present")
+        return sorted(present, key=lambda p: self.answers[p.id].at)
+
+    @property
+    def excused(self) -> list[Person]:
+        return self._with("excused")
+
+    @property
+    def missing(self) -> list[Person]:
+        return [p for p in self.expected
+                if p.id not in self.answers or self.answers[p.id].status == "absent"]
+
+
+@dataclass(frozen=True)
+class Closing:
+    meeting: Meeting
+    tally: Tally
+    # assignee person id (None: the secretary) -> [(make-up id, person)]
+    makeups: dict[int | None, list[tuple[int, Person]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RateRow:
+    label: str
+    expected: int
+    present: int
+    proxy: int
+    excused: int
+    absent: int
+
+    @property
+    def rate(self) -> float:
+        return self.present / self.expected if self.expected else 0.0
+
+
+class MeetingService:
+    def __init__(self, repo: MeetingRepo, people: PeopleRepo, clock: Clock, tz: ZoneInfo,
+                 config: MeetingsConfig) -> None:
+        self.repo = repo
+        self.people = people
+        self.clock = clock
+        self.tz = tz
+        self.config = config
+
+    # -- time -----------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return self.now().astimezone(self.tz).date()
+
+    def local(self, stamp: str) -> datetime:
+        return datetime.fromisoformat(stamp).astimezone(self.tz)
+
+    def opens_at(self, m: Meeting) -> datetime:
+        return datetime.fromisoformat(m.starts_at) - timedelta(
+            minutes=self.config.open_minutes_before)
+
+    def eve_reminder_at(self, m: Meeting) -> datetime:
+        start = self.local(m.starts_at)
+        return datetime.combine(start.date() - timedelta(days=1), self.config.eve_reminder,
+                                tzinfo=self.tz)
+
+    def soon_reminder_at(self, m: Meeting) -> datetime:
+        return datetime.fromisoformat(m.starts_at) - timedelta(
+            minutes=self.config.reminder_minutes_before)
+
+    # -- creating ---------------------------------------------------------------------------
+
+    def may_create(self, actor: Actor, kind: str, group_id: int | None) -> bool:
+        if actor.is_secretary:
+            return True
+        return kind == "党小组会" and group_id is not None and group_id in actor.led_group_ids
+
+    def default_group(self, actor: Actor) -> int | None:
+        return next(iter(sorted(actor.led_group_ids)), None)
+
+    def parse_line(self, args: list[str], actor: Actor, groups: list[Group]) -> Draft:
+        """`/meeting 党小组会 [组名] 12月5日 9:30 地点 议题…`"""
+        if len(args) < 4:
+            raise MeetingError("MEETING_USAGE")
+        kind, rest = args[0], list(args[1:])
+        if kind not in MEETING_KINDS:
+            raise MeetingError("MEETING_BAD_KIND", kind=kind)
+        group_id = None
+        if kind == "党小组会":
+            by_name = {g.name: g.id for g in groups}
+            if rest and rest[0] in by_name:
+                group_id = by_name[rest.pop(0)]
+            else:
+                group_id = self.default_group(actor)
+            if group_id is None:
+                raise MeetingError("MEETING_NEED_GROUP")
+        if len(rest) < 3:
+            raise MeetingError("MEETING_USAGE")
+        day = self.parse_day(rest[0])
+        start = self.parse_time(rest[1])
+        place = rest[2]
+        topic = " ".join(rest[3:]).strip() or kind
+        return Draft(kind, group_id, day, start, place, topic)
+
+    def parse_day(self, text: str) -> date:
+        try:
+            return parse_day(text, self.today())
+        except WhenError as exc:
+            raise MeetingError("WHEN_ERROR", message=str(exc)) from None
+
+    def parse_time(self, text: str) -> time:
+        try:
+            return parse_clock(text)
+        except WhenError as exc:
+            raise MeetingError("WHEN_ERROR", message=str(exc)) from None
+
+    def _times(self, day: date, start: time) -> tuple[datetime, datetime]:
+        begins = datetime.combine(day, start, tzinfo=self.tz)
+        if begins <= self.now():
+            raise MeetingError("MEETING_IN_PAST")
+        return begins, begins + timedelta(minutes=self.config.default_duration_minutes)
+
+    async def create(self, draft: Draft, actor: Actor) -> Meeting:
+        if not self.may_create(actor, draft.kind, draft.group_id):
+            raise MeetingError("MEETING_NOT_ALLOWED")
+        begins, ends = self._times(draft.day, draft.start)
+        meeting_id = await self.repo.create(
+            kind=draft.kind, topic=draft.topic[:200], group_id=draft.group_id,
+            starts_at=iso(begins), ends_at=iso(ends), place=draft.place[:100],
+            created_by_tg=actor.tg_user_id, at=iso(self.now()))
+        meeting = await self.repo.get(meeting_id)
+        assert meeting is not None
+        return meeting
+
+    def may_manage(self, actor: Actor, m: Meeting) -> bool:
+        return actor.is_secretary or (
+            m.group_id is not None and m.group_id in actor.led_group_ids)
+
+    async def manageable(self, actor: Actor) -> list[Meeting]:
+        return [m for m in await self.repo.active() if self.may_manage(actor, m)]
+
+    async def reschedule(self, m: Meeting, actor: Actor, day: date, start: time) -> Meeting:
+        if not self.may_manage(actor, m) or m.status not in ("scheduled", "open"):
+            raise MeetingError("MEETING_NOT_ALLOWED")
+        begins, ends = self._times(day, start)
+        await self.repo.update_details(m.id, starts_at=iso(begins), ends_at=iso(ends),
+                                       place=m.place, topic=m.topic, at=iso(self.now()),
+                                       actor_tg=actor.tg_user_id)
+        # Moved far enough that the card is not due yet: back to scheduled.
+        if m.status == "open" and self.opens_at_for(begins) > self.now():
+            await self.repo.set_status(m.id, "scheduled", at=iso(self.now()),
+                                       actor_tg=actor.tg_user_id)
+        updated = await self.repo.get(m.id)
+        assert updated is not None
+        return updated
+
+    def opens_at_for(self, begins: datetime) -> datetime:
+        return begins - timedelta(minutes=self.config.open_minutes_before)
+
+    async def change_place(self, m: Meeting, actor: Actor, place: str) -> Meeting:
+        if not self.may_manage(actor, m) or m.status not in ("scheduled", "open"):
+            raise MeetingError("MEETING_NOT_ALLOWED")
+        await self.repo.update_details(m.id, starts_at=m.starts_at, ends_at=m.ends_at,
+                                       place=place[:100], topic=m.topic, at=iso(self.now()),
+                                       actor_tg=actor.tg_user_id)
+        updated = await self.repo.get(m.id)
+        assert updated is not None
+        return updated
+
+    async def cancel(self, m: Meeting, actor: Actor) -> None:
+        if not self.may_manage(actor, m) or m.status not in ("scheduled", "open"):
+            raise MeetingError("MEETING_NOT_ALLOWED")
+        await self.repo.set_status(m.id, "cancelled", at=iso(self.now()),
+                                   actor_tg=actor.tg_user_id)
+
+    async def answered(self, m: Meeting) -> list[Person]:
+        """Everyone who already answered: they are told of any change."""
+        answers = await self.repo.attendance(m.id)
+        people = [await self.people.get(a.person_id) for a in answers]
+        return [p for p in people if p is not None and p.active]
+
+    # -- who is expected --------------------------------------------------------------------
+
+    async def expected(self, m: Meeting) -> list[Person]:
+        audience = AUDIENCE[m.kind]
+        people = [p for p in await self.people.all() if p.active]
+        if audience == "everyone":
+            return people
+        if audience == "committee":
+            return [p for p in people if p.roles & {"secretary", "committee"}]
+        party = [p for p in people if p.status in PARTY_MEMBERS]
+        if audience == "group":
+            return [p for p in party if p.group_id == m.group_id]
+        return party
+
+    async def tally(self, m: Meeting) -> Tally:
+        expected = await self.expected(m)
+        answers = {a.person_id: a for a in await self.repo.attendance(m.id)}
+        # Someone answered but no longer expected (moved group, died) still shows.
+        known = {p.id for p in expected}
+        for pid in answers:
+            if pid not in known and (p := await self.people.get(pid)) is not None:
+                expected.append(p)
+        proxies: dict[int, Person] = {}
+        for a in answers.values():
+            if a.recorded_by is not None and a.recorded_by != a.person_id:
+                proxy = await self.people.get(a.recorded_by)
+                if proxy is not None:
+                    proxies[a.person_id] = proxy
+        return Tally(expected, answers, proxies)
+
+    # -- taps --------------------------------------------------------------------------------
+
+    async def _check(self, meeting_id: int, actor: Actor, *, card: tuple[int, int] | None,
+                     need_open: bool) -> TapResult:
+        m = await self.repo.get(meeting_id)
+        if m is None:
+            return TapResult(Tap.UNKNOWN)
+        if card is not None and (m.card_chat_id, m.card_message_id) != card:
+            return TapResult(Tap.STALE, m)
+        if m.status == "cancelled":
+            return TapResult(Tap.CANCELLED, m)
+        if m.status == "closed":
+            return TapResult(Tap.CLOSED, m)
+        if need_open and m.status != "open":
+            return TapResult(Tap.NOT_OPEN, m)
+        if actor.person is None:
+            return TapResult(Tap.NOT_LINKED, m)
+        if actor.person.id not in {p.id for p in await self.expected(m)}:
+            return TapResult(Tap.NOT_EXPECTED, m, actor.person)
+        return TapResult(Tap.CHECKED_IN, m, actor.person)  # provisional: checks passed
+
+    async def check_in(self, meeting_id: int, actor: Actor,
+                       card: tuple[int, int] | None) -> TapResult:
+        checked = await self._check(meeting_id, actor, card=card, need_open=True)
+        if checked.outcome is not Tap.CHECKED_IN:
+            return checked
+        assert checked.person is not None and checked.meeting is not None
+        before = await self.repo.record(meeting_id, checked.person.id, "present",
+                                        at=iso(self.now()), recorded_by=None,
+                                        replace=("excused",))
+        outcome = Tap.ALREADY_IN if before and before.status == "present" else Tap.CHECKED_IN
+        return TapResult(outcome, checked.meeting, checked.person)
+
+    async def ask_leave(self, meeting_id: int, actor: Actor,
+                        card: tuple[int, int] | None) -> TapResult:
+        checked = await self._check(meeting_id, actor, card=card, need_open=False)
+        if checked.outcome is not Tap.CHECKED_IN:
+            return checked
+        assert checked.person is not None and checked.meeting is not None
+        before = await self.repo.record(meeting_id, checked.person.id, "excused",
+                                        at=iso(self.now()), recorded_by=None)
+        if before is None:
+            outcome = Tap.EXCUSED
+        elif before.status == "present":
+            outcome = Tap.IN_NOT_EXCUSED
+        else:
+            outcome = Tap.ALREADY_EXCUSED
+        return TapResult(outcome, checked.meeting, checked.person)
+
+    async def set_reason(self, meeting_id: int, actor: Actor, reason: str) -> TapResult:
+        if reason not in LEAVE_REASONS:
+            return TapResult(Tap.UNKNOWN)
+        checked = await self._check(meeting_id, actor, card=None, need_open=False)
+        if checked.outcome is not Tap.CHECKED_IN:
+            return checked
+        assert checked.person is not None
+        answer = await self.repo.answer_of(meeting_id, checked.person.id)
+        if answer is None:
+            await self.repo.record(meeting_id, checked.person.id, "excused",
+                                   at=iso(self.now()), recorded_by=None, reason=reason)
+        elif answer.status == "present":
+            return TapResult(Tap.IN_NOT_EXCUSED, checked.meeting, checked.person)
+        else:
+            await self.repo.set_reason(meeting_id, checked.person.id, reason)
+        return TapResult(Tap.EXCUSED, checked.meeting, checked.person)
+
+    async def proxy(self, meeting_id: int, actor: Actor, person_id: int,
+                    status: str) -> TapResult:
+        """A leader or the secretary answers for someone without a phone."""
+        m = await self.repo.get(meeting_id)
+        person = await self.people.get(person_id)
+        if m is None or person is None or status not in ("present", "excused"):
+            return TapResult(Tap.UNKNOWN)
+        if actor.person is None or not actor.may_act_for(person):
+            return TapResult(Tap.NOT_ALLOWED, m, person)
+        if m.status in ("closed", "cancelled"):
+            return TapResult(Tap.CLOSED if m.status == "closed" else Tap.CANCELLED, m, person)
+        if status == "present" and m.status != "open":
+            return TapResult(Tap.NOT_OPEN, m, person)
+        if person.id not in {p.id for p in await self.expected(m)}:
+            return TapResult(Tap.NOT_EXPECTED, m, person)
+        before = await self.repo.record(m.id, person.id, status, at=iso(self.now()),
+                                        recorded_by=actor.person.id, replace=("excused",))
+        if before is not None and before.status == status:
+            return TapResult(Tap.ALREADY_IN if status == "present" else Tap.ALREADY_EXCUSED,
+                             m, person)
+        if before is not None and before.status == "present":
+            return TapResult(Tap.IN_NOT_EXCUSED, m, person)
+        return TapResult(Tap.CHECKED_IN if status == "present" else Tap.EXCUSED, m, person)
+
+    async def proxy_candidates(self, m: Meeting, actor: Actor) -> list[Person]:
+        """The expected people this actor may answer for, in roster order."""
+        return [p for p in await self.expected(m) if actor.may_act_for(p)]
+
+    async def leader_of(self, person: Person) -> Person | None:
+        if person.group_id is None:
+            return None
+        for g in await self.people.groups():
+            if g.id == person.group_id and g.leader_id:
+                return await self.people.get(g.leader_id)
+        return None
+
+    # -- opening and closing -----------------------------------------------------------------
+
+    async def mark_open(self, m: Meeting) -> bool:
+        if m.status != "scheduled":
+            return False
+        await self.repo.set_status(m.id, "open", at=iso(self.now()), actor_tg=None)
+        return True
+
+    async def close(self, meeting_id: int, actor_tg: int | None) -> Closing | None:
+        """Close once: absentees recorded, make-up tasks for their leaders. None if the
+        meeting is not open or scheduled any more."""
+        m = await self.repo.get(meeting_id)
+        if m is None or m.status not in ("scheduled", "open"):
+            return None
+        tally = await self.tally(m)
+        not_present = [p for p in tally.expected
+                       if p.id not in tally.answers or tally.answers[p.id].status != "present"]
+        assignees: dict[int, int | None] = {}
+        for p in not_present:
+            leader = await self.leader_of(p)
+            # A leader who missed his own group's meeting: the secretary follows up.
+            assignees[p.id] = leader.id if leader is not None and leader.id != p.id else None
+        absent = [p.id for p in tally.missing]
+        closed = await self.repo.close(m.id, absent=absent,
+                                       makeups=list(assignees.items()),
+                                       at=iso(self.now()), actor_tg=actor_tg)
+        if not closed:
+            return None
+        final = await self.repo.get(m.id)
+        assert final is not None
+        by_id = {p.id: p for p in not_present}
+        grouped: dict[int | None, list[tuple[int, Person]]] = defaultdict(list)
+        for task in await self.repo.makeups_for_meeting(m.id):
+            grouped[task.assignee_id].append((task.id, by_id[task.person_id]))
+        return Closing(final, await self.tally(final), dict(grouped))
+
+    async def record_makeup(self, makeup_id: int, actor: Actor, method: str) -> tuple[
+            str, Makeup | None, Person | None]:
+        task = await self.repo.makeup(makeup_id)
+        if task is None or method not in MAKEUP_METHODS:
+            return "unknown", None, None
+        person = await self.people.get(task.person_id)
+        if person is None or actor.person is None:
+            return "not_allowed", task, person
+        mine = task.assignee_id == actor.person.id
+        if not (mine or actor.is_secretary or actor.may_act_for(person)):
+            return "not_allowed", task, person
+        done = await self.repo.finish_makeup(makeup_id, method=method,
+                                             done_on=self.today().isoformat(),
+                                             recorded_by=actor.person.id, at=iso(self.now()))
+        return ("done" if done else "already"), task, person
+
+    async def open_makeups(self, actor: Actor) -> list[tuple[Makeup, Meeting, Person]]:
+        out = []
+        for task in await self.repo.open_makeups():
+            person = await self.people.get(task.person_id)
+            meeting = await self.repo.get(task.meeting_id)
+            if person is None or meeting is None or not person.active:
+                continue
+            mine = actor.person is not None and task.assignee_id == actor.person.id
+            if actor.is_secretary or mine or actor.may_act_for(person):
+                out.append((task, meeting, person))
+        return out
+
+    # -- figures -----------------------------------------------------------------------------
+
+    async def history(self, year: int) -> list[tuple[Meeting, Attendance]]:
+        start = datetime(year, 1, 1, tzinfo=self.tz)
+        end = datetime(year + 1, 1, 1, tzinfo=self.tz)
+        return [(m, a) for m, a in await self.repo.attendance_since(iso(start))
+                if datetime.fromisoformat(m.starts_at) < end]
+
+    @staticmethod
+    def rates(rows: list[tuple[str, Attendance]]) -> RateRow:
+        counts: Counter[str] = Counter()
+        for _, a in rows:
+            if a.status == "present":
+                counts["proxy" if a.recorded_by not in (None, a.person_id) else "present"] += 1
+            else:
+                counts[a.status] += 1
+        present = counts["present"] + counts["proxy"]
+        return RateRow(rows[0][0] if rows else "", len(rows), present, counts["proxy"],
+                       counts["excused"], counts["absent"])
+
+    def grouped_rates(self, rows: list[tuple[str, Attendance]]) -> list[RateRow]:
+        buckets: dict[str, list[tuple[str, Attendance]]] = defaultdict(list)
+        for label, a in rows:
+            buckets[label].append((label, a))
+        return [self.rates(buckets[label]) for label in buckets]

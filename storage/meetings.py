@@ -1,0 +1,230 @@
+"""Meetings, their attendance and the make-up tasks that closing them creates.
+
+`record` writes one tap: insert, or change an existing answer only where the branch's
+rules allow it (the service decides; this layer only does it atomically). `close` freezes
+a meeting in one transaction: absentees written, make-up tasks created, status closed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from storage import audit
+from storage.db import Database
+from storage.models import Attendance, Makeup, Meeting
+
+
+def _meeting(r: sqlite3.Row) -> Meeting:
+    return Meeting(
+        id=r["id"], kind=r["kind"], topic=r["topic"], group_id=r["group_id"],
+        starts_at=r["starts_at"], ends_at=r["ends_at"], place=r["place"], status=r["status"],
+        created_by_tg=r["created_by_tg"], card_chat_id=r["card_chat_id"],
+        card_message_id=r["card_message_id"], eve_reminded_at=r["eve_reminded_at"],
+        soon_reminded_at=r["soon_reminded_at"],
+    )
+
+
+def _attendance(r: sqlite3.Row) -> Attendance:
+    return Attendance(meeting_id=r["meeting_id"], person_id=r["person_id"], status=r["status"],
+                      reason=r["reason"], recorded_by=r["recorded_by"], at=r["at"])
+
+
+def _makeup(r: sqlite3.Row) -> Makeup:
+    return Makeup(id=r["id"], meeting_id=r["meeting_id"], person_id=r["person_id"],
+                  assignee_id=r["assignee_id"], method=r["method"], done_on=r["done_on"])
+
+
+class MeetingRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self, *, kind: str, topic: str, group_id: int | None, starts_at: str, ends_at: str,
+        place: str, created_by_tg: int, at: str,
+    ) -> int:
+        async with self.db.transaction() as tx:
+            meeting_id = await tx.execute(
+                "INSERT INTO meetings (kind, topic, group_id, starts_at, ends_at, place, "
+                "created_by_tg, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, topic, group_id, starts_at, ends_at, place, created_by_tg, at),
+            )
+            await audit.record(tx, at=at, actor_tg=created_by_tg, action="meeting+",
+                               detail=str(meeting_id))
+        return meeting_id
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        row = await self.db.fetchone("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+        return _meeting(row) if row else None
+
+    async def active(self) -> list[Meeting]:
+        """Scheduled or open meetings, soonest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM meetings WHERE status IN ('scheduled', 'open') ORDER BY starts_at")
+        return [_meeting(r) for r in rows]
+
+    async def between(self, start: str, end: str) -> list[Meeting]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM meetings WHERE starts_at >= ? AND starts_at < ? "
+            "AND status != 'cancelled' ORDER BY starts_at", (start, end))
+        return [_meeting(r) for r in rows]
+
+    async def recent_places(self, limit: int) -> list[tuple[str, int]]:
+        """The places of the latest meetings, newest first, each with one meeting id."""
+        rows = await self.db.fetchall(
+            "SELECT place, max(id) AS mid FROM meetings GROUP BY place "
+            "ORDER BY mid DESC LIMIT ?", (limit,))
+        return [(r["place"], r["mid"]) for r in rows]
+
+    async def update_details(
+        self, meeting_id: int, *, starts_at: str, ends_at: str, place: str, topic: str,
+        at: str, actor_tg: int,
+    ) -> None:
+        async with self.db.transaction() as tx:
+            # A new time means the reminders are due again.
+            await tx.execute(
+                "UPDATE meetings SET starts_at = ?, ends_at = ?, place = ?, topic = ?, "
+                "eve_reminded_at = CASE WHEN starts_at = ? THEN eve_reminded_at END, "
+                "soon_reminded_at = CASE WHEN starts_at = ? THEN soon_reminded_at END "
+                "WHERE id = ?",
+                (starts_at, ends_at, place, topic, starts_at, starts_at, meeting_id))
+            await audit.record(tx, at=at, actor_tg=actor_tg, action="meeting~",
+                               detail=str(meeting_id))
+
+    async def set_status(self, meeting_id: int, status: str, *, at: str,
+                         actor_tg: int | None) -> None:
+        column = {"open": "opened_at", "closed": "closed_at"}.get(status)
+        async with self.db.transaction() as tx:
+            if column:
+                await tx.execute(
+                    f"UPDATE meetings SET status = ?, {column} = ? WHERE id = ?",  # noqa: S608
+                    (status, at, meeting_id))
+            else:
+                await tx.execute("UPDATE meetings SET status = ? WHERE id = ?",
+                                 (status, meeting_id))
+            await audit.record(tx, at=at, actor_tg=actor_tg, action=f"meeting:{status}",
+                               detail=str(meeting_id))
+
+    async def set_card(self, meeting_id: int, chat_id: int, message_id: int) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE meetings SET card_chat_id = ?, card_message_id = ? WHERE id = ?",
+                (chat_id, message_id, meeting_id))
+
+    async def mark_reminded(self, meeting_id: int, which: str, at: str) -> bool:
+        """Claim a reminder; False when it was already sent (restart-safe)."""
+        column = {"eve": "eve_reminded_at", "soon": "soon_reminded_at"}[which]
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                f"UPDATE meetings SET {column} = ? WHERE id = ? AND {column} IS NULL",  # noqa: S608
+                (at, meeting_id))
+        return changed == 1
+
+    # -- attendance -----------------------------------------------------------------------
+
+    async def attendance(self, meeting_id: int) -> list[Attendance]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM attendance WHERE meeting_id = ? ORDER BY at", (meeting_id,))
+        return [_attendance(r) for r in rows]
+
+    async def answer_of(self, meeting_id: int, person_id: int) -> Attendance | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM attendance WHERE meeting_id = ? AND person_id = ?",
+            (meeting_id, person_id))
+        return _attendance(row) if row else None
+
+    async def record(
+        self, meeting_id: int, person_id: int, status: str, *, at: str,
+        recorded_by: int | None, replace: Sequence[str] = (), reason: str | None = None,
+    ) -> Attendance | None:
+        """Write an answer. An existing answer is only overwritten when its status is in
+        `replace`. Returns the answer that was there before (None if there was none)."""
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT * FROM attendance WHERE meeting_id = ? AND person_id = ?",
+                (meeting_id, person_id))
+            before = _attendance(row) if row else None
+            if before is None:
+                await tx.execute(
+                    "INSERT INTO attendance (meeting_id, person_id, status, reason, "
+                    "recorded_by, at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (meeting_id, person_id, status, reason, recorded_by, at))
+            elif before.status in replace:
+                await tx.execute(
+                    "UPDATE attendance SET status = ?, reason = ?, recorded_by = ?, at = ? "
+                    "WHERE meeting_id = ? AND person_id = ?",
+                    (status, reason, recorded_by, at, meeting_id, person_id))
+            if before is None or before.status in replace:
+                await audit.record(tx, at=at, actor_tg=None, action=f"attendance:{status}",
+                                   subject_person=person_id,
+                                   detail=f"meeting={meeting_id} by={recorded_by}")
+        return before
+
+    async def set_reason(self, meeting_id: int, person_id: int, reason: str) -> bool:
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE attendance SET reason = ? WHERE meeting_id = ? AND person_id = ? "
+                "AND status = 'excused'", (reason, meeting_id, person_id))
+        return changed == 1
+
+    async def close(
+        self, meeting_id: int, *, absent: Sequence[int], makeups: Sequence[tuple[int, int | None]],
+        at: str, actor_tg: int | None,
+    ) -> bool:
+        """Freeze the meeting: absentees recorded, one make-up task per (person, assignee).
+        False when it was already closed (a second close changes nothing)."""
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE meetings SET status = 'closed', closed_at = ? "
+                "WHERE id = ? AND status IN ('scheduled', 'open')", (at, meeting_id))
+            if changed != 1:
+                return False
+            await tx.executemany(
+                "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status, at) "
+                "VALUES (?, ?, 'absent', ?)", [(meeting_id, pid, at) for pid in absent])
+            await tx.executemany(
+                "INSERT OR IGNORE INTO makeups (meeting_id, person_id, assignee_id, created_at) "
+                "VALUES (?, ?, ?, ?)", [(meeting_id, pid, who, at) for pid, who in makeups])
+            await audit.record(tx, at=at, actor_tg=actor_tg, action="meeting:closed",
+                               detail=str(meeting_id))
+        return True
+
+    # -- make-up tasks --------------------------------------------------------------------
+
+    async def makeups_for_meeting(self, meeting_id: int) -> list[Makeup]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM makeups WHERE meeting_id = ? ORDER BY id", (meeting_id,))
+        return [_makeup(r) for r in rows]
+
+    async def open_makeups(self) -> list[Makeup]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM makeups WHERE done_on IS NULL ORDER BY meeting_id, id")
+        return [_makeup(r) for r in rows]
+
+    async def makeup(self, makeup_id: int) -> Makeup | None:
+        row = await self.db.fetchone("SELECT * FROM makeups WHERE id = ?", (makeup_id,))
+        return _makeup(row) if row else None
+
+    async def finish_makeup(self, makeup_id: int, *, method: str, done_on: str,
+                            recorded_by: int | None, at: str) -> bool:
+        """Record how a make-up was done; False when it was already recorded."""
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE makeups SET method = ?, done_on = ?, recorded_by = ? "
+                "WHERE id = ? AND done_on IS NULL", (method, done_on, recorded_by, makeup_id))
+            if changed:
+                await audit.record(tx, at=at, actor_tg=None, action="makeup",
+                                   detail=f"{makeup_id}:{method}")
+        return changed == 1
+
+    async def attendance_since(self, start: str) -> list[tuple[Meeting, Attendance]]:
+        """Every closed meeting from `start` on, with each of its attendance rows."""
+        rows = await self.db.fetchall(
+            "SELECT m.*, a.person_id, a.status AS a_status, a.reason, a.recorded_by, a.at "
+            "FROM meetings m JOIN attendance a ON a.meeting_id = m.id "
+            "WHERE m.status = 'closed' AND m.starts_at >= ? ORDER BY m.starts_at", (start,))
+        out = []
+        for r in rows:
+            out.append((_meeting(r), Attendance(r["id"], r["person_id"], r["a_status"],
+                                                r["reason"], r["recorded_by"], r["at"])))
+        return out
