@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot import demo_data
@@ -116,6 +116,47 @@ async def run_demo(db_path: Path | None = None) -> str:
             await h.settle()
             # In the group chat, 张懋 asks for his card: phone numbers stay out of the group.
             fake.send(zhang, group, "/card")
+            await h.settle()
+            # Group leader 刘建华 arranges his group's monthly meeting in one line.
+            liu = users["刘建华"]
+            fake.send(liu, liu.id, "/start")
+            await h.settle()
+            fake.share_contact(liu, demo_data.phone_of(21))
+            await h.settle()
+            day = (clock.now().astimezone(h.deps.config.branch.tz) + timedelta(days=3)).date()
+            line = f"/meeting 党小组会 {day.month}月{day.day}日 9:30 东湖花园活动室 学习会议精神"
+            fake.send(liu, liu.id, line)
+            await h.settle()
+            meeting = (await h.deps.meeting_repo.active())[-1]
+            # An hour before the start the card goes up in the group; members tap.
+            clock.set(h.deps.meetings.opens_at(meeting))
+            await h.run_job(f"mtg:{meeting.id}:open")
+            card = fake.last_bot_message(group)
+            for name in ("尤凤英", "孔繁荣", "何秀兰"):
+                member = users[name]
+                fake.send(member, member.id, "/start")
+                await h.settle()
+                fake.share_contact(member, demo_data.phone_of(
+                    next(i for i, row in enumerate(demo_data.PEOPLE, 1) if row[1] == name)))
+                await h.settle()
+            fake.press(users["尤凤英"], card, "✅ 签到")
+            fake.press(users["孔繁荣"], card, "✅ 签到")
+            fake.press(users["孔繁荣"], card, "✅ 签到")  # a second tap changes nothing
+            fake.press(users["何秀兰"], card, "📝 请假")
+            await h.settle()
+            fake.press(users["何秀兰"], fake.last_bot_message(users["何秀兰"]), "外出")
+            await h.settle()
+            # 许茂林 has no smartphone: his leader checks him in.
+            fake.send(liu, liu.id, "/proxy")
+            await h.settle()
+            fake.press(liu, fake.last_bot_message(liu), "✅ 许茂林")
+            await h.settle()
+            await h.flush_cards()
+            # The meeting ends: the card is frozen, the absentees become make-up tasks.
+            clock.set(datetime.fromisoformat(meeting.ends_at))
+            await h.run_job(f"mtg:{meeting.id}:close")
+            task = next(m for m in reversed(fake.bot_messages(liu)) if "reply_markup" in m)
+            fake.press(liu, task, "电话传达")
             await h.settle()
             # Someone adds the bot to a group it does not serve: it says so and leaves.
             stranger = fake.add_user(7777, "陌生人")

@@ -80,6 +80,15 @@ class Branch:
         assert "绑定成功" in self.reply(who), self.reply(who)
         return who
 
+    async def run_job(self, name: str) -> None:
+        await self.h.run_job(name)
+
+    def job_names(self) -> list[str]:
+        return self.h.job_names()
+
+    async def flush_cards(self) -> None:
+        await self.h.flush_cards()
+
     def reply(self, chat: FakeUser | FakeChat | int) -> str:
         return str(self.fake.last_bot_message(chat).get("text", ""))
 

@@ -18,10 +18,15 @@ async def test_demo_plays_the_scene_and_leaves_a_database(tmp_path: Path) -> Non
     assert "📇 亲情服务卡" in transcript
     assert "抱歉，这项功能只对" in transcript
     assert "退出了这个群" in transcript
+    assert "尤凤英同志，已为您签到" in transcript
+    assert "许茂林（由刘建华代签到）" in transcript
+    assert "🏁 会议已结束：应到 9 · 实到 3 · 请假 1 · 缺席 5" in transcript
+    assert "✔️ 曹玉珍：电话传达" in transcript
     db = await Database.open(db_path)
     try:
         rows = await db.fetchall("SELECT name FROM people WHERE tg_user_id IS NOT NULL")
-        assert {r["name"] for r in rows} == {"王建国", "张懋", "李秀英", "李平"}
+        assert {r["name"] for r in rows} == {"王建国", "张懋", "李秀英", "李平", "刘建华",
+                                             "尤凤英", "孔繁荣", "何秀兰"}
     finally:
         await db.close()
 

@@ -196,7 +196,8 @@ async def _wizard_step(update: Update, context: BranchContext, cb: Callback | No
             await message.reply_text(texts.WIZ_STALE)
             return state
     except MeetingError as exc:
-        await message.reply_text(_error_text(exc))
+        await message.reply_text(_error_text(exc),
+                                 reply_markup=InlineKeyboardMarkup([_cancel_row()]))
         return state
     _save(context, draft)
     return await _prompt(update, context, draft)

@@ -15,6 +15,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
 from bot import texts
@@ -33,6 +34,7 @@ from storage.models import Meeting
 
 log = logging.getLogger(__name__)
 STEPS = ("open", "eve", "soon", "close")
+OPEN_RETRY_SECONDS = 60
 
 
 def job_name(meeting_id: int, step: str) -> str:
@@ -70,13 +72,14 @@ async def schedule_all(app: BranchApp) -> None:
     now = deps.meetings.now()
     for m in await deps.meeting_repo.active():
         if datetime.fromisoformat(m.ends_at) <= now:
+            unschedule(app.job_queue, m.id)
             app.job_queue.run_once(close_meeting, when=0, name=job_name(m.id, "close"),
                                    data=m.id)
             continue
+        schedule_meeting(app.job_queue, deps, m)  # replaces any jobs of this meeting
         if m.status == "scheduled" and deps.meetings.opens_at(m) <= now:
             app.job_queue.run_once(open_meeting, when=0, name=job_name(m.id, "open"),
                                    data=m.id)
-        schedule_meeting(app.job_queue, deps, m)
 
 
 def _meeting_id(context: BranchContext) -> int:
@@ -89,13 +92,22 @@ async def _meeting(context: BranchContext) -> Meeting | None:
 
 
 async def open_meeting(context: BranchContext) -> None:
-    """Post the check-in card."""
+    """Post the check-in card, then mark the meeting open. If Telegram fails, try again
+    in a minute; the meeting stays scheduled until its card is really up."""
     m = await _meeting(context)
-    if m is None or not await context.deps.meetings.mark_open(m):
+    if m is None or m.status != "scheduled":
         return
-    opened = await context.deps.meeting_repo.get(m.id)
-    assert opened is not None
-    await post_card(context, context.deps, opened)
+    try:
+        await post_card(context, context.deps, m)
+    except TelegramError as exc:
+        log.warning("card for meeting %s not posted, retrying in %ss: %s", m.id,
+                    OPEN_RETRY_SECONDS, exc)
+        queue: JobQueue[Any] | None = context.job_queue
+        if queue is not None:
+            queue.run_once(open_meeting, when=OPEN_RETRY_SECONDS,
+                           name=job_name(m.id, "open"), data=m.id)
+        return
+    await context.deps.meetings.mark_open(m)
 
 
 async def _remind(context: BranchContext, which: str) -> None:

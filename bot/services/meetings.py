@@ -472,7 +472,9 @@ class MeetingService:
             if person is None or meeting is None or not person.active:
                 continue
             mine = actor.person is not None and task.assignee_id == actor.person.id
-            if actor.is_secretary or mine or actor.may_act_for(person):
+            himself = actor.person is not None and person.id == actor.person.id
+            # A leader's own missed meeting is followed up by the secretary, not by him.
+            if actor.is_secretary or mine or (actor.may_act_for(person) and not himself):
                 out.append((task, meeting, person))
         return out
 

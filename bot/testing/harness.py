@@ -66,6 +66,26 @@ class BotHarness:
         assert self.app is not None
         return self.app.bot_data.deps
 
+    def job_names(self) -> list[str]:
+        assert self.app is not None and self.app.job_queue is not None
+        return sorted(j.name or "" for j in self.app.job_queue.jobs())
+
+    async def run_job(self, name: str) -> None:
+        """Run a scheduled job now: the clock is set by the caller, never waited for."""
+        assert self.app is not None and self.app.job_queue is not None
+        jobs = self.app.job_queue.get_jobs_by_name(name)
+        if not jobs:
+            raise LookupError(f"no job named {name}: {self.job_names()}")
+        for job in jobs:
+            job.schedule_removal()
+            await job.run(self.app)
+        await self.settle()
+
+    async def flush_cards(self) -> None:
+        """Make every pending card edit now instead of after the throttle interval."""
+        for name in [n for n in self.job_names() if n.startswith("card:")]:
+            await self.run_job(name)
+
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until every queued update has been fetched and fully handled."""
         assert self.app is not None
