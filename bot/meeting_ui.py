@@ -78,6 +78,12 @@ def card_keyboard(m: Meeting) -> InlineKeyboardMarkup | None:
     ]])
 
 
+def leave_keyboard(m: Meeting) -> InlineKeyboardMarkup:
+    """The 请假 button alone, for a private reminder."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_LEAVE, callback_data=pack("att", "lv", m.id))]])
+
+
 def leave_reason_keyboard(m: Meeting) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton(r, callback_data=pack("att", "rs", m.id, i))
                for i, r in enumerate(LEAVE_REASONS)]

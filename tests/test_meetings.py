@@ -316,6 +316,11 @@ async def test_reminders_go_to_the_group_and_to_who_has_not_answered(branch: Bra
     got = {n: len(branch.fake.bot_messages(branch.user(n))) - c for n, c in before.items()}
     assert got == {"尤凤英": 1, "何秀兰": 0, "孔繁荣": 1, "刘建华": 1}
     assert "明天有会" in branch.reply(branch.user("孔繁荣"))
+    # The private reminder's own 请假 button works from the private chat.
+    kong = branch.user("孔繁荣")
+    branch.fake.press(kong, branch.last(kong), "📝 请假")
+    await branch.h.settle()
+    assert branch.fake.toasts_for(kong) == ["孔繁荣同志，已为您请假。请在私聊里选一下原因"]
     # A second run (a restart, a duplicate job) sends nothing more.
     group_count = len(branch.fake.bot_messages(branch.group))
     app = branch.h.app
@@ -487,3 +492,21 @@ async def test_restart_catches_up_a_card_missed_while_down(config, tmp_path) -> 
         closed = await h.deps.meeting_repo.get(m.id)
         assert closed is not None and closed.status == "closed"
         assert len(await h.deps.meeting_repo.makeups_for_meeting(m.id)) == 1
+
+
+async def test_changing_the_place_and_topic_tells_those_who_answered(branch: Branch) -> None:
+    m = await arrange(branch)
+    you = await branch.link("尤凤英")
+    branch.fake.open_link(you, f"https://t.me/branch_helper_bot?start=leave_{m.id}")
+    await branch.h.settle()
+    leader = branch.user("刘建华")
+    for button, typed in (("📍 改地点", "社区会议室"), ("📝 改议题", "学习党章")):
+        await branch.say(leader, "/meetings")
+        branch.fake.press(leader, branch.last(leader), button)
+        await branch.h.settle()
+        await branch.say(leader, typed)
+        assert "已修改" in branch.reply(leader)
+    changed = await only_meeting(branch)
+    assert (changed.place, changed.topic) == ("社区会议室", "学习党章")
+    assert "会议安排有变化" in branch.reply(you)
+    assert "学习党章" in branch.reply(you)

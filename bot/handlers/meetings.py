@@ -34,7 +34,7 @@ from bot.services.dates import WEEKDAYS
 from bot.services.meetings import Draft, MeetingError
 from storage.models import MEETING_KINDS, Meeting
 
-KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM, NEW_TIME, NEW_PLACE = range(9)
+KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM, NEW_TIME, NEW_PLACE, NEW_TOPIC = range(10)
 WIZARD_TIMEOUT = timedelta(minutes=10)
 TIME_CHOICES = ("08:30", "09:00", "09:30", "14:00", "14:30", "15:00")
 _DRAFT_KEY = "meeting_draft"
@@ -276,7 +276,10 @@ def _manage_keyboard(m: Meeting) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
         InlineKeyboardButton(texts.BUTTON_RESCHEDULE, callback_data=pack("mt", "rs", m.id)),
         InlineKeyboardButton(texts.BUTTON_PLACE, callback_data=pack("mt", "pl", m.id)),
-    ], [InlineKeyboardButton(texts.BUTTON_CANCEL_MEETING, callback_data=pack("mt", "cx", m.id))]])
+    ], [
+        InlineKeyboardButton(texts.BUTTON_TOPIC, callback_data=pack("mt", "tp", m.id)),
+        InlineKeyboardButton(texts.BUTTON_CANCEL_MEETING, callback_data=pack("mt", "cx", m.id)),
+    ]])
 
 
 @guarded("meetings")
@@ -330,6 +333,10 @@ async def manage_button(update: Update, context: BranchContext) -> int:
         context.user_data[_EDIT_KEY] = m.id
         await query.edit_message_text(f"{summary(m, tz)}\n{texts.ASK_NEW_PLACE}")
         return NEW_PLACE
+    if cb.action == "tp":
+        context.user_data[_EDIT_KEY] = m.id
+        await query.edit_message_text(f"{summary(m, tz)}\n{texts.ASK_NEW_TOPIC}")
+        return NEW_TOPIC
     if cb.action == "cx":
         await query.edit_message_text(
             texts.ASK_CANCEL.format(summary=summary(m, tz)),
@@ -403,15 +410,27 @@ async def new_time(update: Update, context: BranchContext) -> int:
 
 async def new_place(update: Update, context: BranchContext) -> int:
     """The typed new place."""
+    return await _new_detail(update, context, "place")
+
+
+async def new_topic(update: Update, context: BranchContext) -> int:
+    """The typed new topic."""
+    return await _new_detail(update, context, "topic")
+
+
+async def _new_detail(update: Update, context: BranchContext, which: str) -> int:
     message = update.effective_message
     assert message is not None and message.text is not None
     found = await _editing(update, context)
     if found is None:
         return ConversationHandler.END
     actor, m = found
-    updated = await context.deps.meetings.change_place(m, actor, message.text.strip())
-    await _after_change(context, updated, texts.NOTIFY_PLACE_CHANGED)
-    await message.reply_text(texts.MEETING_PLACE_CHANGED.format(
+    value = message.text.strip()
+    updated = await context.deps.meetings.change_details(
+        m, actor, place=value if which == "place" else None,
+        topic=value if which == "topic" else None)
+    await _after_change(context, updated, texts.NOTIFY_DETAILS_CHANGED)
+    await message.reply_text(texts.MEETING_DETAILS_CHANGED.format(
         summary=summary(updated, context.deps.config.branch.tz)))
     return ConversationHandler.END
 
@@ -457,9 +476,10 @@ def register(app: BranchApp) -> None:
             name="meeting_wizard",
         )
         manage = ConversationHandler(
-            entry_points=[CallbackQueryHandler(manage_button, pattern=r"^mt:(rs|pl|cx):")],
+            entry_points=[CallbackQueryHandler(manage_button, pattern=r"^mt:(rs|pl|tp|cx):")],
             states={NEW_TIME: [MessageHandler(private_text, new_time)],
-                    NEW_PLACE: [MessageHandler(private_text, new_place)]},
+                    NEW_PLACE: [MessageHandler(private_text, new_place)],
+                    NEW_TOPIC: [MessageHandler(private_text, new_topic)]},
             fallbacks=[CommandHandler("cancel", _wizard_cancel)],
             conversation_timeout=WIZARD_TIMEOUT,
             name="meeting_manage",

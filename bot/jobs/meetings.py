@@ -24,6 +24,7 @@ from bot.context import BranchApp, BranchContext, Deps
 from bot.meeting_ui import (
     chat_for,
     edit_card,
+    leave_keyboard,
     post_card,
     send_makeup_lists,
     send_private,
@@ -124,12 +125,14 @@ async def _remind(context: BranchContext, which: str) -> None:
                   else texts.REMIND_SOON_GROUP.format(summary=text, minutes=minutes))
     await context.bot.send_message(chat_for(m, deps), group_text)
     tally = await deps.meetings.tally(m)
+    # The evening before, a private reminder carries its own 请假 button.
+    markup = leave_keyboard(m) if which == "eve" else None
     for person in tally.missing:
         private = (texts.REMIND_PRIVATE_EVE.format(name=person.name, summary=text)
                    if which == "eve" else
                    texts.REMIND_PRIVATE_SOON.format(name=person.name, summary=text,
                                                     minutes=minutes))
-        await send_private(context, person, private)
+        await send_private(context, person, private, markup)
 
 
 async def remind_eve(context: BranchContext) -> None:

@@ -258,12 +258,13 @@ class MeetingService:
     def opens_at_for(self, begins: datetime) -> datetime:
         return begins - timedelta(minutes=self.config.open_minutes_before)
 
-    async def change_place(self, m: Meeting, actor: Actor, place: str) -> Meeting:
+    async def change_details(self, m: Meeting, actor: Actor, *, place: str | None = None,
+                             topic: str | None = None) -> Meeting:
         if not self.may_manage(actor, m) or m.status not in ("scheduled", "open"):
             raise MeetingError("MEETING_NOT_ALLOWED")
-        await self.repo.update_details(m.id, starts_at=m.starts_at, ends_at=m.ends_at,
-                                       place=place[:100], topic=m.topic, at=iso(self.now()),
-                                       actor_tg=actor.tg_user_id)
+        await self.repo.update_details(
+            m.id, starts_at=m.starts_at, ends_at=m.ends_at, place=(place or m.place)[:100],
+            topic=(topic or m.topic)[:200], at=iso(self.now()), actor_tg=actor.tg_user_id)
         updated = await self.repo.get(m.id)
         assert updated is not None
         return updated
