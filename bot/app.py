@@ -21,10 +21,12 @@ from bot.clock import Clock, SystemClock
 from bot.commands import sync_menus
 from bot.config import Config
 from bot.context import BotData, BranchApp, BranchContext, Deps
-from bot.handlers import attendance, chats, errors, meetings, membership, roster
+from bot.handlers import attendance, care, chats, errors, meetings, membership, roster, visits
+from bot.jobs import care as care_jobs
 from bot.jobs import meetings as meeting_jobs
 from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService, Role
+from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
@@ -34,13 +36,14 @@ from storage.db import Database
 from storage.links import InviteRepo
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
+from storage.visits import VisitRepo
 
 log = logging.getLogger(__name__)
 
 # The chat gate registers itself in handler group -1, so it sees every update first.
 # Within group 0 the first matching handler wins: features that own a /start payload
 # (attendance: `leave_<id>`) come before membership, whose /start takes everything else.
-FEATURES = (chats, errors, attendance, meetings, roster, membership)
+FEATURES = (chats, errors, attendance, meetings, visits, care, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -54,6 +57,7 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         await sync_menus(app.bot, deps.chats.group_chat_id, deps.chats.committee_chat_id,
                          await staff_roles(deps))
         await meeting_jobs.schedule_all(app)
+        await care_jobs.schedule_all(app)
 
     async def post_shutdown(app: BranchApp) -> None:
         await close_deps(app.bot_data)
@@ -85,6 +89,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     directory = ChatDirectory(ChatRepo(db), config.chats, clock)
     await directory.load()
     meeting_repo = MeetingRepo(db)
+    visit_repo = VisitRepo(db)
     return Deps(
         config=config,
         clock=clock,
@@ -99,6 +104,8 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         meetings=MeetingService(meeting_repo, people, clock, config.branch.tz,
                                 config.meetings),
         cards=CardRefresher(config.meetings.card_edit_seconds),
+        visit_repo=visit_repo,
+        care=CareService(visit_repo, people, clock, config.branch.tz, config.care),
     )
 
 

@@ -25,6 +25,8 @@ PRIVATE = frozenset({ChatKind.PRIVATE})
 ANY_OF_OURS = frozenset({ChatKind.PRIVATE, ChatKind.BRANCH_GROUP, ChatKind.COMMITTEE})
 # Who arranges meetings and follows up on them: the secretary, and leaders for their group.
 ORGANISERS = frozenset({Role.SECRETARY, Role.LEADER})
+# Who looks after people's care records: the secretary, and leaders for their group.
+CARERS = ORGANISERS
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("close", texts.CMD_CLOSE, ORGANISERS, PRIVATE),
         CommandSpec("makeups", texts.CMD_MAKEUPS, ORGANISERS, PRIVATE),
         CommandSpec("attendance", texts.CMD_ATTENDANCE, LINKED, PRIVATE),
+        CommandSpec("visit", texts.CMD_VISIT, STAFF, PRIVATE),
+        CommandSpec("visits", texts.CMD_VISITS, STAFF, PRIVATE),
+        CommandSpec("care", texts.CMD_CARE, CARERS, PRIVATE),
+        CommandSpec("flag", texts.CMD_FLAG, CARERS, PRIVATE),
+        CommandSpec("helpme", texts.CMD_HELPME, LINKED, PRIVATE),
     )
 }
 

@@ -105,6 +105,22 @@ class MeetingsConfig:
 
 
 @dataclass(frozen=True)
+class CareConfig:
+    key_contact_days: int = 30
+    contact_days: int = 90
+    escalate_days: int = 3
+    morning_time: str = "08:00"
+    birthday_lookahead_days: int = 14
+    holiday_lookahead_days: int = 7
+    help_escalate_hours: int = 24
+
+    @property
+    def morning(self) -> time:
+        hour, minute = self.morning_time.split(":")
+        return time(int(hour), int(minute))
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     branch: BranchConfig = field(default_factory=BranchConfig)
@@ -113,6 +129,7 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     linking: LinkingConfig = field(default_factory=LinkingConfig)
     meetings: MeetingsConfig = field(default_factory=MeetingsConfig)
+    care: CareConfig = field(default_factory=CareConfig)
 
     def with_token_from_env(self, env: Mapping[str, str]) -> Config:
         token = env.get("BOT_TOKEN", "").strip()
@@ -231,6 +248,13 @@ def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> N
             problems.append(f"meetings.{key}：应在 0 到 1440 分钟之间")
     if not 10 <= m.default_duration_minutes <= 24 * 60:
         problems.append("meetings.default_duration_minutes：应在 10 到 1440 分钟之间")
+    c = cfg.care
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", c.morning_time):
+        problems.append("care.morning_time：应为 24 小时制时间，如 \"08:00\"")
+    for key in ("key_contact_days", "contact_days", "escalate_days", "birthday_lookahead_days",
+                "holiday_lookahead_days", "help_escalate_hours"):
+        if not 1 <= getattr(c, key) <= 3650:
+            problems.append(f"care.{key}：应为 1 到 3650 之间的整数")
     if m.card_edit_seconds < 3:
         problems.append("meetings.card_edit_seconds：至少 3 秒（每个群每分钟最多 20 条消息）")
 

@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService
+from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
@@ -24,6 +25,7 @@ from bot.services.roster import RosterService
 from storage.db import Database
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
+from storage.visits import VisitRepo
 
 
 @dataclass
@@ -40,6 +42,8 @@ class Deps:
     meeting_repo: MeetingRepo
     meetings: MeetingService
     cards: CardRefresher
+    visit_repo: VisitRepo
+    care: CareService
 
 
 class BotData:

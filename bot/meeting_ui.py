@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, JobQueue
 
 from bot import texts
 from bot.callbacks import pack
+from bot.messaging import send_private
 from bot.services.dates import show_date
 from bot.services.meetings import Closing, Tally
-from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Meeting, Person
+from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Meeting
 
 if TYPE_CHECKING:
     from bot.context import BranchContext, Deps
@@ -168,19 +169,6 @@ class CardRefresher:
 
 def _now() -> float:
     return monotonic_time.monotonic()
-
-
-async def send_private(context: CallbackContext[Any, Any, Any, Any], person: Person,
-                       text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
-    """Message one person privately; False (and logged) if Telegram will not deliver."""
-    if person.tg_user_id is None:
-        return False
-    try:
-        await context.bot.send_message(person.tg_user_id, text, reply_markup=markup)
-    except Forbidden:
-        log.info("person %s has not opened a private chat or blocked the bot", person.id)
-        return False
-    return True
 
 
 def makeup_keyboard(makeup_id: int) -> InlineKeyboardMarkup:

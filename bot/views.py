@@ -56,19 +56,20 @@ def person_details(
     return "\n".join(lines)
 
 
-def roster_entry(p: Person, today: date, groups: Sequence[Group]) -> str:
-    """What staff see of one person (private chat only)."""
+def roster_entry(p: Person, today: date, groups: Sequence[Group], *, care: bool) -> str:
+    """What staff see of one person (private chat only). Care flags, the key-target star
+    (which betrays a flag) and notes only when `care`: the secretary or his own leader."""
     text = person_details(p, today, groups, private=True, title=f"#{p.ext_id}")
     extra = []
     if not p.alive:
         extra.append(texts.ROSTER_DECEASED.format(date=p.deceased_on))
-    if p.care_flags:
+    if care and p.care_flags:
         extra.append(texts.ROSTER_PERSON_FLAGS.format(value="、".join(p.care_flags)))
-    if p.alive and people_rules.is_key_target(p, today):
+    if care and p.alive and people_rules.is_key_target(p, today):
         extra.append(texts.ROSTER_KEY_TARGET)
     linked = texts.ROSTER_LINKED_YES if p.tg_user_id else texts.ROSTER_LINKED_NO
     extra.append(texts.ROSTER_PERSON_LINKED.format(value=linked))
-    if p.notes:
+    if care and p.notes:
         extra.append(p.notes)
     return "\n".join([text, *extra])
 

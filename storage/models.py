@@ -135,3 +135,51 @@ class Makeup:
     assignee_id: int | None
     method: str | None
     done_on: str | None
+
+
+VISIT_KINDS = ("节日慰问", "生日祝寿", "住院探望", "困难帮扶", "日常走访", "电话联系", "善后慰问")
+HELP_KINDS = ("就医", "生活", "其他")
+
+
+@dataclass(frozen=True)
+class VisitTask:
+    id: int
+    person_id: int
+    kind: str
+    trigger_key: str
+    assignee_id: int | None
+    due_on: str
+    done_at: str | None = None
+    cancelled_at: str | None = None
+    escalated_at: str | None = None
+    reminded_on: str | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.done_at is None and self.cancelled_at is None
+
+
+@dataclass(frozen=True)
+class Visit:
+    id: int
+    person_id: int
+    kind: str
+    visited_on: str
+    recorded_by: int
+    companions: str | None
+    notes: str | None
+    gifts: str | None
+    money_yuan: int | None
+    task_id: int | None
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    id: int
+    person_id: int
+    kind: str
+    text: str | None
+    created_at: str
+    acknowledged_by: int | None
+    acknowledged_at: str | None
+    escalated_at: str | None

@@ -211,6 +211,46 @@ class PeopleRepo:
                 detail=str(group_id),
             )
 
+    async def set_flag(self, person_id: int, flag: str, on: bool, *, since: str, at: str,
+                       actor_tg: int | None) -> bool:
+        """Set or clear one care flag; False when nothing changed."""
+        async with self.db.transaction() as tx:
+            if on:
+                changed = await tx.execute(
+                    "INSERT OR IGNORE INTO care_flags (person_id, flag, since) VALUES (?, ?, ?)",
+                    (person_id, flag, since))
+            else:
+                changed = await tx.execute(
+                    "DELETE FROM care_flags WHERE person_id = ? AND flag = ?", (person_id, flag))
+            if changed:
+                await audit.record(tx, at=at, actor_tg=actor_tg,
+                                   action="flag+" if on else "flag-",
+                                   subject_person=person_id, detail=flag)
+        return changed == 1
+
+    async def flag_since(self, person_id: int, flag: str) -> str | None:
+        row = await self.db.fetchone(
+            "SELECT since FROM care_flags WHERE person_id = ? AND flag = ?", (person_id, flag))
+        return row["since"] if row else None
+
+    async def record_death(self, person_id: int, day: str, *, at: str,
+                           actor_tg: int | None) -> bool:
+        """Mark the person deceased and archived; False if already recorded."""
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE people SET deceased_on = ?, archived = 1, updated_at = ? "
+                "WHERE id = ? AND deceased_on IS NULL", (day, at, person_id))
+            if changed:
+                await tx.execute("UPDATE party_groups SET leader_id = NULL WHERE leader_id = ?",
+                                 (person_id,))
+                await audit.record(tx, at=at, actor_tg=actor_tg, action="death",
+                                   subject_person=person_id, detail=day)
+        return changed == 1
+
+    async def created_on(self) -> dict[int, str]:
+        rows = await self.db.fetchall("SELECT id, created_at FROM people")
+        return {r["id"]: r["created_at"] for r in rows}
+
     async def apply_import(
         self, rows: Iterable[RosterRow], *, at: str, actor_tg: int | None
     ) -> ImportOutcome:

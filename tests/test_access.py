@@ -30,6 +30,11 @@ EXPECTED = {
     "/close": {"leader", "secretary"},
     "/makeups": {"leader", "secretary"},
     "/attendance": LINKED,
+    "/visit": STAFF,
+    "/visits": STAFF,
+    "/care": {"leader", "secretary"},
+    "/flag": {"leader", "secretary"},
+    "/helpme": LINKED,
 }
 # 刘建华 leads a group and is not on the committee; 卫红梅 is on the committee and leads
 # no group; 王建国 is secretary (and leads a group).
@@ -56,12 +61,13 @@ async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
     member = await branch.link("李秀英")
     await branch.say(member, "/help")
     listed = {line.split()[0] for line in branch.reply(member).splitlines()[1:]}
-    assert listed == {"/help", "/me", "/card", "/attendance"}
+    assert listed == {"/help", "/me", "/card", "/attendance", "/helpme"}
     secretary = await branch.link("王建国")
     await branch.say(secretary, "/help")
     listed = {line.split()[0] for line in branch.reply(secretary).splitlines()[1:]}
     assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role",
-                      "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance"}
+                      "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance",
+                      "/visit", "/visits", "/care", "/flag", "/helpme"}
 
 
 async def test_personal_commands_in_the_group_point_to_private_chat(branch: Branch) -> None:
@@ -110,6 +116,11 @@ async def test_map_in_the_committee_chat_has_no_phone_numbers(branch: Branch) ->
 
 
 async def test_roster_shows_flags_only_to_those_allowed(branch: Branch) -> None:
+    committee = await branch.link("卫红梅")  # sees the whole roster, but no health
+    await branch.say(committee, "/roster 许茂林")
+    assert "许茂林" in branch.reply(committee)
+    assert "行动不便" not in branch.reply(committee)
+    assert "重点服务对象" not in branch.reply(committee)
     leader = await branch.link("刘建华")
     await branch.say(leader, "/roster 许茂林")
     text = branch.reply(leader)
@@ -154,7 +165,7 @@ async def test_role_sets_leader_and_moves_groups(branch: Branch) -> None:
 async def test_menus_are_scoped_per_chat(branch: Branch) -> None:
     fake = branch.fake
     assert fake.commands_for_scope({"type": "all_private_chats"}) == [
-        "start", "help", "me", "card", "attendance"]
+        "start", "help", "me", "card", "attendance", "helpme"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": GROUP_ID}) == ["help"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": COMMITTEE_ID}) == [
         "help", "map"]

@@ -263,7 +263,7 @@ async def test_leave_without_a_private_chat_gives_a_link(branch: Branch) -> None
     await branch.h.settle()
     assert "祝您早日康复" in branch.reply(you)
     # The leader hears privately; the group never hears about the hospital.
-    assert "何秀兰同志因住院请假" in branch.reply(branch.user("刘建华"))
+    assert "何秀兰同志住院了" in branch.reply(branch.user("刘建华"))
     for msg in branch.fake.bot_messages(branch.group):
         assert "住院" not in msg["text"]
 

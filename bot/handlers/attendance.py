@@ -18,8 +18,9 @@ from bot import texts
 from bot.callbacks import Callback, pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
+from bot.jobs.care import notify_tasks
 from bot.jobs.meetings import close_and_report
-from bot.meeting_ui import leave_reason_keyboard, makeup_keyboard, send_private, summary
+from bot.meeting_ui import leave_reason_keyboard, makeup_keyboard, summary
 from bot.services.access import Actor
 from bot.services.dates import show_date
 from bot.services.meetings import Tap, TapResult
@@ -150,13 +151,12 @@ async def _reason(update: Update, context: BranchContext, actor: Actor, cb: Call
     await query.answer(saved)
     await query.edit_message_text(saved)
     _refresh(context, result.meeting)
-    if reason == "住院" and result.person is not None and result.meeting is not None:
-        # Hospital stays go to the leader privately, never to any group.
-        leader = await context.deps.meetings.leader_of(result.person)
-        if leader is not None and leader.id != result.person.id:
-            await send_private(context, leader, texts.LEADER_HOSPITAL.format(
-                name=result.person.name,
-                meeting=summary(result.meeting, context.deps.config.branch.tz)))
+    if reason == "住院" and result.person is not None:
+        # A hospital stay becomes a visit task for the leader, told privately, never in
+        # any group.
+        new = await context.deps.care.report_hospital(result.person, actor.tg_user_id)
+        if new is not None:
+            await notify_tasks(context, context.deps, [new])
 
 
 # -- proxy -----------------------------------------------------------------------------------

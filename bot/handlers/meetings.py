@@ -28,7 +28,8 @@ from bot.callbacks import Callback, pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.jobs.meetings import schedule_meeting, unschedule
-from bot.meeting_ui import edit_card, send_private, summary, when
+from bot.meeting_ui import edit_card, summary, when
+from bot.messaging import send_private
 from bot.services.access import Actor
 from bot.services.dates import WEEKDAYS
 from bot.services.meetings import Draft, MeetingError

@@ -80,8 +80,9 @@ async def roster(update: Update, context: BranchContext, actor: Actor) -> None:
         return
     person = await _find_visible(update, context, actor, query)
     if person is not None:
-        await message.reply_text(
-            views.roster_entry(person, deps.roster.today(), await deps.people.groups()))
+        await message.reply_text(views.roster_entry(
+            person, deps.roster.today(), await deps.people.groups(),
+            care=deps.care.may_see_private(actor, person)))
 
 
 @guarded("invite")

@@ -27,9 +27,9 @@ from bot.meeting_ui import (
     leave_keyboard,
     post_card,
     send_makeup_lists,
-    send_private,
     summary,
 )
+from bot.messaging import send_private
 from bot.services.meetings import Closing
 from storage.models import Meeting
 

@@ -66,3 +66,39 @@ def normalize_phone(text: str | None) -> str | None:
     if not 7 <= len(digits) <= 15:
         return None
     return digits
+
+
+MILESTONE_AGES = (70, 75, 80, 85, 90, 95)
+
+
+def is_milestone(years: int) -> bool:
+    """70, 75, 80, 85, 90, 95, and every year from 100 on."""
+    return years in MILESTONE_AGES or years >= 100
+
+
+def next_birthday(p: Person, today: date) -> tuple[date, int] | None:
+    """The first birthday on or after `today` and the age the person turns then.
+
+    Lunar birthdays are kept by the lunar calendar (see `bot.services.holidays`); the
+    age is counted in the calendar the birthday is kept in."""
+    from bot.services.holidays import lunar_birthday as lunar_on
+    from bot.services.holidays import solar_birthday
+
+    if not p.birth_date:
+        return None
+    try:
+        if p.birth_calendar == "lunar":
+            born = parse_lunar(p.birth_date, p.birth_leap)
+            for lunar_year in (today.year - 1, today.year, today.year + 1):
+                day = lunar_on(born, lunar_year)
+                if day >= today:
+                    return day, lunar_year - born.year
+            return None
+        solar = parse_full_date(p.birth_date)
+    except DateError:
+        return None
+    for year in (today.year, today.year + 1):
+        day = solar_birthday(solar, year)
+        if day >= today:
+            return day, year - solar.year
+    return None

@@ -1,0 +1,255 @@
+"""Care status: `/care` (who needs attention most), `/flag` (住院, 困难, death...), and
+the member's own 「我住院了」/「我需要帮助」 (`/helpme`), which reach his leader at once.
+
+Everything here is private-chat only: health, hospital, hardship and money never go to
+any group chat.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import texts
+from bot.callbacks import pack, parse, pattern
+from bot.context import BranchApp, BranchContext
+from bot.guard import guarded
+from bot.jobs.care import notify_tasks, recipients, schedule_help_escalation
+from bot.messaging import send_private
+from bot.services.access import Actor
+from bot.services.care import HOSPITAL_FLAG, CareError, NewTask
+from bot.services.dates import show_date
+from bot.services.when import WhenError, parse_day
+from storage.models import HELP_KINDS, Person
+
+_FLAG_WORDS = {"住院": (HOSPITAL_FLAG, True), "出院": (HOSPITAL_FLAG, False),
+               "患病": ("患病", True), "独居": ("独居", True), "空巢": ("独居", True),
+               "行动不便": ("行动不便", True), "困难": ("困难", True)}
+_HELP_TEXT_KEY = "help_kind"
+HELP_WORDS = 0
+
+
+@guarded("care")
+async def care_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """The leader's group (the secretary's branch), most urgent first."""
+    message = update.effective_message
+    assert message is not None
+    entries = await context.deps.care.care_view(actor)
+    if not entries:
+        await message.reply_text(texts.CARE_ALL_GOOD)
+        return
+    lines = [texts.CARE_TITLE]
+    for e in entries[:40]:
+        if e.rank == 0:
+            lines.append(texts.CARE_OVERDUE.format(name=e.person.name, kind=e.detail,
+                                                   days=e.days))
+        elif e.rank == 1:
+            lines.append(texts.CARE_HOSPITAL.format(name=e.person.name, days=e.days + 1))
+        elif e.rank == 2:
+            lines.append(texts.CARE_NOT_CONTACTED.format(name=e.person.name, days=e.days))
+        elif e.days == 0:
+            lines.append(texts.CARE_BIRTHDAY_TODAY.format(name=e.person.name, age=e.detail))
+        else:
+            lines.append(texts.CARE_BIRTHDAY.format(name=e.person.name, days=e.days,
+                                                    age=e.detail))
+    await message.reply_text("\n".join(lines))
+
+
+@guarded("flag")
+async def flag_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """`/flag 姓名 住院|出院|患病|取消患病|…|去世 [日期]`."""
+    message = update.effective_message
+    assert message is not None
+    deps = context.deps
+    args = list(context.args or [])
+    if len(args) < 2:
+        await message.reply_text(texts.FLAG_USAGE)
+        return
+    found = [p for p in await deps.roster.find(args[0]) if actor.may_see(p)]
+    if len(found) != 1:
+        await message.reply_text(texts.ROSTER_NOT_FOUND.format(query=args[0]) if not found
+                                 else texts.ROSTER_MANY.format(count=len(found), lines=""))
+        return
+    person, word = found[0], args[1]
+    try:
+        if word == "去世":
+            await _death(update, context, actor, person, args[2] if len(args) > 2 else "今天")
+            return
+        clear = word.startswith("取消")
+        flag, on = _FLAG_WORDS.get(word.removeprefix("取消"), (None, True))
+        if flag is None:
+            raise CareError("FLAG_UNKNOWN")
+        on = on and not clear
+        new = await deps.care.set_flag(actor, person, flag, on)
+    except CareError as exc:
+        await message.reply_text(getattr(texts, exc.key))
+        return
+    label = word.removeprefix("取消")
+    text = (texts.FLAG_SET if on else texts.FLAG_CLEARED).format(name=person.name, flag=label)
+    if new is not None:
+        text += "\n" + texts.FLAG_TASK.format(kind=new.task.kind, due=_due(new))
+        await notify_tasks(context, deps, [new])
+    await message.reply_text(text)
+
+
+def _due(new: NewTask) -> str:
+    return show_date(date.fromisoformat(new.task.due_on))
+
+
+async def _death(update: Update, context: BranchContext, actor: Actor, person: Person,
+                 day_text: str) -> None:
+    message = update.effective_message
+    assert message is not None
+    deps = context.deps
+    try:
+        day = parse_day(day_text, deps.care.today(), allow_past=True)
+    except WhenError as exc:
+        await message.reply_text(str(exc))
+        return
+    new = await deps.care.record_death(actor, person, day)
+    if new is None:
+        await message.reply_text(texts.DEATH_ALREADY.format(name=person.name))
+        return
+    await notify_tasks(context, deps, [new])
+    await message.reply_text(texts.DEATH_RECORDED.format(name=person.name, day=show_date(day)))
+
+
+# -- the member's own requests ------------------------------------------------------------------
+
+
+@guarded("helpme")
+async def helpme_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """Two big buttons: 我住院了, 我需要帮助."""
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(texts.HELPME_MENU, reply_markup=InlineKeyboardMarkup([
+        [InlineKeyboardButton(texts.BUTTON_IN_HOSPITAL, callback_data=pack("hp", "hos"))],
+        [InlineKeyboardButton(texts.BUTTON_NEED_HELP, callback_data=pack("hp", "ask"))]]))
+
+
+async def on_help_button(update: Update, context: BranchContext) -> None:
+    """`hp:` buttons: hospital, the kind of help, skip the text, a leader's 已联系."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    cb = parse(query.data)
+    deps = context.deps
+    actor = await deps.access.actor(query.from_user.id)
+    if cb is None or (actor.person is None and cb.action != "ok"):
+        await query.answer(texts.TAP_NOT_LINKED if cb else texts.TAP_STALE)
+        return
+    if cb.action == "ok" and cb.ids:
+        outcome, person = await deps.care.acknowledge(actor, cb.ids[0])
+        name = person.name if person else ""
+        answer = {"done": texts.HELPME_ACKED, "already": texts.HELPME_ALREADY,
+                  "not_allowed": texts.TAP_NOT_ALLOWED}.get(outcome, texts.TAP_STALE)
+        await query.answer(answer.format(name=name))
+        if outcome == "done":
+            await query.edit_message_reply_markup(None)
+        return
+    assert actor.person is not None
+    if cb.action == "hos":
+        await query.answer()
+        new = await deps.care.report_hospital(actor.person, actor.tg_user_id)
+        leader = await _leader_name(context, actor.person)
+        await query.edit_message_text(texts.HELPME_HOSPITAL_SENT.format(leader=leader))
+        if new is not None:
+            await notify_tasks(context, deps, [new])
+        return
+    if cb.action == "ask":
+        await query.answer()
+        buttons = [InlineKeyboardButton(texts.HELPME_KIND_NAMES[k],
+                                        callback_data=pack("hp", "k", i))
+                   for i, k in enumerate(HELP_KINDS)]
+        await query.edit_message_text(texts.HELPME_KIND,
+                                      reply_markup=InlineKeyboardMarkup([buttons]))
+        return
+    await query.answer(texts.TAP_STALE)
+
+
+async def choose_help_kind(update: Update, context: BranchContext) -> int:
+    """就医 / 生活 / 其他 chosen: ask for the words (or 跳过)."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    cb = parse(query.data)
+    if cb is None or not cb.ids or cb.ids[0] >= len(HELP_KINDS):
+        await query.answer(texts.TAP_STALE)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data[_HELP_TEXT_KEY] = HELP_KINDS[cb.ids[0]]
+    await query.edit_message_text(texts.HELPME_TEXT, reply_markup=InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_SKIP, callback_data=pack("hp", "skip"))]]))
+    return HELP_WORDS
+
+
+async def help_text(update: Update, context: BranchContext) -> int:
+    """The words of a request for help (or 跳过): send it to the leader."""
+    assert update.effective_user is not None and context.user_data is not None
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        words = None
+    else:
+        words = update.effective_message.text if update.effective_message else None
+    actor = await context.deps.access.actor(update.effective_user.id)
+    if actor.person is not None and _HELP_TEXT_KEY in context.user_data:
+        await _send_help(update, context, actor, words)
+    return ConversationHandler.END
+
+
+async def _send_help(update: Update, context: BranchContext, actor: Actor,
+                     text: str | None) -> None:
+    assert context.user_data is not None and actor.person is not None
+    message = update.effective_message
+    assert message is not None
+    deps = context.deps
+    kind = context.user_data.pop(_HELP_TEXT_KEY)
+    request = await deps.care.ask_help(actor.person, kind, text)
+    person = actor.person
+    notice = texts.HELPME_LEADER.format(name=person.name, kind=kind, text=text or "",
+                                        phone=person.phone or texts.NO_PHONE)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(
+        texts.BUTTON_CONTACTED, callback_data=pack("hp", "ok", request.id))]])
+    assignee = await deps.care.assignee_for(person)
+    for recipient in await recipients(deps, assignee):
+        await send_private(context, recipient, notice, keyboard)
+    assert context.job_queue is not None
+    schedule_help_escalation(context.job_queue, deps, request)
+    leader = await deps.people.get(assignee) if assignee else None
+    reply = (texts.HELPME_SENT.format(leader=leader.name) if leader
+             else texts.HELPME_SENT_SECRETARY)
+    await message.reply_text(reply)
+
+
+async def _leader_name(context: BranchContext, person: Person) -> str:
+    assignee = await context.deps.care.assignee_for(person)
+    leader = await context.deps.people.get(assignee) if assignee else None
+    return leader.name if leader else texts.ROLE_NAMES["secretary"]
+
+
+def register(app: BranchApp) -> None:
+    app.add_handler(CommandHandler("care", care_command))
+    app.add_handler(CommandHandler("flag", flag_command))
+    app.add_handler(CommandHandler("helpme", helpme_command))
+    with warnings.catch_warnings():
+        # One flow per person mixing buttons and text: per_message=False is intended.
+        warnings.filterwarnings("ignore", category=PTBUserWarning)
+        app.add_handler(ConversationHandler(
+            entry_points=[CallbackQueryHandler(choose_help_kind, pattern=r"^hp:k:")],
+            states={HELP_WORDS: [
+                MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+                               help_text),
+                CallbackQueryHandler(help_text, pattern=r"^hp:skip")]},
+            fallbacks=[],
+            conversation_timeout=timedelta(minutes=30),
+            name="help_words",
+        ))
+    app.add_handler(CallbackQueryHandler(on_help_button, pattern=pattern("hp")))

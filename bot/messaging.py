@@ -1,0 +1,33 @@
+"""Sending to people, the one way: private messages that may not be deliverable.
+
+Telegram refuses (403) to message someone who never opened a private chat with the bot
+or blocked it. That is an everyday fact here, not an error: it is logged and the caller
+learns it from the return value, so one unreachable member never stops a round of
+messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import InlineKeyboardMarkup
+from telegram.error import Forbidden
+from telegram.ext import CallbackContext
+
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+
+
+async def send_private(context: CallbackContext[Any, Any, Any, Any], person: Person,
+                       text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
+    """Message one person privately; False (and logged) if Telegram will not deliver."""
+    if person.tg_user_id is None:
+        return False
+    try:
+        await context.bot.send_message(person.tg_user_id, text, reply_markup=markup)
+    except Forbidden:
+        log.info("person %s has not opened a private chat or blocked the bot", person.id)
+        return False
+    return True

@@ -1,0 +1,345 @@
+"""Care of the members (四必访): who may log and see visits, the triggers that raise visit
+tasks, overdue follow-up, requests for help, and the views built on them.
+
+Triggers and the task they raise for the person's group leader (the secretary when the
+group has no leader, or when the leader is the person himself), each once:
+  住院 reported      -> 住院探望 within 3 days
+  困难 flagged       -> 困难帮扶 within 7 days
+  death recorded     -> 善后慰问 within 3 days; the person is archived, other tasks end
+  milestone birthday -> 生日祝寿 on or before the day (70, 75 ... 95, 100 and over)
+  春节, 重阳          -> 节日慰问 for each key service target, in the week before
+  contact overdue    -> 电话联系 (key targets every 30 days, others every 90)
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, iso
+from bot.config import CareConfig
+from bot.services.access import STAFF, Actor
+from bot.services.holidays import BY_KEY, holiday_date
+from bot.services.people import is_key_target, is_milestone, next_birthday
+from storage.models import (
+    CARE_FLAGS,
+    HELP_KINDS,
+    VISIT_KINDS,
+    HelpRequest,
+    Person,
+    Visit,
+    VisitTask,
+)
+from storage.people import PeopleRepo
+from storage.visits import VisitRepo
+
+HOSPITAL_FLAG = "住院中"
+CARE_HOLIDAYS = ("chunjie", "chongyang")
+DUE_DAYS = {"住院探望": 3, "困难帮扶": 7, "善后慰问": 3}
+
+
+class CareError(Exception):
+    """A request that cannot be done; `key` names the catalog text."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class NewTask:
+    task: VisitTask
+    person: Person
+
+
+@dataclass(frozen=True)
+class CareEntry:
+    """One line of /care, most urgent first."""
+
+    rank: int  # 0 overdue task, 1 in hospital, 2 key target not contacted, 3 birthday
+    person: Person
+    detail: str
+    days: int
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    by_kind: Counter[str]
+    by_visitor: Counter[str]
+    people_reached: int
+    money_yuan: int
+    gifts: int
+
+
+class CareService:
+    def __init__(self, visits: VisitRepo, people: PeopleRepo, clock: Clock, tz: ZoneInfo,
+                 config: CareConfig) -> None:
+        self.visits = visits
+        self.people = people
+        self.clock = clock
+        self.tz = tz
+        self.config = config
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return self.now().astimezone(self.tz).date()
+
+    # -- who may do what --------------------------------------------------------------
+
+    @staticmethod
+    def may_log(actor: Actor) -> bool:
+        return actor.person is not None and actor.has_any(STAFF)
+
+    @staticmethod
+    def may_care_for(actor: Actor, person: Person) -> bool:
+        """Set flags, record a death: the secretary or the person's own leader."""
+        return actor.person is not None and actor.may_act_for(person)
+
+    @staticmethod
+    def may_see_private(actor: Actor, person: Person, visit: Visit | None = None) -> bool:
+        """Notes, health, hospital, hardship, money: the secretary, the person's own
+        leader, and the visitor who wrote them. Never anyone else, whatever his role."""
+        if actor.person is None:
+            return False
+        if actor.is_secretary or (person.group_id is not None
+                                  and person.group_id in actor.led_group_ids):
+            return True
+        return visit is not None and visit.recorded_by == actor.person.id
+
+    # -- raising tasks ----------------------------------------------------------------
+
+    async def assignee_for(self, person: Person) -> int | None:
+        if person.group_id is None:
+            return None
+        for g in await self.people.groups():
+            if g.id == person.group_id and g.leader_id and g.leader_id != person.id:
+                return g.leader_id
+        return None
+
+    async def raise_task(self, person: Person, kind: str, key: str,
+                         due: date) -> NewTask | None:
+        if not person.active and kind != "善后慰问":
+            return None
+        task_id = await self.visits.add_task(
+            person_id=person.id, kind=kind, key=key, assignee_id=await self.assignee_for(person),
+            due_on=due.isoformat(), at=iso(self.now()))
+        if task_id is None:
+            return None
+        task = await self.visits.task(task_id)
+        assert task is not None
+        return NewTask(task, person)
+
+    async def report_hospital(self, person: Person, actor_tg: int | None,
+                              since: date | None = None) -> NewTask | None:
+        """住院: flag with the date, and a hospital visit within 3 days (once per stay)."""
+        day = since or self.today()
+        await self.people.set_flag(person.id, HOSPITAL_FLAG, True, since=day.isoformat(),
+                                   at=iso(self.now()), actor_tg=actor_tg)
+        started = await self.people.flag_since(person.id, HOSPITAL_FLAG) or day.isoformat()
+        return await self.raise_task(person, "住院探望", f"hospital:{person.id}:{started}",
+                                     date.fromisoformat(started) + timedelta(
+                                         days=DUE_DAYS["住院探望"]))
+
+    async def set_flag(self, actor: Actor, person: Person, flag: str,
+                       on: bool) -> NewTask | None:
+        if flag not in CARE_FLAGS:
+            raise CareError("FLAG_UNKNOWN")
+        if not self.may_care_for(actor, person):
+            raise CareError("CARE_NOT_ALLOWED")
+        if flag == HOSPITAL_FLAG and on:
+            return await self.report_hospital(person, actor.tg_user_id)
+        changed = await self.people.set_flag(person.id, flag, on,
+                                             since=self.today().isoformat(),
+                                             at=iso(self.now()), actor_tg=actor.tg_user_id)
+        if flag == "困难" and on and changed:
+            day = self.today()
+            return await self.raise_task(person, "困难帮扶", f"hardship:{person.id}:{day}",
+                                         day + timedelta(days=DUE_DAYS["困难帮扶"]))
+        return None
+
+    async def record_death(self, actor: Actor, person: Person, day: date) -> NewTask | None:
+        if not self.may_care_for(actor, person):
+            raise CareError("CARE_NOT_ALLOWED")
+        if day > self.today():
+            raise CareError("DEATH_IN_FUTURE")
+        if not await self.people.record_death(person.id, day.isoformat(), at=iso(self.now()),
+                                              actor_tg=actor.tg_user_id):
+            return None
+        await self.visits.cancel_open_tasks(person.id, keep_kind="善后慰问", at=iso(self.now()))
+        archived = await self.people.get(person.id)
+        assert archived is not None
+        return await self.raise_task(archived, "善后慰问", f"death:{person.id}",
+                                     day + timedelta(days=DUE_DAYS["善后慰问"]))
+
+    async def daily_triggers(self) -> list[NewTask]:
+        """Birthdays, holidays and contact intervals: run every morning, idempotent."""
+        today = self.today()
+        raised: list[NewTask] = []
+        people = [p for p in await self.people.all() if p.active]
+        for p in people:
+            upcoming = next_birthday(p, today)
+            if upcoming and is_milestone(upcoming[1]) and \
+                    (upcoming[0] - today).days <= self.config.birthday_lookahead_days:
+                new = await self.raise_task(p, "生日祝寿", f"birthday:{p.id}:{upcoming[0].year}",
+                                            upcoming[0])
+                raised += [new] if new else []
+        for key in CARE_HOLIDAYS:
+            for year in (today.year, today.year + 1):
+                day = holiday_date(BY_KEY[key], year)
+                if 0 <= (day - today).days <= self.config.holiday_lookahead_days:
+                    for p in people:
+                        if is_key_target(p, today):
+                            new = await self.raise_task(p, "节日慰问",
+                                                        f"holiday:{key}:{year}:{p.id}", day)
+                            raised += [new] if new else []
+        last = await self.visits.last_contacts()
+        created = await self.people.created_on()
+        for p in people:
+            since = last.get(p.id) or created[p.id][:10]
+            interval = (self.config.key_contact_days if is_key_target(p, today)
+                        else self.config.contact_days)
+            if (today - date.fromisoformat(since)).days >= interval:
+                new = await self.raise_task(p, "电话联系", f"contact:{p.id}:{since}", today)
+                raised += [new] if new else []
+        return raised
+
+    # -- logging visits ---------------------------------------------------------------
+
+    async def log_visit(self, actor: Actor, people: list[Person], kind: str, day: date, *,
+                        companions: str | None = None, notes: str | None = None,
+                        gifts: str | None = None, money_yuan: int | None = None,
+                        task_id: int | None = None) -> list[int]:
+        if not self.may_log(actor):
+            raise CareError("CARE_NOT_ALLOWED")
+        if kind not in VISIT_KINDS:
+            raise CareError("VISIT_BAD_KIND")
+        if day > self.today():
+            raise CareError("VISIT_IN_FUTURE")
+        if not people:
+            raise CareError("VISIT_NO_PEOPLE")
+        assert actor.person is not None
+        return await self.visits.log_visits(
+            [p.id for p in people], kind=kind, visited_on=day.isoformat(),
+            recorded_by=actor.person.id, companions=companions, notes=notes, gifts=gifts,
+            money_yuan=money_yuan, task_id=task_id, at=iso(self.now()))
+
+    # -- follow-up --------------------------------------------------------------------
+
+    async def overdue(self) -> tuple[dict[int | None, list[NewTask]], list[NewTask]]:
+        """Open tasks past due, by assignee (None: the secretary), and those that have
+        just passed the escalation limit (each escalated once)."""
+        today = self.today()
+        by_assignee: dict[int | None, list[NewTask]] = defaultdict(list)
+        escalate: list[NewTask] = []
+        for task in await self.visits.open_tasks():
+            due = date.fromisoformat(task.due_on)
+            if due >= today:
+                continue
+            person = await self.people.get(task.person_id)
+            if person is None:
+                continue
+            entry = NewTask(task, person)
+            by_assignee[task.assignee_id].append(entry)
+            if (today - due).days >= self.config.escalate_days and task.assignee_id is not None \
+                    and await self.visits.escalate(task.id, iso(self.now())):
+                escalate.append(entry)
+        return dict(by_assignee), escalate
+
+    async def tasks_for(self, actor: Actor) -> list[NewTask]:
+        out = []
+        for task in await self.visits.open_tasks():
+            person = await self.people.get(task.person_id)
+            if person is None:
+                continue
+            mine = actor.person is not None and task.assignee_id == actor.person.id
+            if mine or actor.is_secretary or (actor.may_act_for(person)
+                                              and person.id != getattr(actor.person, "id", 0)):
+                out.append(NewTask(task, person))
+        return out
+
+    async def care_view(self, actor: Actor) -> list[CareEntry]:
+        """The people this actor looks after, most urgent first."""
+        today = self.today()
+        entries: list[CareEntry] = []
+        for t in await self.tasks_for(actor):
+            days = (today - date.fromisoformat(t.task.due_on)).days
+            if days > 0:
+                entries.append(CareEntry(0, t.person, t.task.kind, days))
+        last = await self.visits.last_contacts()
+        created = await self.people.created_on()
+        for p in await self.people.all():
+            if not p.active or not (actor.is_secretary or (
+                    p.group_id is not None and p.group_id in actor.led_group_ids)):
+                continue
+            if HOSPITAL_FLAG in p.care_flags:
+                since = await self.people.flag_since(p.id, HOSPITAL_FLAG) or today.isoformat()
+                entries.append(CareEntry(1, p, HOSPITAL_FLAG,
+                                         (today - date.fromisoformat(since)).days))
+            if is_key_target(p, today):
+                since = last.get(p.id) or created[p.id][:10]
+                days = (today - date.fromisoformat(since)).days
+                if days >= self.config.key_contact_days:
+                    entries.append(CareEntry(2, p, "", days))
+            upcoming = next_birthday(p, today)
+            if upcoming and is_milestone(upcoming[1]) and (upcoming[0] - today).days <= 30:
+                entries.append(CareEntry(3, p, str(upcoming[1]), (upcoming[0] - today).days))
+        entries.sort(key=lambda e: (e.rank, -e.days if e.rank < 3 else e.days))
+        return entries
+
+    async def visible_visits(self, actor: Actor, person: Person) -> list[tuple[Visit, bool]]:
+        """A person's visits with, for each, whether its private details may be shown."""
+        if not (actor.is_secretary or actor.may_see(person)) or not self.may_log(actor):
+            raise CareError("CARE_NOT_ALLOWED")
+        return [(v, self.may_see_private(actor, person, v))
+                for v in await self.visits.visits_of(person.id)]
+
+    async def year_counts(self, year: int) -> YearCounts:
+        visits = await self.visits.visits_between(f"{year}-01-01", f"{year + 1}-01-01")
+        names = {p.id: p.name for p in await self.people.all()}
+        return YearCounts(
+            by_kind=Counter(v.kind for v in visits),
+            by_visitor=Counter(names.get(v.recorded_by, "?") for v in visits),
+            people_reached=len({v.person_id for v in visits}),
+            money_yuan=sum(v.money_yuan or 0 for v in visits),
+            gifts=sum(1 for v in visits if v.gifts),
+        )
+
+    # -- help requests ----------------------------------------------------------------
+
+    async def ask_help(self, person: Person, kind: str, text: str | None) -> HelpRequest:
+        if kind not in HELP_KINDS:
+            raise CareError("HELP_BAD_KIND")
+        help_id = await self.visits.add_help(person.id, kind, (text or "")[:500] or None,
+                                             iso(self.now()))
+        request = await self.visits.help_request(help_id)
+        assert request is not None
+        return request
+
+    async def acknowledge(self, actor: Actor, help_id: int) -> tuple[str, Person | None]:
+        request = await self.visits.help_request(help_id)
+        person = await self.people.get(request.person_id) if request else None
+        if request is None or person is None:
+            return "unknown", None
+        if not self.may_care_for(actor, person):
+            return "not_allowed", person
+        assert actor.person is not None
+        done = await self.visits.acknowledge_help(help_id, actor.person.id, iso(self.now()))
+        return ("done" if done else "already"), person
+
+    async def help_due_escalation(self, help_id: int) -> tuple[HelpRequest, Person] | None:
+        """The request, if it is still unacknowledged and now escalated (once)."""
+        request = await self.visits.help_request(help_id)
+        if request is None or request.acknowledged_at is not None:
+            return None
+        if not await self.visits.escalate_help(help_id, iso(self.now())):
+            return None
+        person = await self.people.get(request.person_id)
+        return (request, person) if person else None
+
+    def help_escalates_at(self, request: HelpRequest) -> datetime:
+        return datetime.fromisoformat(request.created_at) + timedelta(
+            hours=self.config.help_escalate_hours)
