@@ -51,11 +51,16 @@ class Tx:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; return lastrowid (for INSERT) or rowcount."""
+        """Run one statement; return how many rows it changed."""
         async with self._conn.execute(sql, params) as cur:
-            if sql.lstrip().upper().startswith("INSERT"):
-                return cur.lastrowid or 0
             return cur.rowcount
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run one INSERT; return the new row's id."""
+        async with self._conn.execute(sql, params) as cur:
+            if cur.lastrowid is None:
+                raise RuntimeError("INSERT produced no row id")
+            return cur.lastrowid
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)

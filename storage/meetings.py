@@ -44,7 +44,7 @@ class MeetingRepo:
         place: str, created_by_tg: int, at: str,
     ) -> int:
         async with self.db.transaction() as tx:
-            meeting_id = await tx.execute(
+            meeting_id = await tx.insert(
                 "INSERT INTO meetings (kind, topic, group_id, starts_at, ends_at, place, "
                 "created_by_tg, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (kind, topic, group_id, starts_at, ends_at, place, created_by_tg, at),

@@ -265,7 +265,7 @@ class PeopleRepo:
             for row in rows:
                 if row.group_name and row.group_name not in group_ids:
                     next_sort += 1
-                    group_ids[row.group_name] = await tx.execute(
+                    group_ids[row.group_name] = await tx.insert(
                         "INSERT INTO party_groups (name, sort) VALUES (?, ?)",
                         (row.group_name, next_sort),
                     )
@@ -303,7 +303,7 @@ class PeopleRepo:
                     )
                     updated += 1
                 else:
-                    person_id = await tx.execute(
+                    person_id = await tx.insert(
                         "INSERT INTO people (name, group_id, category, status, sex, birth_date, "
                         "birth_calendar, birth_leap, joined_party, phone, residence, "
                         "deceased_on, archived, greet_in_group, notes, ext_id, created_at, "

@@ -51,7 +51,7 @@ class VisitRepo:
             exists = await tx.fetchone("SELECT 1 FROM visit_tasks WHERE trigger_key = ?", (key,))
             if exists:
                 return None
-            task_id = await tx.execute(
+            task_id = await tx.insert(
                 "INSERT INTO visit_tasks (person_id, kind, trigger_key, assignee_id, due_on, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (person_id, kind, key, assignee_id, due_on, at))
@@ -101,7 +101,7 @@ class VisitRepo:
         ids = []
         async with self.db.transaction() as tx:
             for person_id in person_ids:
-                visit_id = await tx.execute(
+                visit_id = await tx.insert(
                     "INSERT INTO visits (person_id, kind, visited_on, recorded_by, companions, "
                     "notes, gifts, money_yuan, task_id, created_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -140,7 +140,7 @@ class VisitRepo:
 
     async def add_help(self, person_id: int, kind: str, text: str | None, at: str) -> int:
         async with self.db.transaction() as tx:
-            help_id = await tx.execute(
+            help_id = await tx.insert(
                 "INSERT INTO help_requests (person_id, kind, text, created_at) "
                 "VALUES (?, ?, ?, ?)", (person_id, kind, text, at))
             await audit.record(tx, at=at, actor_tg=None, action="help",

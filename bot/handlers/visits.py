@@ -82,9 +82,9 @@ def _nav(back: bool = True) -> list[InlineKeyboardButton]:
 
 async def _initial_people(context: BranchContext, actor: Actor) -> list[Person]:
     """A leader's own group first; others start from an empty list and search."""
-    people = context.deps.people
-    mine = [p for p in await people.all()
-            if p.active and p.group_id in actor.led_group_ids and p.id != actor.person.id]  # type: ignore[union-attr]
+    me = actor.person.id if actor.person else None
+    mine = [p for p in await context.deps.people.all()
+            if p.active and p.group_id in actor.led_group_ids and p.id != me]
     return mine[:40]
 
 

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from apscheduler.triggers.date import DateTrigger
+
 from bot.app import build_application, start_application, stop_application
 from bot.clock import Clock, FrozenClock
 from bot.config import Config, StorageConfig, TelegramConfig
@@ -77,7 +79,8 @@ class BotHarness:
         if not jobs:
             raise LookupError(f"no job named {name}: {self.job_names()}")
         for job in jobs:
-            job.schedule_removal()
+            if isinstance(job.job.trigger, DateTrigger):  # one-off: it must not fire again
+                job.schedule_removal()
             await job.run(self.app)
         await self.settle()
 
