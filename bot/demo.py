@@ -47,6 +47,8 @@ def render(events: Iterable[Event]) -> str:
         elif e.kind == "press":
             out.append(f"{where}{e.who} 点了 [{e.text}]")
         elif e.kind == "toast":
+            if not e.text:
+                continue  # a silent answer: the button just stops spinning
             out.append(f"{where}  ↳ 弹出提示给{e.who}：{e.text}")
         elif e.kind == "leave":
             out.append(f"{where}🤖 {e.who} 退出了这个群")
@@ -157,6 +159,27 @@ async def run_demo(db_path: Path | None = None) -> str:
             await h.run_job(f"mtg:{meeting.id}:close")
             task = next(m for m in reversed(fake.bot_messages(liu)) if "reply_markup" in m)
             fake.press(liu, task, "电话传达")
+            await h.settle()
+            # 何秀兰 is taken into hospital; she tells the bot, and her leader is told.
+            he = users["何秀兰"]
+            fake.send(he, he.id, "/helpme")
+            await h.settle()
+            fake.press(he, fake.last_bot_message(he), "🏥 我住院了")
+            await h.settle()
+            # Two days later 刘建华 visits her and logs it from the task's button.
+            clock.set(clock.now() + timedelta(days=2))
+            task = next(m for m in reversed(fake.bot_messages(liu)) if "住院了" in m["text"])
+            fake.press(liu, task, "📝 记录走访")
+            await h.settle()
+            for step in ("今天", "只有我"):
+                fake.press(liu, fake.last_bot_message(liu), step)
+                await h.settle()
+            for typed in ("手术顺利，精神不错", "鲜花一束 300元"):
+                fake.send(liu, liu.id, typed)
+                await h.settle()
+            fake.press(liu, fake.last_bot_message(liu), "✅ 保存")
+            await h.settle()
+            fake.send(liu, liu.id, "/care")
             await h.settle()
             # Someone adds the bot to a group it does not serve: it says so and leaves.
             stranger = fake.add_user(7777, "陌生人")

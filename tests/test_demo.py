@@ -22,6 +22,8 @@ async def test_demo_plays_the_scene_and_leaves_a_database(tmp_path: Path) -> Non
     assert "许茂林（由刘建华代签到）" in transcript
     assert "🏁 会议已结束：应到 9 · 实到 3 · 请假 1 · 缺席 5" in transcript
     assert "✔️ 曹玉珍：电话传达" in transcript
+    assert "何秀兰同志住院了" in transcript
+    assert "已记录1条走访" in transcript
     db = await Database.open(db_path)
     try:
         rows = await db.fetchall("SELECT name FROM people WHERE tg_user_id IS NOT NULL")
