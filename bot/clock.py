@@ -3,8 +3,9 @@ waiting for it; production uses `SystemClock`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 
 class Clock(Protocol):
@@ -39,3 +40,22 @@ class FrozenClock:
 def iso(moment: datetime) -> str:
     """The storage form of a moment: ISO-8601 in UTC."""
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class BranchTime:
+    """Now, today and local times in the branch's time zone. Services that reason about
+    the calendar build on it, so "today" means the same thing everywhere."""
+
+    def __init__(self, clock: Clock, tz: ZoneInfo) -> None:
+        self.clock = clock
+        self.tz = tz
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return self.now().astimezone(self.tz).date()
+
+    def local(self, stamp: str) -> datetime:
+        """A stored UTC moment, in the branch's time zone."""
+        return datetime.fromisoformat(stamp).astimezone(self.tz)

@@ -25,6 +25,7 @@ from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.jobs.care import notify_tasks, recipients, schedule_help_escalation
+from bot.lookup import find_one
 from bot.messaging import send_private
 from bot.services.access import Actor
 from bot.services.care import HOSPITAL_FLAG, CareError, NewTask
@@ -75,12 +76,10 @@ async def flag_command(update: Update, context: BranchContext, actor: Actor) -> 
     if len(args) < 2:
         await message.reply_text(texts.FLAG_USAGE)
         return
-    found = [p for p in await deps.roster.find(args[0]) if actor.may_see(p)]
-    if len(found) != 1:
-        await message.reply_text(texts.ROSTER_NOT_FOUND.format(query=args[0]) if not found
-                                 else texts.ROSTER_MANY.format(count=len(found), lines=""))
+    person = await find_one(update, context, actor, args[0])
+    if person is None:
         return
-    person, word = found[0], args[1]
+    word = args[1]
     try:
         if word == "去世":
             await _death(update, context, actor, person, args[2] if len(args) > 2 else "今天")

@@ -13,35 +13,10 @@ from bot import texts, views
 from bot.commands import sync_user_menu
 from bot.context import BranchApp, BranchContext
 from bot.guard import chat_kind, guarded
+from bot.lookup import find_one
 from bot.services.access import Actor
 from bot.services.chats import ChatKind
 from bot.services.roster import parse_role_args
-from storage.models import Person
-
-
-async def _find_visible(
-    update: Update, context: BranchContext, actor: Actor, query: str
-) -> Person | None:
-    """One person the actor may see, or None after telling him why not."""
-    message = update.effective_message
-    assert message is not None
-    found = await context.deps.roster.find(query)
-    visible = [p for p in found if actor.may_see(p)]
-    if not found:
-        await message.reply_text(texts.ROSTER_NOT_FOUND.format(query=query))
-        return None
-    if not visible:
-        await message.reply_text(texts.ROSTER_NOT_VISIBLE.format(query=query))
-        return None
-    if len(visible) > 1:
-        lines = "\n".join(
-            texts.ROSTER_MANY_LINE.format(ext_id=p.ext_id, name=p.name,
-                                          group=p.group_name or texts.NO_GROUP)
-            for p in visible[:20]
-        )
-        await message.reply_text(texts.ROSTER_MANY.format(count=len(visible), lines=lines))
-        return None
-    return visible[0]
 
 
 @guarded("map")
@@ -78,7 +53,7 @@ async def roster(update: Update, context: BranchContext, actor: Actor) -> None:
         await message.reply_text(texts.ROSTER_SUMMARY.format(
             total=len(people), alive=sum(1 for p in people if p.alive), groups=lines))
         return
-    person = await _find_visible(update, context, actor, query)
+    person = await find_one(update, context, actor, query)
     if person is not None:
         await message.reply_text(views.roster_entry(
             person, deps.roster.today(), await deps.people.groups(),
@@ -94,7 +69,7 @@ async def invite(update: Update, context: BranchContext, actor: Actor) -> None:
     if not query:
         await message.reply_text(texts.INVITE_USAGE)
         return
-    person = await _find_visible(update, context, actor, query)
+    person = await find_one(update, context, actor, query)
     if person is None:
         return
     if not person.active:
@@ -119,7 +94,7 @@ async def role(update: Update, context: BranchContext, actor: Actor) -> None:
     if command is None:
         await message.reply_text(texts.ROLE_USAGE)
         return
-    person = await _find_visible(update, context, actor, command.who)
+    person = await find_one(update, context, actor, command.who)
     if person is None:
         return
     groups = await deps.people.groups()

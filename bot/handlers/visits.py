@@ -29,6 +29,7 @@ from bot import texts
 from bot.callbacks import Callback, pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
+from bot.lookup import find_one
 from bot.services.access import Actor
 from bot.services.care import CareError
 from bot.services.dates import show_date
@@ -306,16 +307,9 @@ async def visits_command(update: Update, context: BranchContext, actor: Actor) -
     if not query:
         await message.reply_text(await _year_view(context, actor))
         return
-    found = [p for p in await deps.roster.find(query) if actor.may_see(p)]
-    if len(found) != 1:
-        await message.reply_text(texts.ROSTER_NOT_FOUND.format(query=query) if not found
-                                 else texts.ROSTER_MANY.format(count=len(found), lines="\n".join(
-                                     texts.ROSTER_MANY_LINE.format(
-                                         ext_id=p.ext_id, name=p.name,
-                                         group=p.group_name or texts.NO_GROUP)
-                                     for p in found[:20])))
+    person = await find_one(update, context, actor, query)
+    if person is None:
         return
-    person = found[0]
     try:
         visible = await deps.care.visible_visits(actor, person)
     except CareError as exc:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, iso
+from bot.clock import BranchTime, Clock, iso
 from bot.config import CareConfig
 from bot.services.access import STAFF, Actor
 from bot.services.holidays import BY_KEY, holiday_date
@@ -73,20 +73,13 @@ class YearCounts:
     gifts: int
 
 
-class CareService:
+class CareService(BranchTime):
     def __init__(self, visits: VisitRepo, people: PeopleRepo, clock: Clock, tz: ZoneInfo,
                  config: CareConfig) -> None:
+        super().__init__(clock, tz)
         self.visits = visits
         self.people = people
-        self.clock = clock
-        self.tz = tz
         self.config = config
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def today(self) -> date:
-        return self.now().astimezone(self.tz).date()
 
     # -- who may do what --------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, iso
+from bot.clock import BranchTime, Clock, iso
 from bot.config import MeetingsConfig
 from bot.services.access import Actor
 from bot.services.when import WhenError, parse_clock, parse_day
@@ -136,25 +136,15 @@ class RateRow:
         return self.present / self.expected if self.expected else 0.0
 
 
-class MeetingService:
+class MeetingService(BranchTime):
     def __init__(self, repo: MeetingRepo, people: PeopleRepo, clock: Clock, tz: ZoneInfo,
                  config: MeetingsConfig) -> None:
+        super().__init__(clock, tz)
         self.repo = repo
         self.people = people
-        self.clock = clock
-        self.tz = tz
         self.config = config
 
     # -- time -----------------------------------------------------------------------------
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def today(self) -> date:
-        return self.now().astimezone(self.tz).date()
-
-    def local(self, stamp: str) -> datetime:
-        return datetime.fromisoformat(stamp).astimezone(self.tz)
 
     def opens_at(self, m: Meeting) -> datetime:
         return datetime.fromisoformat(m.starts_at) - timedelta(

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.clock import Clock, iso
+from bot.clock import BranchTime, Clock, iso
 from bot.services.dates import DateError, parse_full_date, parse_lunar
 from bot.services.people import normalize_phone
 from storage.models import CARE_FLAGS, CATEGORIES, STATUSES, ImportOutcome, Person, RosterRow
@@ -332,14 +333,10 @@ class ImportReport:
         return self.outcome is not None
 
 
-class RosterService:
-    def __init__(self, people: PeopleRepo, clock: Clock, tz: Any) -> None:
+class RosterService(BranchTime):
+    def __init__(self, people: PeopleRepo, clock: Clock, tz: ZoneInfo) -> None:
+        super().__init__(clock, tz)
         self.people = people
-        self.clock = clock
-        self.tz = tz
-
-    def today(self) -> date:
-        return self.clock.now().astimezone(self.tz).date()
 
     async def import_rows(
         self, rows: Sequence[dict[str, Any]], *, actor_tg: int | None
