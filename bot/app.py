@@ -21,29 +21,43 @@ from bot.clock import Clock, SystemClock
 from bot.commands import sync_menus
 from bot.config import Config
 from bot.context import BotData, BranchApp, BranchContext, Deps
-from bot.handlers import attendance, care, chats, errors, meetings, membership, roster, visits
+from bot.handlers import (
+    attendance,
+    care,
+    chats,
+    errors,
+    meetings,
+    membership,
+    posts,
+    roster,
+    visits,
+)
 from bot.jobs import care as care_jobs
 from bot.jobs import meetings as meeting_jobs
+from bot.jobs import posts as post_jobs
 from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService, Role
 from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
+from bot.services.posts import PostService
 from bot.services.roster import RosterService
 from storage.chats import ChatRepo
 from storage.db import Database
 from storage.links import InviteRepo
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
+from storage.posts import PostRepo
 from storage.visits import VisitRepo
 
 log = logging.getLogger(__name__)
 
 # The chat gate registers itself in handler group -1, so it sees every update first.
 # Within group 0 the first matching handler wins: features that own a /start payload
-# (attendance: `leave_<id>`) come before membership, whose /start takes everything else.
-FEATURES = (chats, errors, attendance, meetings, visits, care, roster, membership)
+# (attendance: `leave_<id>`, posts: `refl_<id>`) come before membership, whose /start
+# takes everything else.
+FEATURES = (chats, errors, attendance, meetings, visits, care, posts, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -58,6 +72,7 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
                          await staff_roles(deps))
         await meeting_jobs.schedule_all(app)
         await care_jobs.schedule_all(app)
+        await post_jobs.schedule_all(app)
 
     async def post_shutdown(app: BranchApp) -> None:
         await close_deps(app.bot_data)
@@ -90,6 +105,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     await directory.load()
     meeting_repo = MeetingRepo(db)
     visit_repo = VisitRepo(db)
+    post_repo = PostRepo(db)
     return Deps(
         config=config,
         clock=clock,
@@ -106,6 +122,8 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         cards=CardRefresher(config.meetings.card_edit_seconds),
         visit_repo=visit_repo,
         care=CareService(visit_repo, people, clock, config.branch.tz, config.care),
+        post_repo=post_repo,
+        posts=PostService(post_repo, people, clock, config.branch.tz),
     )
 
 

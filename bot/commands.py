@@ -27,6 +27,9 @@ ANY_OF_OURS = frozenset({ChatKind.PRIVATE, ChatKind.BRANCH_GROUP, ChatKind.COMMI
 ORGANISERS = frozenset({Role.SECRETARY, Role.LEADER})
 # Who looks after people's care records: the secretary, and leaders for their group.
 CARERS = ORGANISERS
+# Who sends notices and study material: the secretary and committee to anyone, leaders to
+# their own group (the service checks the audience).
+POSTERS = frozenset({Role.SECRETARY, Role.COMMITTEE, Role.LEADER})
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,9 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("care", texts.CMD_CARE, CARERS, PRIVATE),
         CommandSpec("flag", texts.CMD_FLAG, CARERS, PRIVATE),
         CommandSpec("helpme", texts.CMD_HELPME, LINKED, PRIVATE),
+        CommandSpec("notice", texts.CMD_NOTICE, POSTERS, PRIVATE),
+        CommandSpec("notices", texts.CMD_NOTICES, POSTERS, PRIVATE),
+        CommandSpec("study", texts.CMD_STUDY, LINKED, PRIVATE),
     )
 }
 

@@ -121,6 +121,17 @@ class CareConfig:
 
 
 @dataclass(frozen=True)
+class PostsConfig:
+    followup_hours: int = 24
+    study_reminder_time: str = "09:00"
+
+    @property
+    def study_reminder(self) -> time:
+        hour, minute = self.study_reminder_time.split(":")
+        return time(int(hour), int(minute))
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     branch: BranchConfig = field(default_factory=BranchConfig)
@@ -130,6 +141,7 @@ class Config:
     linking: LinkingConfig = field(default_factory=LinkingConfig)
     meetings: MeetingsConfig = field(default_factory=MeetingsConfig)
     care: CareConfig = field(default_factory=CareConfig)
+    posts: PostsConfig = field(default_factory=PostsConfig)
 
     def with_token_from_env(self, env: Mapping[str, str]) -> Config:
         token = env.get("BOT_TOKEN", "").strip()
@@ -255,6 +267,10 @@ def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> N
                 "holiday_lookahead_days", "help_escalate_hours"):
         if not 1 <= getattr(c, key) <= 3650:
             problems.append(f"care.{key}：应为 1 到 3650 之间的整数")
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", cfg.posts.study_reminder_time):
+        problems.append("posts.study_reminder_time：应为 24 小时制时间，如 \"09:00\"")
+    if not 1 <= cfg.posts.followup_hours <= 24 * 14:
+        problems.append("posts.followup_hours：应在 1 到 336 小时之间")
     if m.card_edit_seconds < 3:
         problems.append("meetings.card_edit_seconds：至少 3 秒（每个群每分钟最多 20 条消息）")
 

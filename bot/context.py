@@ -21,10 +21,12 @@ from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
+from bot.services.posts import PostService
 from bot.services.roster import RosterService
 from storage.db import Database
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
+from storage.posts import PostRepo
 from storage.visits import VisitRepo
 
 
@@ -44,6 +46,8 @@ class Deps:
     cards: CardRefresher
     visit_repo: VisitRepo
     care: CareService
+    post_repo: PostRepo
+    posts: PostService
 
 
 class BotData:

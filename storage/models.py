@@ -183,3 +183,55 @@ class HelpRequest:
     acknowledged_by: int | None
     acknowledged_at: str | None
     escalated_at: str | None
+
+
+POST_AUDIENCES = ("group", "committee", "members", "party_group")
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    kind: str  # notice | study
+    title: str
+    body: str
+    file_id: str | None
+    file_kind: str | None
+    audience: str
+    group_id: int | None
+    receipt: bool
+    due_on: str | None
+    created_by: int | None
+    created_by_tg: int
+    send_at: str
+    status: str
+    chat_id: int | None = None
+    message_id: int | None = None
+    progress_chat_id: int | None = None
+    progress_message_id: int | None = None
+    followed_up_at: str | None = None
+    reminded_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    post_id: int
+    person_id: int
+    state: str  # pending | sent | unreachable | unlinked
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class Ack:
+    post_id: int
+    person_id: int
+    how: str
+    recorded_by: int | None
+
+
+@dataclass(frozen=True)
+class Reflection:
+    post_id: int
+    person_id: int
+    text: str | None
+    voice_file_id: str | None
+    at: str

@@ -1,0 +1,231 @@
+"""Sending notices and study material, and following them up, on the JobQueue.
+
+`post:<id>:send` posts to a group chat, or fans out privately to each recipient in turn
+through the rate limiter, saving each recipient's outcome as it goes and editing a
+progress message for the sender (「已发送 35/60」). If Telegram fails (network, or 429
+beyond the limiter's retries) the job stops and tries again a little later; it resumes
+with whoever is still pending, so nobody is messaged twice. Only a message already handed
+to Telegram when the process dies can be sent again: Telegram gives no way to ask whether
+it arrived.
+
+`post:<id>:followup` sends each leader the people of his group not yet reached, with a
+button each; `post:<id>:remind` reminds, the day before a study due date, whoever has not
+studied it. All are re-created on start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from telegram import Message
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import CallbackContext, JobQueue
+
+from bot import texts
+from bot.clock import iso
+from bot.context import BranchApp, BranchContext, Deps
+from bot.jobs.care import recipients
+from bot.messaging import send_private
+from bot.post_ui import followup, post_keyboard, post_text
+from bot.services.dates import show_date
+from storage.models import Post
+
+log = logging.getLogger(__name__)
+RETRY_SECONDS = 30
+PROGRESS_EVERY = 10
+
+
+def job_name(post_id: int, step: str) -> str:
+    return f"post:{post_id}:{step}"
+
+
+async def deliver(context: CallbackContext[Any, Any, Any, Any], chat_id: int,
+                  post: Post) -> Message:
+    text = post_text(post)
+    markup = post_keyboard(post)
+    if post.file_kind == "document" and post.file_id:
+        return await context.bot.send_document(chat_id, post.file_id, caption=text[:1000],
+                                               reply_markup=markup)
+    if post.file_kind == "photo" and post.file_id:
+        return await context.bot.send_photo(chat_id, post.file_id, caption=text[:1000],
+                                            reply_markup=markup)
+    return await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+
+def schedule_send(job_queue: JobQueue[Any], deps: Deps, post: Post) -> None:
+    delay = max(timedelta(0), datetime.fromisoformat(post.send_at) - deps.posts.now())
+    job_queue.run_once(send_post, when=delay, name=job_name(post.id, "send"), data=post.id)
+
+
+async def send_post(context: BranchContext) -> None:
+    """Post or fan out; on a Telegram failure, try again later from where it stopped."""
+    assert context.job is not None and isinstance(context.job.data, int)
+    deps = context.deps
+    post = await deps.post_repo.get(context.job.data)
+    if post is None or post.status in ("sent", "withdrawn"):
+        return
+    if post.status == "scheduled":
+        await deps.post_repo.set_status(post.id, "sending")
+    try:
+        if post.audience in ("group", "committee"):
+            await _post_in_chat(context, deps, post)
+        else:
+            await _fan_out(context, deps, post)
+    except TelegramError as exc:
+        log.warning("post %s interrupted (%s); resuming in %ss", post.id, exc, RETRY_SECONDS)
+        queue: JobQueue[Any] | None = context.job_queue
+        if queue is not None:
+            queue.run_once(send_post, when=RETRY_SECONDS, name=job_name(post.id, "send"),
+                           data=post.id)
+        return
+    await deps.post_repo.set_status(post.id, "sent")
+    sent = await deps.post_repo.get(post.id)
+    assert sent is not None
+    if context.job_queue is not None:
+        schedule_follow_ups(context.job_queue, deps, sent)
+
+
+async def _post_in_chat(context: BranchContext, deps: Deps, post: Post) -> None:
+    if post.message_id is not None:
+        return
+    chat_id = (deps.chats.committee_chat_id if post.audience == "committee"
+               else deps.chats.group_chat_id) or deps.chats.group_chat_id
+    message = await deliver(context, chat_id, post)
+    await deps.post_repo.set_message(post.id, chat_id, message.message_id)
+    creator = await deps.people.get(post.created_by) if post.created_by else None
+    if creator is not None:
+        name = texts.AUDIENCE_NAMES[post.audience]
+        await send_private(context, creator, texts.SEND_POSTED.format(chat=name))
+
+
+async def _fan_out(context: BranchContext, deps: Deps, post: Post) -> None:
+    repo = deps.post_repo
+    deliveries = await repo.deliveries(post.id)
+    linked = [d for d in deliveries if d.state != "unlinked"]
+    done = sum(1 for d in linked if d.state != "pending")
+    if post.progress_message_id is None:
+        progress = await context.bot.send_message(
+            post.created_by_tg, texts.PROGRESS.format(title=post.title, done=done,
+                                                      total=len(linked)))
+        await repo.set_progress(post.id, progress.chat.id, progress.message_id)
+        post = await repo.get(post.id) or post
+    for d in linked:
+        if d.state != "pending":
+            continue
+        person = await deps.people.get(d.person_id)
+        state, message_id = "unreachable", None
+        if person is not None and person.tg_user_id is not None and person.active:
+            try:
+                message_id = (await deliver(context, person.tg_user_id, post)).message_id
+                state = "sent"
+            except Forbidden:
+                pass  # never opened the private chat, or blocked the bot
+            except BadRequest as exc:
+                if "chat not found" not in exc.message:
+                    raise
+        await repo.mark_delivery(post.id, d.person_id, state, message_id,
+                                 iso(deps.posts.now()))
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            await _progress(context, post, done, len(linked))
+    await _progress(context, post, done, len(linked))
+    await _summary(context, deps, post)
+
+
+async def _progress(context: BranchContext, post: Post, done: int, total: int) -> None:
+    if post.progress_chat_id is None or post.progress_message_id is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            texts.PROGRESS.format(title=post.title, done=done, total=total),
+            chat_id=post.progress_chat_id, message_id=post.progress_message_id)
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            log.info("progress of post %s not shown: %s", post.id, exc)
+
+
+async def _summary(context: BranchContext, deps: Deps, post: Post) -> None:
+    deliveries = await deps.post_repo.deliveries(post.id)
+    names = {p.id: p.name for p in await deps.people.all()}
+
+    def who(state: str) -> list[str]:
+        return [names.get(d.person_id, "?") for d in deliveries if d.state == state]
+
+    lines = [texts.SEND_SUMMARY.format(title=post.title, sent=len(who("sent")))]
+    if who("unreachable"):
+        lines.append(texts.SEND_UNREACHABLE.format(count=len(who("unreachable")),
+                                                   names="、".join(who("unreachable"))))
+    if who("unlinked"):
+        lines.append(texts.SEND_UNLINKED.format(count=len(who("unlinked")),
+                                                names="、".join(who("unlinked"))))
+    if who("unreachable") or who("unlinked"):
+        lines.append(texts.SEND_LEADERS_WILL)
+    await context.bot.send_message(post.created_by_tg, "\n".join(lines))
+
+
+def schedule_follow_ups(job_queue: JobQueue[Any], deps: Deps, post: Post) -> None:
+    """Leaders' lists after `posts.followup_hours`; a study reminder the day before."""
+    now = deps.posts.now()
+    sent_at = datetime.fromisoformat(post.send_at)
+    tracked = post.receipt or post.audience in ("members", "party_group")
+    # Study material with a due date is followed up by its reminder instead.
+    if post.followed_up_at is None and tracked and (post.kind == "notice" or not post.due_on):
+        when = sent_at + timedelta(hours=deps.config.posts.followup_hours)
+        job_queue.run_once(follow_up, when=max(timedelta(0), when - now),
+                           name=job_name(post.id, "followup"), data=post.id)
+    if post.kind == "study" and post.due_on and post.reminded_at is None:
+        day_before = date.fromisoformat(post.due_on) - timedelta(days=1)
+        when = datetime.combine(day_before, deps.config.posts.study_reminder,
+                                tzinfo=deps.posts.tz)
+        job_queue.run_once(remind_study, when=max(timedelta(0), when - now),
+                           name=job_name(post.id, "remind"), data=post.id)
+
+
+async def send_follow_up(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
+                         post: Post) -> None:
+    """Each leader with people still to reach gets his list (the secretary, for people
+    whose group has no leader)."""
+    for leader_id, missing in (await deps.posts.missing_by_leader(post)).items():
+        text, markup = followup(post, missing)
+        for person in await recipients(deps, leader_id):
+            await send_private(context, person, text, markup)
+
+
+async def follow_up(context: BranchContext) -> None:
+    """Leaders' lists, once."""
+    assert context.job is not None and isinstance(context.job.data, int)
+    deps = context.deps
+    post = await deps.post_repo.get(context.job.data)
+    if post is None or post.status != "sent":
+        return
+    if await deps.post_repo.claim(post.id, "followed_up_at", iso(deps.posts.now())):
+        await send_follow_up(context, deps, post)
+
+
+async def remind_study(context: BranchContext) -> None:
+    """The day before the due date: one private reminder, and the leaders' lists."""
+    assert context.job is not None and isinstance(context.job.data, int)
+    deps = context.deps
+    post = await deps.post_repo.get(context.job.data)
+    if post is None or post.status != "sent" or post.due_on is None:
+        return
+    if not await deps.post_repo.claim(post.id, "reminded_at", iso(deps.posts.now())):
+        return
+    due = show_date(date.fromisoformat(post.due_on))
+    for cov in (await deps.posts.coverage(post)).values():
+        for m in cov.missing:
+            await send_private(context, m.person, texts.STUDY_REMIND.format(
+                name=m.person.name, title=post.title, due=due), post_keyboard(post))
+    await send_follow_up(context, deps, post)
+
+
+async def schedule_all(app: BranchApp) -> None:
+    """On start-up: resume unfinished sends; re-create pending follow-ups."""
+    deps = app.bot_data.deps
+    assert app.job_queue is not None
+    for post in await deps.post_repo.unfinished():
+        schedule_send(app.job_queue, deps, post)
+    for post in await deps.post_repo.sent_posts():
+        schedule_follow_ups(app.job_queue, deps, post)

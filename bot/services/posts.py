@@ -1,0 +1,244 @@
+"""Notices (通知) and study material (学习资料): who they reach and whether they did.
+
+The point of every post is that nobody is missed. Each person in a post's audience ends
+up in one of three places: reached directly (tapped 👍 收到 / 📖 已学习, or, for a private
+notice without a receipt, had it delivered), reached through his leader (who phoned or
+visited and recorded it), or not yet reached. Leaders get the third list for their own
+group, with a button per person.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.clock import BranchTime, Clock, iso
+from bot.services.access import Actor, Role
+from storage.models import Ack, Delivery, Person, Post, Reflection
+from storage.people import PeopleRepo
+from storage.posts import PostRepo
+
+# How a leader can pass a post on to someone without a phone, by kind.
+PASS_ON = {"notice": ("电话已告知", "上门告知"), "study": ("电话传达", "送学上门")}
+PRIVATE_AUDIENCES = ("members", "party_group")
+POSTERS = frozenset({Role.SECRETARY, Role.COMMITTEE})
+
+
+class AckOutcome(StrEnum):
+    DONE = "done"
+    ALREADY = "already"
+    NOT_EXPECTED = "not_expected"
+    NOT_LINKED = "not_linked"
+    WITHDRAWN = "withdrawn"
+    UNKNOWN = "unknown"
+    NOT_ALLOWED = "not_allowed"
+
+
+@dataclass(frozen=True)
+class PostDraft:
+    kind: str
+    title: str
+    body: str
+    file_id: str | None
+    file_kind: str | None
+    audience: str
+    group_id: int | None
+    receipt: bool
+    due_on: date | None
+    send_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Missing:
+    person: Person
+    reason: str  # unlinked | unreachable | pending | no_ack
+
+
+@dataclass
+class GroupCoverage:
+    name: str
+    direct: list[Person] = field(default_factory=list)
+    via_leader: list[Person] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.direct) + len(self.via_leader) + len(self.missing)
+
+
+@dataclass(frozen=True)
+class AckResult:
+    outcome: AckOutcome
+    post: Post | None = None
+    person: Person | None = None
+
+
+class PostService(BranchTime):
+    def __init__(self, repo: PostRepo, people: PeopleRepo, clock: Clock, tz: ZoneInfo) -> None:
+        super().__init__(clock, tz)
+        self.repo = repo
+        self.people = people
+
+    # -- who may post, and to whom ------------------------------------------------------
+
+    @staticmethod
+    def may_post(actor: Actor, audience: str, group_id: int | None) -> bool:
+        """The secretary and committee post anywhere; a leader to his own group."""
+        if actor.has_any(POSTERS):
+            return True
+        return audience == "party_group" and group_id in actor.led_group_ids
+
+    @staticmethod
+    def may_manage(actor: Actor, post: Post) -> bool:
+        return actor.is_secretary or (actor.person is not None
+                                      and post.created_by == actor.person.id)
+
+    async def audience(self, audience: str, group_id: int | None) -> list[Person]:
+        people = [p for p in await self.people.all() if p.active]
+        if audience == "committee":
+            return [p for p in people if p.roles & {"secretary", "committee"}]
+        if audience == "party_group":
+            return [p for p in people if p.group_id == group_id]
+        return people
+
+    async def create(self, draft: PostDraft, actor: Actor) -> Post:
+        if not self.may_post(actor, draft.audience, draft.group_id):
+            raise PermissionError(draft.audience)
+        recipients: list[tuple[int, bool]] = []
+        if draft.audience in PRIVATE_AUDIENCES:
+            recipients = [(p.id, p.tg_user_id is not None)
+                          for p in await self.audience(draft.audience, draft.group_id)]
+        post_id = await self.repo.create(
+            kind=draft.kind, title=draft.title[:60], body=draft.body[:3500],
+            file_id=draft.file_id, file_kind=draft.file_kind, audience=draft.audience,
+            group_id=draft.group_id, receipt=draft.receipt or draft.kind == "study",
+            due_on=draft.due_on.isoformat() if draft.due_on else None,
+            created_by=actor.person.id if actor.person else None,
+            created_by_tg=actor.tg_user_id, send_at=iso(draft.send_at or self.now()),
+            at=iso(self.now()), recipients=recipients)
+        post = await self.repo.get(post_id)
+        assert post is not None
+        return post
+
+    # -- acknowledgements ---------------------------------------------------------------
+
+    async def acknowledge(self, post_id: int, actor: Actor) -> AckResult:
+        post = await self.repo.get(post_id)
+        if post is None:
+            return AckResult(AckOutcome.UNKNOWN)
+        if post.status == "withdrawn":
+            return AckResult(AckOutcome.WITHDRAWN, post)
+        if actor.person is None:
+            return AckResult(AckOutcome.NOT_LINKED, post)
+        if actor.person.id not in {p.id for p in await self.audience(post.audience,
+                                                                    post.group_id)}:
+            return AckResult(AckOutcome.NOT_EXPECTED, post, actor.person)
+        done = await self.repo.ack(post.id, actor.person.id, how="self", recorded_by=None,
+                                   at=iso(self.now()))
+        return AckResult(AckOutcome.DONE if done else AckOutcome.ALREADY, post, actor.person)
+
+    async def pass_on(self, post_id: int, actor: Actor, person_id: int,
+                      method: int) -> AckResult:
+        """A leader records that he told someone by phone or in person."""
+        post = await self.repo.get(post_id)
+        person = await self.people.get(person_id)
+        if post is None or person is None or method not in (0, 1):
+            return AckResult(AckOutcome.UNKNOWN)
+        if post.status == "withdrawn":
+            return AckResult(AckOutcome.WITHDRAWN, post, person)
+        if actor.person is None or not actor.may_act_for(person):
+            return AckResult(AckOutcome.NOT_ALLOWED, post, person)
+        if person.id not in {p.id for p in await self.audience(post.audience, post.group_id)}:
+            return AckResult(AckOutcome.NOT_EXPECTED, post, person)
+        done = await self.repo.ack(post.id, person.id, how=PASS_ON[post.kind][method],
+                                   recorded_by=actor.person.id, at=iso(self.now()))
+        return AckResult(AckOutcome.DONE if done else AckOutcome.ALREADY, post, person)
+
+    # -- coverage -------------------------------------------------------------------------
+
+    @staticmethod
+    def _place(post: Post, person: Person, delivery: Delivery | None,
+               ack: Ack | None) -> str | Missing:
+        if ack is not None:
+            return "direct" if ack.how == "self" else "via_leader"
+        if delivery is not None and delivery.state in ("unlinked", "unreachable", "pending"):
+            return Missing(person, delivery.state)
+        if not post.receipt and delivery is not None and delivery.state == "sent":
+            return "direct"
+        if person.tg_user_id is None:
+            return Missing(person, "unlinked")
+        return Missing(person, "no_ack")
+
+    async def coverage(self, post: Post) -> dict[int | None, GroupCoverage]:
+        """Per 党小组 (None: people without a group)."""
+        deliveries = {d.person_id: d for d in await self.repo.deliveries(post.id)}
+        acks = {a.person_id: a for a in await self.repo.acks(post.id)}
+        groups = {g.id: g.name for g in await self.people.groups()}
+        out: dict[int | None, GroupCoverage] = {}
+        for person in await self.audience(post.audience, post.group_id):
+            cov = out.setdefault(person.group_id,
+                                 GroupCoverage(groups.get(person.group_id or -1, "")))
+            place = self._place(post, person, deliveries.get(person.id), acks.get(person.id))
+            if isinstance(place, Missing):
+                cov.missing.append(place)
+            elif place == "direct":
+                cov.direct.append(person)
+            else:
+                cov.via_leader.append(person)
+        return out
+
+    async def missing(self, post: Post) -> list[Missing]:
+        return [m for cov in (await self.coverage(post)).values() for m in cov.missing]
+
+    async def missing_by_leader(self, post: Post) -> dict[int | None, list[Missing]]:
+        """Who each leader (None: the secretary) still has to reach."""
+        leaders = {g.id: g.leader_id for g in await self.people.groups()}
+        out: dict[int | None, list[Missing]] = defaultdict(list)
+        for group_id, cov in (await self.coverage(post)).items():
+            leader = leaders.get(group_id) if group_id is not None else None
+            for m in cov.missing:
+                out[leader if leader != m.person.id else None].append(m)
+        return dict(out)
+
+    async def status_of(self, post: Post, person: Person) -> str | Missing:
+        deliveries = {d.person_id: d for d in await self.repo.deliveries(post.id)}
+        acks = {a.person_id: a for a in await self.repo.acks(post.id)}
+        return self._place(post, person, deliveries.get(person.id), acks.get(person.id))
+
+    # -- withdrawing and reflections -----------------------------------------------------
+
+    async def withdraw(self, post: Post, actor: Actor) -> bool:
+        if not self.may_manage(actor, post):
+            raise PermissionError(post.id)
+        return await self.repo.withdraw(post.id, at=iso(self.now()), actor_tg=actor.tg_user_id)
+
+    async def save_reflection(self, post_id: int, actor: Actor, *, text: str | None,
+                              voice_file_id: str | None) -> AckResult:
+        post = await self.repo.get(post_id)
+        if post is None or post.kind != "study":
+            return AckResult(AckOutcome.UNKNOWN)
+        if actor.person is None:
+            return AckResult(AckOutcome.NOT_LINKED, post)
+        await self.repo.save_reflection(post.id, actor.person.id,
+                                        text=(text or "")[:4000] or None,
+                                        voice_file_id=voice_file_id, at=iso(self.now()))
+        # Writing a reflection shows the material was studied.
+        await self.repo.ack(post.id, actor.person.id, how="self", recorded_by=None,
+                            at=iso(self.now()))
+        return AckResult(AckOutcome.DONE, post, actor.person)
+
+    async def readable_reflections(self, post: Post, actor: Actor) -> list[
+            tuple[Reflection, Person]]:
+        """The secretary reads all; a leader his group's; a member his own."""
+        out = []
+        for r in await self.repo.reflections(post.id):
+            person = await self.people.get(r.person_id)
+            if person is None:
+                continue
+            own = actor.person is not None and actor.person.id == person.id
+            if own or actor.is_secretary or actor.may_act_for(person):
+                out.append((r, person))
+        return out
