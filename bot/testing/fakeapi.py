@@ -114,6 +114,7 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     description: str | None = None
+    skip: int = 0  # let this many matching calls through first
 
 
 _ERROR_TEXTS = {
@@ -163,6 +164,7 @@ class FakeBotApi:
     # -- server lifecycle -------------------------------------------------------------------
 
     async def start(self) -> None:
+        self._stopping = False  # the same world may be served again after a stop
         app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _MethodHandler, {"fake": self})])
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
         self.port = sockets[0].getsockname()[1]
@@ -253,6 +255,42 @@ class FakeBotApi:
         msg: Json = {"message_id": self._next_message_id(chat.id), "date": self.now(),
                      "chat": chat.json(), "from": user.json(), **content}
         self.messages[(chat.id, msg["message_id"])] = msg
+        return msg
+
+    def send_file(self, user: FakeUser, chat: FakeChat | int, *, file_name: str | None = None,
+                  photo: bool = False, caption: str = "") -> Json:
+        """The user sends a document (or a photo) with an optional caption."""
+        chat = self.chats[chat] if isinstance(chat, int) else chat
+        file_id = f"user-file-{len(self.messages)}"
+        content: Json = ({"photo": [{"file_id": file_id, "file_unique_id": file_id,
+                                     "width": 800, "height": 600}]} if photo else
+                         {"document": {"file_id": file_id, "file_unique_id": file_id,
+                                       "file_name": file_name or "file.pdf"}})
+        if caption:
+            content["caption"] = caption
+        msg = self._user_message(user, chat, **content)
+        label = "图片" if photo else f"文件 {file_name or ''}"
+        self.events.append(Event("say", self.chat_label(chat.id), user.display,
+                                 f"[{label}] {caption}"))
+        self._enqueue("message", msg)
+        return msg
+
+    def forward(self, user: FakeUser, text: str, *, origin: FakeUser | None = None) -> Json:
+        """The user forwards someone's message to the bot's private chat."""
+        origin = origin or user
+        msg = self._user_message(user, self.chats[user.id], text=text, forward_origin={
+            "type": "user", "date": self.now(), "sender_user": origin.json()})
+        self.events.append(Event("say", self.chat_label(user.id), user.display,
+                                 f"[转发] {text}"))
+        self._enqueue("message", msg)
+        return msg
+
+    def send_voice(self, user: FakeUser, seconds: int = 5) -> Json:
+        msg = self._user_message(user, self.chats[user.id], voice={
+            "file_id": f"voice-{len(self.messages)}", "file_unique_id": f"v{len(self.messages)}",
+            "duration": seconds})
+        self.events.append(Event("say", self.chat_label(user.id), user.display, "[语音]"))
+        self._enqueue("message", msg)
         return msg
 
     def share_contact(self, user: FakeUser, phone: str, *,
@@ -346,8 +384,9 @@ class FakeBotApi:
     # -- faults ---------------------------------------------------------------------------------
 
     def fail(self, method: str, status: int, *, times: int = 1, retry_after: int | None = None,
-             description: str | None = None) -> None:
-        self.faults.append(Fault(method, status, times, retry_after, 0.0, description))
+             description: str | None = None, after: int = 0) -> None:
+        """The next `times` calls of `method` (after letting `after` through) fail."""
+        self.faults.append(Fault(method, status, times, retry_after, 0.0, description, after))
 
     def slow(self, method: str, delay: float, *, times: int = 1) -> None:
         self.faults.append(Fault(method, None, times, delay=delay))
@@ -355,6 +394,9 @@ class FakeBotApi:
     async def _apply_faults(self, method: str) -> None:
         for fault in self.faults:
             if fault.times <= 0 or fault.method not in (method, "*"):
+                continue
+            if fault.skip > 0:
+                fault.skip -= 1
                 continue
             fault.times -= 1
             if fault.delay:

@@ -1,0 +1,361 @@
+"""Notices and study material through the fake Bot API: nobody is missed.
+
+The big scenario: a branch of 60 in three groups of 20, each with a leader; 5 people have
+no Telegram account linked and 10 have never opened a private chat with the bot, so
+Telegram answers 403 for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from telegram.ext import _aioratelimiter
+
+from bot.clock import FrozenClock
+from bot.config import Config
+from bot.testing.fakeapi import FakeBotApi, FakeChat, FakeUser, Json
+from bot.testing.harness import DEFAULT_START, BotHarness
+from tests.conftest import Branch
+
+GROUPS = ("一组", "二组", "三组")
+NOTICE = "本周五上午九点在社区活动室学习会议精神，请大家准时参加。"
+
+
+@dataclass
+class Big:
+    h: BotHarness
+    users: dict[str, FakeUser]  # linked people, by name
+    group: FakeChat
+    secretary: FakeUser
+    leaders: dict[str, FakeUser]  # group name -> leader
+    unlinked: list[str]
+    unreachable: list[str]
+
+    async def compose(self, *steps: str) -> None:
+        """The secretary types or taps each step of /notice in turn."""
+        fake = self.h.fake
+        fake.send(self.secretary, self.secretary.id, "/notice")
+        await self.h.settle()
+        for step in steps:
+            last = fake.last_bot_message(self.secretary)
+            labels = [b["text"] for row in last.get("reply_markup", {}).get(
+                "inline_keyboard", []) for b in row]
+            if step in labels:
+                fake.press(self.secretary, last, step)
+            else:
+                fake.send(self.secretary, self.secretary.id, step)
+            await self.h.settle()
+
+    async def wait_summary(self) -> str:
+        fake = self.h.fake
+        await fake.wait_for(lambda: any("发送完成" in m.get("text", "")
+                                        for m in fake.bot_messages(self.secretary)))
+        await self.h.settle()
+        return next(m["text"] for m in fake.bot_messages(self.secretary)
+                    if "发送完成" in m.get("text", ""))
+
+
+def _rows() -> list[dict[str, str]]:
+    rows = []
+    for g, group in enumerate(GROUPS):
+        for i in range(20):
+            n = g * 20 + i
+            row = {"编号": f"P{n:03d}", "姓名": f"{group}成员{i:02d}", "党小组": group,
+                   "类别": "退休", "政治面貌": "党员"}
+            if i == 0:
+                row["姓名"] = f"{group}组长"
+                row["角色"] = "组长" + ("、书记" if g == 0 else "")
+            rows.append(row)
+    return rows
+
+
+async def _big(config: Config, path: Path, fake: FakeBotApi | None = None,
+               clock: FrozenClock | None = None) -> AsyncIterator[Big]:
+    clock = clock or FrozenClock(DEFAULT_START)
+    async with BotHarness(config, path, clock=clock, fake=fake) as h:
+        if not await h.deps.people.all():
+            assert (await h.deps.roster.import_rows(_rows(), actor_tg=None)).ok
+        people = await h.deps.people.all()
+        users: dict[str, FakeUser] = {}
+        unlinked: list[str] = []
+        unreachable: list[str] = []
+        for n, p in enumerate(people):
+            if n % 12 == 5:  # 5 people without an account
+                unlinked.append(p.name)
+                continue
+            user = h.fake.users.get(70000 + n) or h.fake.add_user(70000 + n, p.name)
+            if p.tg_user_id is None:
+                await h.deps.people.link_account(p.id, user.id, at="2026-11-01T00:00:00+00:00",
+                                                 actor_tg=None, how="test")
+            users[p.name] = user
+            if n % 6 == 1 and len(unreachable) < 10:  # never opened the private chat
+                unreachable.append(p.name)
+            else:
+                h.fake.opened_private.add(user.id)
+        group = h.fake.chats.get(config.chats.group_chat_id) or h.fake.add_group(
+            config.chats.group_chat_id, "支部群", list(users.values()))
+        leaders = {g: users[f"{g}组长"] for g in GROUPS}
+        yield Big(h, users, group, leaders["一组"], leaders, unlinked, unreachable)
+
+
+@pytest.fixture
+async def big(config: Config, tmp_path: Path) -> AsyncIterator[Big]:
+    async for b in _big(config, tmp_path / "big.db"):
+        yield b
+
+
+def private_counts(b: Big, text: str) -> Counter[str]:
+    """How many copies of the notice (not previews) each linked person received."""
+    return Counter(name for name, user in b.users.items()
+                   for m in b.h.fake.bot_messages(user)
+                   if m.get("text", "").startswith("📢 通知") and text in m["text"])
+
+
+async def test_notice_to_sixty_members_with_unreachable_and_unlinked(big: Big) -> None:
+    await big.compose("📢 通知", NOTICE, "✉️ 全体成员（私信）", "👍 要回执", "现在发", "✅ 发送")
+    summary = await big.wait_summary()
+    assert "送达45人" in summary
+    assert "无法送达10人" in summary and all(n in summary for n in big.unreachable)
+    assert "未绑定5人" in summary and all(n in summary for n in big.unlinked)
+    counts = private_counts(big, NOTICE)
+    reachable = set(big.users) - set(big.unreachable)
+    assert counts == Counter(dict.fromkeys(reachable, 1))
+    progress = next(m for m in big.h.fake.bot_messages(big.secretary) if "正在发送" in m["text"])
+    assert progress["text"].endswith("已发送 55/55")
+    assert any("已发送 10/55" in c.params.get("text", "")
+               for c in big.h.fake.calls_of("editMessageText"))
+
+
+async def test_receipts_then_leaders_reach_everyone_else(big: Big) -> None:
+    await big.compose("📢 通知", NOTICE, "✉️ 全体成员（私信）", "👍 要回执", "现在发", "✅ 发送")
+    await big.wait_summary()
+    fake = big.h.fake
+    tapped = sorted(set(big.users) - set(big.unreachable))[:30]
+    for name in tapped:
+        user = big.users[name]
+        notice = next(m for m in fake.bot_messages(user)
+                      if m.get("text", "").startswith("📢 通知"))
+        fake.press(user, notice, "👍 收到")
+        fake.press(user, notice, "👍 收到")  # twice: still one receipt
+    await big.h.settle()
+    assert fake.toasts_for(big.users[tapped[0]]) == [f"{tapped[0]}同志，已收到，谢谢！",
+                                                      f"{tapped[0]}同志，已经记下了"]
+    post = (await big.h.deps.post_repo.recent("notice", 1))[0]
+    assert len(await big.h.deps.post_repo.acks(post.id)) == 30
+    await big.h.run_job(f"post:{post.id}:followup")
+    # Each leader phones the rest of his group, one tap per person.
+    # (The secretary also gets the leaders who were not reached themselves.)
+    for leader in big.leaders.values():
+        lists = [m for m in fake.bot_messages(leader) if "还没有送到" in m.get("text", "")]
+        assert lists
+        for sent in lists:
+            while "reply_markup" in (current := fake.message(leader.id, sent["message_id"])):
+                first = current["reply_markup"]["inline_keyboard"][0][0]["text"]
+                assert first.endswith("·电话已告知")
+                fake.press(leader, current, first)
+                await big.h.settle()
+            assert "都已送到" in fake.message(leader.id, sent["message_id"])["text"]
+    await big.h.settle()
+    fake.send(big.secretary, big.secretary.id, "/notices")
+    await big.h.settle()
+    report = fake.last_bot_message(big.secretary)["text"]
+    assert "合计：60/60（100%）" in report
+    assert "一组：直接" in report
+
+
+async def test_fan_out_interrupted_half_way_resumes_without_repeats(
+    config: Config, tmp_path: Path
+) -> None:
+    fake = FakeBotApi(clock=FrozenClock(DEFAULT_START))
+    path = tmp_path / "resume.db"
+    async for b in _big(config, path, fake=fake, clock=fake.clock):  # type: ignore[arg-type]
+        # Telegram fails after 20 deliveries; the job stops and waits to retry.
+        fake.fail("sendMessage", 502, times=1, after=22)
+        await b.compose("📢 通知", NOTICE, "✉️ 全体成员（私信）", "不用", "现在发", "✅ 发送")
+        post = (await b.h.deps.post_repo.recent("notice", 1))[0]
+        retry = f"post:{post.id}:send"
+        await fake.wait_for(lambda h=b.h, name=retry: name in h.job_names())
+        await b.h.settle()
+        states = Counter(d.state for d in await b.h.deps.post_repo.deliveries(post.id))
+        assert 0 < states["pending"] < 55
+    # The bot restarts (the retry job is gone with the process) and picks up where it was.
+    async for b in _big(config, path, fake=fake, clock=fake.clock):  # type: ignore[arg-type]
+        summary = await b.wait_summary()
+        assert "送达45人" in summary
+        counts = private_counts(b, NOTICE)
+        assert set(counts.values()) == {1}
+        assert len(counts) == 45
+
+
+async def test_429_during_fan_out_is_waited_out(
+    big: Big, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+
+    class Recorder:
+        async def sleep(self, seconds: float) -> None:
+            waits.append(seconds)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(asyncio, name)
+
+    monkeypatch.setattr(_aioratelimiter, "asyncio", Recorder())
+    big.h.fake.fail("sendMessage", 429, times=2, retry_after=3, after=10)
+    await big.compose("📢 通知", NOTICE, "✉️ 全体成员（私信）", "不用", "现在发", "✅ 发送")
+    assert "送达45人" in await big.wait_summary()
+    assert waits == [pytest.approx(3.1), pytest.approx(3.1)]
+    assert set(private_counts(big, NOTICE).values()) == {1}
+
+
+async def test_notice_in_the_group_with_receipts_and_withdrawal(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    fake = branch.fake
+    fake.send(secretary, secretary.id, "/notice")
+    await branch.h.settle()
+    for step in ("📢 通知", "明天下午停水，请大家提前储水。", "📣 支部群", "👍 要回执", "现在发",
+                 "✅ 发送"):
+        last = branch.last(secretary)
+        labels = [b["text"] for row in last.get("reply_markup", {}).get("inline_keyboard", [])
+                  for b in row]
+        if step in labels:
+            fake.press(secretary, last, step)
+        else:
+            fake.send(secretary, secretary.id, step)
+        await branch.h.settle()
+    await fake.wait_for(lambda: any("停水" in m.get("text", "")
+                                    for m in fake.bot_messages(branch.group)))
+    await branch.h.settle()
+    notice = next(m for m in fake.bot_messages(branch.group) if "停水" in m.get("text", ""))
+    member = await branch.link("李秀英")
+    fake.press(member, notice, "👍 收到")
+    fake.press(branch.outsider, notice, "👍 收到")
+    await branch.h.settle()
+    assert fake.toasts_for(member) == ["李秀英同志，已收到，谢谢！"]
+    assert fake.toasts_for(branch.outsider) == ["您还没有绑定身份，请先私聊我绑定"]
+    fake.send(secretary, secretary.id, "/notices")
+    await branch.h.settle()
+    fake.press(secretary, branch.last(secretary), "🗑 撤回")
+    await branch.h.settle()
+    fake.press(secretary, branch.last(secretary), "确定撤回")
+    await branch.h.settle()
+    assert "已撤回" in branch.reply(secretary)
+    assert not any("停水" in m.get("text", "") for m in fake.bot_messages(branch.group))
+    fake.press_data(member, notice, notice["reply_markup"]["inline_keyboard"][0][0]
+                    ["callback_data"])
+    await branch.h.settle()
+    assert fake.toasts_for(member)[-1] == "这条通知已撤回"
+
+
+async def test_leader_notifies_only_his_own_group(branch: Branch) -> None:
+    leader = await branch.link("刘建华")
+    fake = branch.fake
+    fake.send(leader, leader.id, "/notice")
+    await branch.h.settle()
+    fake.press(leader, branch.last(leader), "📢 通知")
+    await branch.h.settle()
+    fake.send(leader, leader.id, "周六上午小组活动")
+    await branch.h.settle()
+    labels = [b["text"] for row in branch.last(leader)["reply_markup"]["inline_keyboard"]
+              for b in row]
+    assert labels == ["🏘 一个党小组（私信）", "❌ 取消"]
+    fake.press(leader, branch.last(leader), "🏘 一个党小组（私信）")
+    await branch.h.settle()
+    assert "要大家点" in branch.reply(leader)  # straight to the receipt: his group only
+    fake.press(leader, branch.last(leader), "不用")
+    await branch.h.settle()
+    fake.press(leader, branch.last(leader), "现在发")
+    await branch.h.settle()
+    assert "（10人）" in branch.reply(leader)
+
+
+async def _study(branch: Branch, secretary: FakeUser, due: str) -> Json:
+    fake = branch.fake
+    fake.send(secretary, secretary.id, "/notice")
+    await branch.h.settle()
+    for step in ("📖 学习资料", "学习党章第一章\n请大家认真学习。", "📣 支部群", due, "现在发",
+                 "✅ 发送"):
+        last = branch.last(secretary)
+        labels = [b["text"] for row in last.get("reply_markup", {}).get("inline_keyboard", [])
+                  for b in row]
+        if step in labels:
+            fake.press(secretary, last, step)
+        else:
+            fake.send(secretary, secretary.id, step)
+        await branch.h.settle()
+    await fake.wait_for(lambda: any("学习党章" in m.get("text", "")
+                                    for m in fake.bot_messages(branch.group)))
+    await branch.h.settle()
+    return next(m for m in fake.bot_messages(branch.group) if "学习党章" in m.get("text", ""))
+
+
+async def test_study_read_reflection_reminder_and_proxy(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    post_msg = await _study(branch, secretary, "11月30日")
+    assert "请在11月30日（周一）前学习" in post_msg["text"]
+    fake = branch.fake
+    reader = await branch.link("尤凤英")
+    fake.press(reader, post_msg, "📖 已学习")
+    await branch.h.settle()
+    assert fake.toasts_for(reader) == ["尤凤英同志，已记下您学习了"]
+    writer = await branch.link("孔繁荣")
+    fake.press(writer, post_msg, "✍️ 写心得")
+    await branch.h.settle()
+    link = fake.toasts[-1]["url"]
+    fake.open_link(writer, link)
+    await branch.h.settle()
+    assert "心得体会" in branch.reply(writer)
+    fake.send(writer, writer.id, "学习党章，要牢记初心。")
+    await branch.h.settle()
+    assert "心得已保存" in branch.reply(writer)
+    late = await branch.link("何秀兰")
+    leader = await branch.link("刘建华")
+    post = (await branch.h.deps.post_repo.recent("study", 1))[0]
+    clock = branch.h.clock
+    assert isinstance(clock, FrozenClock)
+    clock.advance(timedelta(days=7))  # the day before the due date
+    before = {u.id: len(fake.bot_messages(u)) for u in (reader, writer, late)}
+    await branch.h.run_job(f"post:{post.id}:remind")
+    assert len(fake.bot_messages(reader)) == before[reader.id]  # studied: no reminder
+    assert len(fake.bot_messages(writer)) == before[writer.id]  # wrote: counts as studied
+    assert "您还没有学习" in branch.reply(late)
+    followup = next(m for m in reversed(fake.bot_messages(leader)) if "还没有送到" in m["text"])
+    assert "许茂林（未绑定）" in followup["text"] and "尤凤英" not in followup["text"]
+    fake.press(leader, followup, "许茂林·送学上门")
+    await branch.h.settle()
+    assert fake.toasts_for(leader)[-1] == "已记录：许茂林 送学上门"
+    # A second reminder run (a restart, a duplicate job) sends nothing more.
+    from bot.jobs.posts import remind_study
+
+    app = branch.h.app
+    assert app is not None and app.job_queue is not None
+    app.job_queue.run_once(remind_study, when=3600, name="again", data=post.id)
+    await branch.h.run_job("again")
+    assert sum("您还没有学习" in m["text"] for m in fake.bot_messages(late)) == 1
+    await branch.say(leader, "/study")
+    staff_view = branch.reply(leader)
+    assert "「学习党章第一章」已学习" in staff_view and "心得1篇：孔繁荣" in staff_view
+    await branch.say(reader, "/study")
+    assert "✅ 学习党章第一章" in branch.reply(reader)
+    await branch.say(late, "/study")
+    assert "⬜ 学习党章第一章" in branch.reply(late)
+
+
+async def test_forwarded_message_becomes_study_material(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    fake = branch.fake
+    fake.forward(secretary, "《人民日报》评论：老有所为\n全文……")
+    await branch.h.settle()
+    assert "要把这条消息发出去吗" in branch.reply(secretary)
+    for step in ("📖 学习资料", "📣 支部群", "不设期限", "现在发", "✅ 发送"):
+        fake.press(secretary, branch.last(secretary), step)
+        await branch.h.settle()
+    await fake.wait_for(lambda: any("老有所为" in m.get("text", "")
+                                    for m in fake.bot_messages(branch.group)))
+    post = (await branch.h.deps.post_repo.recent("study", 1))[0]
+    assert post.title == "《人民日报》评论：老有所为"
