@@ -37,6 +37,18 @@ def demo_config() -> Config:
 _INDENT = " " * 6
 
 
+async def _tap_or_type(h: BotHarness, user: FakeUser, step: str) -> None:
+    """Press the button labelled `step` on the bot's last message, or else type it."""
+    last = h.fake.last_bot_message(user)
+    labels = [b["text"] for row in last.get("reply_markup", {}).get("inline_keyboard", [])
+              for b in row]
+    if step in labels:
+        h.fake.press(user, last, step)
+    else:
+        h.fake.send(user, user.id, step)
+    await h.settle()
+
+
 def render(events: Iterable[Event]) -> str:
     """The conversation as a readable transcript."""
     out: list[str] = []
@@ -180,6 +192,29 @@ async def run_demo(db_path: Path | None = None) -> str:
             fake.press(liu, fake.last_bot_message(liu), "✅ 保存")
             await h.settle()
             fake.send(liu, liu.id, "/care")
+            await h.settle()
+            # The secretary sends a notice to every member privately, with a receipt.
+            notice = "本周五上午九点在社区活动室学习会议精神，请大家准时参加。"
+            fake.send(secretary, secretary.id, "/notice")
+            await h.settle()
+            for step in ("📢 通知", notice, "✉️ 全体成员（私信）", "👍 要回执", "现在发", "✅ 发送"):
+                await _tap_or_type(h, secretary, step)
+            await fake.wait_for(lambda: any("发送完成" in m.get("text", "")
+                                            for m in fake.bot_messages(secretary)))
+            await h.settle()
+            for name in ("张懋", "尤凤英"):
+                got = next(m for m in fake.bot_messages(users[name])
+                           if m.get("text", "").startswith("📢"))
+                fake.press(users[name], got, "👍 收到")
+            await h.settle()
+            # A day later each leader gets his list; 刘建华 phones 许茂林, who has no phone.
+            clock.set(clock.now() + timedelta(days=1))
+            post = (await h.deps.post_repo.recent("notice", 1))[0]
+            await h.run_job(f"post:{post.id}:followup")
+            todo = next(m for m in reversed(fake.bot_messages(liu)) if "还没有送到" in m["text"])
+            fake.press(liu, todo, "许茂林·电话已告知")
+            await h.settle()
+            fake.send(secretary, secretary.id, "/notices")
             await h.settle()
             # Someone adds the bot to a group it does not serve: it says so and leaves.
             stranger = fake.add_user(7777, "陌生人")

@@ -24,6 +24,8 @@ async def test_demo_plays_the_scene_and_leaves_a_database(tmp_path: Path) -> Non
     assert "✔️ 曹玉珍：电话传达" in transcript
     assert "何秀兰同志住院了" in transcript
     assert "已记录1条走访" in transcript
+    assert "张懋同志，已收到，谢谢！" in transcript
+    assert "已记录：许茂林 电话已告知" in transcript
     db = await Database.open(db_path)
     try:
         rows = await db.fetchall("SELECT name FROM people WHERE tg_user_id IS NOT NULL")

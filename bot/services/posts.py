@@ -119,6 +119,10 @@ class PostService(BranchTime):
             created_by=actor.person.id if actor.person else None,
             created_by_tg=actor.tg_user_id, send_at=iso(draft.send_at or self.now()),
             at=iso(self.now()), recipients=recipients)
+        if actor.person is not None and any(pid == actor.person.id for pid, _ in recipients):
+            # Whoever wrote it has read it.
+            await self.repo.ack(post_id, actor.person.id, how="self", recorded_by=None,
+                                at=iso(self.now()))
         post = await self.repo.get(post_id)
         assert post is not None
         return post
