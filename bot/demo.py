@@ -197,7 +197,8 @@ async def run_demo(db_path: Path | None = None) -> str:
             notice = "本周五上午九点在社区活动室学习会议精神，请大家准时参加。"
             fake.send(secretary, secretary.id, "/notice")
             await h.settle()
-            for step in ("📢 通知", notice, "✉️ 全体成员（私信）", "👍 要回执", "现在发", "✅ 发送"):
+            steps = ("📢 通知", notice, "✉️ 全体成员（私信）", "👍 要回执", "现在发", "✅ 发送")
+            for step in steps:
                 await _tap_or_type(h, secretary, step)
             await fake.wait_for(lambda: any("发送完成" in m.get("text", "")
                                             for m in fake.bot_messages(secretary)))
