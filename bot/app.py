@@ -29,6 +29,7 @@ from bot.handlers import (
     meetings,
     membership,
     posts,
+    quizzes,
     roster,
     visits,
 )
@@ -42,6 +43,7 @@ from bot.services.chats import ChatDirectory
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
 from bot.services.posts import PostService
+from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
 from storage.chats import ChatRepo
 from storage.db import Database
@@ -49,15 +51,17 @@ from storage.links import InviteRepo
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
+from storage.quizzes import QuizRepo
 from storage.visits import VisitRepo
 
 log = logging.getLogger(__name__)
 
 # The chat gate registers itself in handler group -1, so it sees every update first.
 # Within group 0 the first matching handler wins: features that own a /start payload
-# (attendance: `leave_<id>`, posts: `refl_<id>`) come before membership, whose /start
-# takes everything else.
-FEATURES = (chats, errors, attendance, meetings, visits, care, posts, roster, membership)
+# (attendance: `leave_<id>`, posts: `refl_<id>`, quizzes: `quiz_<id>`) come before
+# membership, whose /start takes everything else.
+FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, roster,
+            membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -106,6 +110,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     meeting_repo = MeetingRepo(db)
     visit_repo = VisitRepo(db)
     post_repo = PostRepo(db)
+    quiz_repo = QuizRepo(db)
     return Deps(
         config=config,
         clock=clock,
@@ -124,6 +129,8 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         care=CareService(visit_repo, people, clock, config.branch.tz, config.care),
         post_repo=post_repo,
         posts=PostService(post_repo, people, clock, config.branch.tz),
+        quiz_repo=quiz_repo,
+        quizzes=QuizService(quiz_repo, people, clock, config.branch.tz),
     )
 
 

@@ -66,6 +66,7 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("notice", texts.CMD_NOTICE, POSTERS, PRIVATE),
         CommandSpec("notices", texts.CMD_NOTICES, POSTERS, PRIVATE),
         CommandSpec("study", texts.CMD_STUDY, LINKED, PRIVATE),
+        CommandSpec("quiz", texts.CMD_QUIZ, LINKED, PRIVATE),
     )
 }
 

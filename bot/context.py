@@ -22,11 +22,13 @@ from bot.services.chats import ChatDirectory
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
 from bot.services.posts import PostService
+from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
 from storage.db import Database
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
+from storage.quizzes import QuizRepo
 from storage.visits import VisitRepo
 
 
@@ -48,6 +50,8 @@ class Deps:
     care: CareService
     post_repo: PostRepo
     posts: PostService
+    quiz_repo: QuizRepo
+    quizzes: QuizService
 
 
 class BotData:

@@ -235,3 +235,32 @@ class Reflection:
     text: str | None
     voice_file_id: str | None
     at: str
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    position: int
+    question: str
+    options: tuple[str, ...]
+    answer: int
+    explanation: str | None
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: int
+    title: str
+    pass_percent: int
+    retakes: bool
+    questions: tuple[QuizQuestion, ...]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: int
+    quiz_id: int
+    person_id: int
+    position: int
+    poll_id: str | None
+    score: int
+    finished: bool

@@ -38,6 +38,7 @@ EXPECTED = {
     "/notice": STAFF,
     "/notices": STAFF,
     "/study": LINKED,
+    "/quiz": LINKED,
 }
 # 刘建华 leads a group and is not on the committee; 卫红梅 is on the committee and leads
 # no group; 王建国 is secretary (and leads a group).
@@ -64,14 +65,15 @@ async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
     member = await branch.link("李秀英")
     await branch.say(member, "/help")
     listed = {line.split()[0] for line in branch.reply(member).splitlines()[1:]}
-    assert listed == {"/help", "/me", "/card", "/attendance", "/helpme", "/study"}
+    assert listed == {"/help", "/me", "/card", "/attendance", "/helpme", "/study",
+                      "/quiz"}
     secretary = await branch.link("王建国")
     await branch.say(secretary, "/help")
     listed = {line.split()[0] for line in branch.reply(secretary).splitlines()[1:]}
     assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role",
                       "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance",
                       "/visit", "/visits", "/care", "/flag", "/helpme", "/notice", "/notices",
-                      "/study"}
+                      "/study", "/quiz"}
 
 
 async def test_personal_commands_in_the_group_point_to_private_chat(branch: Branch) -> None:
@@ -169,7 +171,7 @@ async def test_role_sets_leader_and_moves_groups(branch: Branch) -> None:
 async def test_menus_are_scoped_per_chat(branch: Branch) -> None:
     fake = branch.fake
     assert fake.commands_for_scope({"type": "all_private_chats"}) == [
-        "start", "help", "me", "card", "attendance", "helpme", "study"]
+        "start", "help", "me", "card", "attendance", "helpme", "study", "quiz"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": GROUP_ID}) == ["help"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": COMMITTEE_ID}) == [
         "help", "map"]

@@ -8,8 +8,6 @@ when there is none does `RosterService.import_rows` write them, in one transacti
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +19,7 @@ from bot import texts
 from bot.clock import BranchTime, Clock, iso
 from bot.services.dates import DateError, parse_full_date, parse_lunar
 from bot.services.people import normalize_phone
+from bot.services.tables import MAX_ROWS, TableError, cell_text, read_grid, rows_by_header
 from storage.models import CARE_FLAGS, CATEGORIES, STATUSES, ImportOutcome, Person, RosterRow
 from storage.people import PeopleRepo
 
@@ -45,7 +44,6 @@ COLUMNS: dict[str, str] = {
     "备注": "",
 }
 REQUIRED = ("编号", "姓名", "类别", "政治面貌")
-MAX_ROWS = 5000
 
 _STATUS_ALIASES = {"中共党员": "党员", "中共预备党员": "预备党员"}
 _FLAG_ALIASES = {"空巢": "独居", "独居/空巢": "独居", "生病": "患病"}
@@ -69,75 +67,14 @@ class RowProblem:
         return texts.IMPORT_PROBLEM_ROW.format(row=self.row, reason=self.reason)
 
 
-class RosterFileError(Exception):
-    """The file as a whole cannot be read; the message is for the user."""
+RosterFileError = TableError  # what the command line and the bot catch
 
 
 def read_roster_file(path: Path) -> list[dict[str, Any]]:
     """Rows of a .xlsx or .csv roster as {column: cell}, header row excluded."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        grid = _read_xlsx(path)
-    elif suffix == ".csv":
-        grid = _read_csv(path.read_bytes())
-    else:
-        raise RosterFileError(texts.IMPORT_BAD_SUFFIX)
-    return _rows_from_grid(grid)
+    grid = read_grid(path.read_bytes(), path.suffix)
+    return rows_by_header(grid, tuple(COLUMNS), REQUIRED)
 
-
-def _read_xlsx(path: Path) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise RosterFileError(texts.IMPORT_UNREADABLE) from exc
-    try:
-        ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-    finally:
-        wb.close()
-
-
-def _read_csv(raw: bytes) -> list[list[Any]]:
-    # Excel on Chinese Windows saves CSV as GBK; try UTF-8 (with BOM) first.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RosterFileError(texts.IMPORT_UNREADABLE)
-    return [list(r) for r in csv.reader(io.StringIO(text))]
-
-
-def _rows_from_grid(grid: list[list[Any]]) -> list[dict[str, Any]]:
-    grid = [r for r in grid if any(_cell(c) for c in r)] if grid else []
-    if not grid:
-        raise RosterFileError(texts.IMPORT_EMPTY)
-    header = [_cell(c) for c in grid[0]]
-    unknown = [h for h in header if h and h not in COLUMNS]
-    if unknown:
-        raise RosterFileError(texts.IMPORT_UNKNOWN_COLUMNS.format(columns="、".join(unknown)))
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise RosterFileError(texts.IMPORT_MISSING_COLUMNS.format(columns="、".join(missing)))
-    if len(grid) - 1 > MAX_ROWS:
-        raise RosterFileError(texts.IMPORT_TOO_MANY.format(limit=MAX_ROWS))
-    rows = []
-    for values in grid[1:]:
-        rows.append({h: (values[i] if i < len(values) else None)
-                     for i, h in enumerate(header) if h})
-    return rows
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _split_list(text: str) -> list[str]:
@@ -162,7 +99,7 @@ def validate_rows(
                 sink: list[RowProblem] = row_problems) -> None:
             sink.append(RowProblem(line, column, reason))
 
-        cell = {k: _cell(v) for k, v in raw.items()}
+        cell = {k: cell_text(v) for k, v in raw.items()}
         for column in REQUIRED:
             if not cell.get(column):
                 bad(column, texts.IMPORT_REQUIRED)
@@ -195,7 +132,7 @@ def validate_rows(
                                                    options="公历 / 农历 / 农历闰月"))
         birth_date = None
         raw_birth = raw.get("出生日期")
-        if _cell(raw_birth):
+        if cell_text(raw_birth):
             try:
                 if birth_calendar == "lunar":
                     lunar = parse_lunar(raw_birth, birth_leap)
@@ -274,7 +211,7 @@ def validate_rows(
 
 
 def _optional_date(value: Any, column: str, today: date, bad: Any) -> str | None:
-    if not _cell(value):
+    if not cell_text(value):
         return None
     try:
         day = parse_full_date(value)

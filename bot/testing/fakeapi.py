@@ -150,6 +150,7 @@ class FakeBotApi:
         self.blocked_by: set[int] = set()
         self.faults: list[Fault] = []
         self.webhook: Json | None = None
+        self.files: dict[str, bytes] = {}
         self._updates: list[Json] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -165,7 +166,10 @@ class FakeBotApi:
 
     async def start(self) -> None:
         self._stopping = False  # the same world may be served again after a stop
-        app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _MethodHandler, {"fake": self})])
+        app = tornado.web.Application([
+            (r"/bot([^/]+)/(\w+)", _MethodHandler, {"fake": self}),
+            (r"/file/bot([^/]+)/documents/(.+)", _FileHandler, {"fake": self}),
+        ])
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
         self.port = sockets[0].getsockname()[1]
         self._server = tornado.httpserver.HTTPServer(app)
@@ -258,10 +262,12 @@ class FakeBotApi:
         return msg
 
     def send_file(self, user: FakeUser, chat: FakeChat | int, *, file_name: str | None = None,
-                  photo: bool = False, caption: str = "") -> Json:
-        """The user sends a document (or a photo) with an optional caption."""
+                  photo: bool = False, caption: str = "", data: bytes = b"") -> Json:
+        """The user sends a document (or a photo) with an optional caption; the bot can
+        download `data` through getFile."""
         chat = self.chats[chat] if isinstance(chat, int) else chat
         file_id = f"user-file-{len(self.messages)}"
+        self.files[file_id] = data
         content: Json = ({"photo": [{"file_id": file_id, "file_unique_id": file_id,
                                      "width": 800, "height": 600}]} if photo else
                          {"document": {"file_id": file_id, "file_unique_id": file_id,
@@ -292,6 +298,15 @@ class FakeBotApi:
         self.events.append(Event("say", self.chat_label(user.id), user.display, "[语音]"))
         self._enqueue("message", msg)
         return msg
+
+    def answer_poll(self, user: FakeUser, message: Json, option: int) -> Json:
+        """The user picks `option` in a poll the bot sent (a quiz question)."""
+        poll = message["poll"]
+        self.events.append(Event("press", self.chat_label(message["chat"]["id"]), user.display,
+                                 poll["options"][option]["text"]))
+        return self._enqueue("poll_answer", {
+            "poll_id": poll["id"], "user": user.json(), "option_ids": [option],
+            "option_persistent_ids": [poll["options"][option]["persistent_id"]]})
 
     def share_contact(self, user: FakeUser, phone: str, *,
                       owner: FakeUser | None = None) -> Json:
@@ -618,6 +633,13 @@ class FakeBotApi:
     def commands_for_scope(self, scope: Json) -> list[str]:
         return [c["command"] for c in self.commands.get(json.dumps(scope, sort_keys=True), [])]
 
+    def api_getfile(self, p: Json) -> Json:
+        file_id = str(p.get("file_id") or "")
+        if file_id not in self.files:
+            raise bad_request("invalid file_id")
+        return {"file_id": file_id, "file_unique_id": file_id,
+                "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}
+
     def api_senddocument(self, p: Json, files: dict[str, str]) -> Json:
         chat = self._chat_for_sending(p)
         name = files.get("document") or str(p.get("document") or "file")
@@ -638,12 +660,14 @@ class FakeBotApi:
         options = [o if isinstance(o, str) else o.get("text", "")
                    for o in _json(p.get("options")) or []]
         poll = {"id": f"poll-{len(self.calls)}", "question": str(p.get("question") or ""),
-                "options": [{"text": o, "voter_count": 0} for o in options],
+                "options": [{"text": o, "voter_count": 0, "persistent_id": str(i)}
+                            for i, o in enumerate(options)],
                 "total_voter_count": 0, "is_closed": False,
                 "is_anonymous": _json(p.get("is_anonymous")) is not False,
-                "type": str(p.get("type") or "regular"), "allows_multiple_answers": False}
-        if p.get("correct_option_id") is not None:
-            poll["correct_option_id"] = _int(p.get("correct_option_id"), 0)
+                "type": str(p.get("type") or "regular"), "allows_multiple_answers": False,
+                "allows_revoting": False, "members_only": False}
+        if p.get("correct_option_ids") is not None:
+            poll["correct_option_ids"] = _json(p.get("correct_option_ids"))
         return self._bot_message(chat, p, "poll", poll=poll)
 
     def api_leavechat(self, p: Json) -> bool:
@@ -698,6 +722,22 @@ def _labels(markup: Any) -> list[list[str]]:
         return []
     rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
     return [[b["text"] if isinstance(b, dict) else str(b) for b in row] for row in rows]
+
+
+class _FileHandler(tornado.web.RequestHandler):
+    """Serves the bytes of files users sent, as Telegram's file server does."""
+
+    fake: FakeBotApi
+
+    def initialize(self, fake: FakeBotApi) -> None:
+        self.fake = fake
+
+    def get(self, token: str, file_id: str) -> None:
+        if token != self.fake.token or file_id not in self.fake.files:
+            self.set_status(404)
+            self.finish()
+            return
+        self.finish(self.fake.files[file_id])
 
 
 class _MethodHandler(tornado.web.RequestHandler):

@@ -1,0 +1,219 @@
+"""知识答题: the secretary imports a question bank with `/quiz` and posts it to the group;
+members take it in private chat, one Telegram quiz poll per question; `/quiz` shows a
+member his score, a leader his group's (and who is below the pass mark), the committee
+all of it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import timedelta
+from pathlib import PurePath
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Poll, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    PollAnswerHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import texts
+from bot.callbacks import pack, parse, pattern
+from bot.context import BranchApp, BranchContext
+from bot.guard import guarded
+from bot.services.access import Actor
+from bot.services.quizzes import Next, Score, Start, parse_bank
+from bot.services.tables import TableError
+from storage.models import Quiz
+
+WAIT_FILE = 0
+
+
+@guarded("quiz")
+async def quiz_command(update: Update, context: BranchContext, actor: Actor) -> int:
+    """The secretary: send a question bank. Everyone else: quizzes and scores."""
+    message = update.effective_message
+    assert message is not None
+    if actor.is_secretary and not context.args:
+        await message.reply_text(texts.QUIZ_ASK_FILE)
+        return WAIT_FILE
+    await message.reply_text(await _overview(context, actor))
+    return ConversationHandler.END
+
+
+async def quiz_file(update: Update, context: BranchContext) -> int:
+    """The question bank arrives as a document: check it all, import it or explain."""
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    doc = message.document
+    if doc is None:
+        await message.reply_text(texts.QUIZ_NOT_A_FILE)
+        return WAIT_FILE
+    name = PurePath(doc.file_name or "题库.xlsx")
+    try:
+        data = bytes(await (await doc.get_file()).download_as_bytearray())
+        questions, problems = parse_bank(data, name.suffix)
+    except TableError as exc:
+        await message.reply_text(str(exc))
+        return WAIT_FILE
+    if problems:
+        lines = [texts.QUIZ_IMPORT_FAILED.format(count=len(problems))]
+        lines += [str(p) for p in problems[:30]]
+        await message.reply_text("\n".join(lines))
+        return WAIT_FILE
+    actor = await context.deps.access.actor(update.effective_user.id)
+    quiz = await context.deps.quizzes.create(name.stem, questions, actor)
+    await message.reply_text(
+        texts.QUIZ_IMPORTED.format(title=quiz.title, count=len(quiz.questions),
+                                   percent=quiz.pass_percent),
+        reply_markup=InlineKeyboardMarkup([[
+            InlineKeyboardButton(texts.BUTTON_QUIZ_PUBLISH, callback_data=pack("qz", "pub",
+                                                                               quiz.id)),
+            InlineKeyboardButton(texts.BUTTON_QUIZ_RETAKES, callback_data=pack("qz", "rt",
+                                                                               quiz.id))]]))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BranchContext) -> int:
+    """/cancel while waiting for the file."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(texts.POST_CANCELLED)
+    return ConversationHandler.END
+
+
+async def on_button(update: Update, context: BranchContext) -> None:
+    """`qz:` buttons: publish, allow retakes, start answering."""
+    query = update.callback_query
+    assert query is not None
+    cb = parse(query.data)
+    deps = context.deps
+    actor = await deps.access.actor(query.from_user.id)
+    quiz = await deps.quiz_repo.get(cb.ids[0]) if cb and cb.ids else None
+    if cb is None or quiz is None:
+        await query.answer(texts.TAP_STALE)
+        return
+    if cb.action == "pub" and actor.is_secretary:
+        await query.answer(texts.QUIZ_PUBLISHED)
+        await context.bot.send_message(
+            deps.chats.group_chat_id,
+            texts.QUIZ_ANNOUNCE.format(title=quiz.title, count=len(quiz.questions)),
+            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(
+                texts.BUTTON_QUIZ_START, callback_data=pack("qz", "go", quiz.id))]]))
+    elif cb.action == "rt" and await deps.quizzes.allow_retakes(quiz.id, actor):
+        await query.answer(texts.QUIZ_RETAKES_ON)
+    elif cb.action == "go" and query.message is not None and query.message.chat.type != "private":
+        link = f"https://t.me/{context.bot.username}?start=quiz_{quiz.id}"
+        await query.answer(texts.QUIZ_OPEN_CHAT, url=link)
+    elif cb.action == "go":
+        await query.answer()
+        await _begin(context, actor, quiz.id, query.from_user.id)
+    else:
+        await query.answer(texts.TAP_NOT_ALLOWED)
+
+
+async def quiz_link(update: Update, context: BranchContext) -> None:
+    """`/start quiz_<id>`: begin (or carry on) in the private chat."""
+    message = update.effective_message
+    assert message is not None and message.text and update.effective_user is not None
+    actor = await context.deps.access.actor(update.effective_user.id)
+    await _begin(context, actor, int(message.text.split("quiz_", 1)[1]),
+                 update.effective_user.id)
+
+
+async def _begin(context: BranchContext, actor: Actor, quiz_id: int, chat_id: int) -> None:
+    outcome, detail = await context.deps.quizzes.start(quiz_id, actor)
+    if outcome is Start.STARTED:
+        await _ask(context, chat_id, detail)
+    elif outcome is Start.DONE and isinstance(detail, Score):
+        await context.bot.send_message(chat_id, texts.QUIZ_ALREADY.format(
+            score=detail.score, total=detail.total, percent=detail.percent))
+    elif outcome is Start.NOT_LINKED:
+        await context.bot.send_message(chat_id, texts.NOT_LINKED)
+    else:
+        await context.bot.send_message(chat_id, texts.TAP_STALE)
+
+
+async def _ask(context: BranchContext, chat_id: int, step: Next) -> None:
+    q = step.question
+    assert q is not None
+    message = await context.bot.send_poll(
+        chat_id, texts.QUIZ_QUESTION.format(n=q.position + 1, total=len(step.quiz.questions),
+                                            question=q.question)[:300],
+        list(q.options), type=Poll.QUIZ,
+        correct_option_ids=[q.answer],  # type: ignore[list-item]  # 0..5, checked on import
+        is_anonymous=False,
+        explanation=q.explanation)
+    assert message.poll is not None
+    await context.deps.quizzes.asked(step.attempt, message.poll.id)
+
+
+async def on_poll_answer(update: Update, context: BranchContext) -> None:
+    """An answer to a quiz question: record it once, then the next question or the score."""
+    answer = update.poll_answer
+    if answer is None or answer.user is None or not answer.option_ids:
+        return
+    step = await context.deps.quizzes.answer(answer.poll_id, answer.user.id,
+                                             answer.option_ids[0])
+    if step is None:
+        return
+    if step.question is not None:
+        await _ask(context, answer.user.id, step)
+        return
+    total = len(step.quiz.questions)
+    percent = round(100 * step.attempt.score / total)
+    verdict = texts.QUIZ_PASSED if percent >= step.quiz.pass_percent else texts.QUIZ_NOT_PASSED
+    try:
+        await context.bot.send_message(answer.user.id, texts.QUIZ_FINISHED.format(
+            score=step.attempt.score, total=total, percent=percent, verdict=verdict))
+    except TelegramError:
+        return  # the score is saved; he can see it with /quiz
+
+
+async def _overview(context: BranchContext, actor: Actor) -> str:
+    quizzes = await context.deps.quiz_repo.recent(5)
+    if not quizzes:
+        return texts.QUIZ_NONE
+    lines = []
+    for quiz in quizzes:
+        lines += await _quiz_lines(context, actor, quiz)
+    return "\n".join(lines)
+
+
+async def _quiz_lines(context: BranchContext, actor: Actor, quiz: Quiz) -> list[str]:
+    scores, missing = await context.deps.quizzes.scores(quiz, actor)
+    total = len(quiz.questions)
+    if not (actor.sees_whole_branch or actor.led_group_ids):
+        mine = scores[0] if scores else None
+        result = (texts.QUIZ_MEMBER_SCORE.format(score=mine.score, total=total,
+                                                 percent=mine.percent)
+                  if mine else texts.QUIZ_MEMBER_TODO)
+        return [texts.QUIZ_MEMBER_LINE.format(title=quiz.title, result=result)]
+    average = round(sum(s.percent for s in scores) / len(scores)) if scores else 0
+    lines = [texts.QUIZ_STAFF_LINE.format(title=quiz.title, count=total, done=len(scores),
+                                          average=average, percent=quiz.pass_percent)]
+    below = [s.person.name for s in scores if s.percent < quiz.pass_percent]
+    if below:
+        lines.append(texts.QUIZ_STAFF_BELOW.format(names="、".join(below)))
+    if missing:
+        lines.append(texts.QUIZ_STAFF_MISSING.format(names="、".join(p.name for p in missing)))
+    return lines
+
+
+def register(app: BranchApp) -> None:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=PTBUserWarning)
+        app.add_handler(ConversationHandler(
+            entry_points=[CommandHandler("quiz", quiz_command)],
+            states={WAIT_FILE: [MessageHandler(
+                filters.ChatType.PRIVATE & ~filters.COMMAND, quiz_file)]},
+            fallbacks=[CommandHandler("cancel", cancel)],
+            conversation_timeout=timedelta(minutes=15), name="quiz_import"))
+    quiz_payload = filters.ChatType.PRIVATE & filters.Regex(r"^/start quiz_\d+$")
+    app.add_handler(CommandHandler("start", quiz_link, filters=quiz_payload))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("qz")))
+    app.add_handler(PollAnswerHandler(on_poll_answer))

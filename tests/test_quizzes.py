@@ -1,0 +1,154 @@
+"""知识答题: importing a bank through the bot, taking it as quiz polls, and the scores."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+
+from bot.services.quizzes import COLUMNS, parse_bank
+from bot.testing.fakeapi import FakeUser, Json
+from tests.conftest import Branch
+
+BANK = [
+    {"题目": "中国共产党成立于哪一年？", "选项A": "1919年", "选项B": "1921年", "选项C": "1949年",
+     "答案": "B", "解析": "1921年7月，中国共产党第一次全国代表大会召开。"},
+    {"题目": "党的最高领导机关是？", "选项A": "党的全国代表大会和它所产生的中央委员会",
+     "选项B": "中央政治局", "答案": "A"},
+    {"题目": "重阳节是农历哪一天？", "选项A": "八月十五", "选项B": "九月初九", "选项C": "五月初五",
+     "选项D": "正月十五", "答案": "b"},
+]
+
+
+def xlsx(rows: list[dict[str, Any]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(COLUMNS))
+    for row in rows:
+        ws.append([row.get(c) for c in COLUMNS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+async def import_bank(b: Branch, rows: list[dict[str, Any]], name: str = "党史知识.xlsx") -> str:
+    secretary = await b.link("王建国")
+    await b.say(secretary, "/quiz")
+    assert "请发来题库文件" in b.reply(secretary)
+    b.fake.send_file(secretary, secretary.id, file_name=name, data=xlsx(rows))
+    await b.h.settle()
+    return b.reply(secretary)
+
+
+async def take(b: Branch, who: FakeUser, answers: list[int]) -> str:
+    quiz = (await b.h.deps.quiz_repo.recent(1))[0]
+    b.fake.open_link(who, f"https://t.me/branch_helper_bot?start=quiz_{quiz.id}")
+    await b.h.settle()
+    for option in answers:
+        poll: Json = b.last(who)
+        assert "poll" in poll, poll
+        b.fake.answer_poll(who, poll, option)
+        await b.h.settle()
+    return b.reply(who)
+
+
+def test_bank_rows_are_checked() -> None:
+    bad = [*BANK,
+           {"题目": "", "选项A": "甲", "选项B": "乙", "答案": "A"},
+           {"题目": "只有一个选项", "选项A": "甲", "答案": "A"},
+           {"题目": "跳过了B", "选项A": "甲", "选项C": "丙", "答案": "A"},
+           {"题目": "答案不在选项里", "选项A": "甲", "选项B": "乙", "答案": "D"},
+           {"题目": "题" * 301, "选项A": "甲", "选项B": "乙", "答案": "A"}]
+    good, problems = parse_bank(xlsx(bad), ".xlsx")
+    assert len(good) == 3
+    assert [str(p) for p in problems] == [
+        "第5行「题目」：必填，不能为空",
+        "第6行「选项B」：至少要有两个选项",
+        "第7行「选项C」：选项要从A开始连着填",
+        "第8行「答案」：答案「D」不对，应填：A、B",
+        "第9行「题目」：太长了（最多300个字）",
+    ]
+    assert good[2].answer == 1  # a lower-case letter is accepted
+
+
+def test_gbk_csv_bank() -> None:
+    text = ",".join(COLUMNS) + "\n党的生日是？,七月一日,八月一日,,,,,A,\n"
+    good, problems = parse_bank(text.encode("gbk"), ".csv")
+    assert problems == []
+    assert good[0].options == ("七月一日", "八月一日")
+
+
+async def test_bad_bank_through_the_bot_imports_nothing(branch: Branch) -> None:
+    reply = await import_bank(branch, [*BANK, {"题目": "坏题", "选项A": "甲", "答案": "A"}])
+    assert "题库没有导入，共1处问题" in reply and "第5行「选项B」" in reply
+    assert await branch.h.deps.quiz_repo.recent(5) == []
+
+
+async def test_quiz_taken_as_polls_with_a_score(branch: Branch) -> None:
+    reply = await import_bank(branch, BANK)
+    assert "题库「党史知识」已导入：3道题，60分及格" in reply
+    secretary = branch.user("王建国")
+    branch.fake.press(secretary, branch.last(secretary), "📣 发到支部群")
+    await branch.h.settle()
+    announce = branch.last(branch.group)
+    assert "知识答题：党史知识（3道题）" in announce["text"]
+    member = await branch.link("尤凤英")
+    branch.fake.press(member, announce, "✏️ 开始答题")
+    await branch.h.settle()
+    assert branch.fake.toasts[-1]["url"].endswith("start=quiz_1")
+    finished = await take(branch, member, [1, 0, 0])
+    assert finished == "答完了！您答对了2/3题（67分）。很好！👍"
+    polls = [c for c in branch.fake.calls_of("sendPoll")]
+    assert [p.params["type"] for p in polls] == ["quiz"] * 3
+    assert polls[0].params["correct_option_ids"] == "[1]"
+    assert polls[0].params["is_anonymous"] == "false"
+
+
+async def test_second_attempt_keeps_the_first_score_unless_retakes_allowed(
+    branch: Branch,
+) -> None:
+    await import_bank(branch, BANK)
+    member = await branch.link("孔繁荣")
+    assert "1/3题" in await take(branch, member, [0, 0, 0])
+    again = await take(branch, member, [])
+    assert again == "您已经答过这次题了，成绩是1/3题（33分）。"
+    secretary = branch.user("王建国")
+    imported = next(m for m in reversed(branch.fake.bot_messages(secretary))
+                    if "已导入" in m.get("text", ""))
+    branch.fake.press(secretary, imported, "🔁 允许重答")
+    await branch.h.settle()
+    assert "3/3题" in await take(branch, member, [1, 0, 1])
+    await branch.say(member, "/quiz")
+    assert "「党史知识」：3/3题（100分）" in branch.reply(member)
+
+
+async def test_repeated_poll_answer_counts_once(branch: Branch) -> None:
+    await import_bank(branch, BANK)
+    member = await branch.link("何秀兰")
+    quiz = (await branch.h.deps.quiz_repo.recent(1))[0]
+    branch.fake.open_link(member, f"https://t.me/branch_helper_bot?start=quiz_{quiz.id}")
+    await branch.h.settle()
+    first = branch.last(member)
+    branch.fake.answer_poll(member, first, 1)
+    branch.fake.answer_poll(member, first, 1)  # delivered twice
+    await branch.h.settle()
+    assert len(branch.fake.calls_of("sendPoll")) == 2
+    [attempt] = await branch.h.deps.quiz_repo.attempts(quiz.id)
+    assert (attempt.score, attempt.position) == (1, 1)
+
+
+async def test_leader_sees_his_group_and_who_needs_help(branch: Branch) -> None:
+    await import_bank(branch, BANK)
+    await take(branch, await branch.link("尤凤英"), [1, 0, 1])
+    await take(branch, await branch.link("孔繁荣"), [0, 1, 0])
+    await take(branch, await branch.link("张懋"), [1, 0, 1])  # another group
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/quiz")
+    view = branch.reply(leader)
+    assert "「党史知识」3道题，已答2人" in view
+    assert "未及格（请组长帮一帮）：孔繁荣" in view
+    assert "张懋" not in view and "还没答：刘建华、许茂林" in view
+    member = branch.user("尤凤英")
+    await branch.say(member, "/quiz")
+    assert branch.reply(member) == "「党史知识」：3/3题（100分）"
