@@ -99,7 +99,7 @@ async def test_quiz_taken_as_polls_with_a_score(branch: Branch) -> None:
     assert branch.fake.toasts[-1]["url"].endswith("start=quiz_1")
     finished = await take(branch, member, [1, 0, 0])
     assert finished == "答完了！您答对了2/3题（67分）。很好！👍"
-    polls = [c for c in branch.fake.calls_of("sendPoll")]
+    polls = branch.fake.calls_of("sendPoll")
     assert [p.params["type"] for p in polls] == ["quiz"] * 3
     assert polls[0].params["correct_option_ids"] == "[1]"
     assert polls[0].params["is_anonymous"] == "false"
