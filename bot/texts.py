@@ -511,6 +511,8 @@ STUDY_DUE_SUFFIX = "（{due}前）"
 STUDY_STAFF_LINE = "「{title}」已学习 {done}/{total}"
 STUDY_STAFF_MISSING = "　未学习：{names}"
 STUDY_REFLECTIONS = "　心得{count}篇：{names}"
+STUDY_REFLECTION_LINE = "　　{name}：{text}"
+STUDY_REFLECTION_VOICE = "（语音）"
 
 # -- quizzes (知识答题) ---------------------------------------------------------------------
 CMD_QUIZ = "知识答题"

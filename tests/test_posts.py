@@ -11,7 +11,7 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -340,6 +340,7 @@ async def test_study_read_reflection_reminder_and_proxy(branch: Branch) -> None:
     await branch.say(leader, "/study")
     staff_view = branch.reply(leader)
     assert "「学习党章第一章」已学习" in staff_view and "心得1篇：孔繁荣" in staff_view
+    assert "孔繁荣：学习党章，要牢记初心。" in staff_view
     await branch.say(reader, "/study")
     assert "✅ 学习党章第一章" in branch.reply(reader)
     await branch.say(late, "/study")
@@ -359,3 +360,28 @@ async def test_forwarded_message_becomes_study_material(branch: Branch) -> None:
                                     for m in fake.bot_messages(branch.group)))
     post = (await branch.h.deps.post_repo.recent("study", 1))[0]
     assert post.title == "《人民日报》评论：老有所为"
+
+
+async def test_notice_sent_later_at_the_time_given(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    fake = branch.fake
+    fake.send(secretary, secretary.id, "/notice")
+    await branch.h.settle()
+    for step in ("📢 通知", "明早九点体检", "📣 支部群", "不用", "明天 8:00", "✅ 发送"):
+        last = branch.last(secretary)
+        labels = [b["text"] for row in last.get("reply_markup", {}).get("inline_keyboard", [])
+                  for b in row]
+        if step in labels:
+            fake.press(secretary, last, step)
+        else:
+            fake.send(secretary, secretary.id, step)
+        await branch.h.settle()
+    assert "将于11月23日（周一） 08:00发送" in branch.reply(secretary)
+    post = (await branch.h.deps.post_repo.recent("notice", 1))[0]
+    assert post.send_at == "2026-11-23T00:00:00+00:00"
+    assert not any("体检" in m.get("text", "") for m in fake.bot_messages(branch.group))
+    clock = branch.h.clock
+    assert isinstance(clock, FrozenClock)
+    clock.set(datetime.fromisoformat(post.send_at))
+    await branch.h.run_job(f"post:{post.id}:send")
+    assert any("体检" in m.get("text", "") for m in fake.bot_messages(branch.group))

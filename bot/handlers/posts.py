@@ -528,6 +528,9 @@ async def study_command(update: Update, context: BranchContext, actor: Actor) ->
         if reflections:
             lines.append(texts.STUDY_REFLECTIONS.format(
                 count=len(reflections), names="、".join(p.name for _, p in reflections)))
+            lines += [texts.STUDY_REFLECTION_LINE.format(
+                name=p.name, text=(r.text or texts.STUDY_REFLECTION_VOICE)[:200])
+                for r, p in reflections]
     await message.reply_text("\n".join(lines))
 
 
