@@ -152,3 +152,33 @@ async def test_leader_sees_his_group_and_who_needs_help(branch: Branch) -> None:
     member = branch.user("尤凤英")
     await branch.say(member, "/quiz")
     assert branch.reply(member) == "「党史知识」：3/3题（100分）"
+
+
+async def test_quiz_entered_question_by_question(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    fake = branch.fake
+
+    async def step(value: str) -> None:
+        last = branch.last(secretary)
+        labels = [b["text"] for row in last.get("reply_markup", {}).get("inline_keyboard", [])
+                  for b in row]
+        if value in labels:
+            fake.press(secretary, last, value)
+        else:
+            fake.send(secretary, secretary.id, value)
+        await branch.h.settle()
+
+    await branch.say(secretary, "/quiz")
+    for value in ("✍️ 逐题录入", "党章知识", "党的最高理想是？", "实现共产主义\n全面小康",
+                  "A. 实现共产主义", "跳过", "➕ 再加一题", "入党誓词共有几句？",
+                  "只有一个选项"):
+        await step(value)
+    assert "选项要有2到6个" in branch.reply(secretary)
+    for value in ("八句\n十二句\n十句", "B. 十二句", "入党誓词共80字，12句。", "✅ 完成"):
+        await step(value)
+    assert "题库「党章知识」已导入：2道题" in branch.reply(secretary)
+    quiz = (await branch.h.deps.quiz_repo.recent(1))[0]
+    assert [(q.question, q.options, q.answer, q.explanation) for q in quiz.questions] == [
+        ("党的最高理想是？", ("实现共产主义", "全面小康"), 0, None),
+        ("入党誓词共有几句？", ("八句", "十二句", "十句"), 1, "入党誓词共80字，12句。"),
+    ]

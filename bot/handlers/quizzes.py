@@ -7,12 +7,14 @@ all of it.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Poll, Update
 from telegram.error import TelegramError
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -27,11 +29,23 @@ from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
-from bot.services.quizzes import Next, Score, Start, parse_bank
+from bot.services.quizzes import LETTERS, Next, Score, Start, check_question, parse_bank
 from bot.services.tables import TableError
-from storage.models import Quiz
+from storage.models import Quiz, QuizQuestion
 
-WAIT_FILE = 0
+WAIT_FILE, Q_TITLE, Q_TEXT, Q_OPTIONS, Q_ANSWER, Q_EXPLAIN, Q_MORE = range(7)
+_DRAFT = "quiz_draft"
+
+
+@dataclass
+class QuizDraft:
+    """A quiz being entered question by question."""
+
+    title: str = ""
+    questions: list[QuizQuestion] = field(default_factory=list)
+    text: str = ""
+    options: list[str] = field(default_factory=list)
+    answer: int = 0
 
 
 @guarded("quiz")
@@ -40,7 +54,8 @@ async def quiz_command(update: Update, context: BranchContext, actor: Actor) -> 
     message = update.effective_message
     assert message is not None
     if actor.is_secretary and not context.args:
-        await message.reply_text(texts.QUIZ_ASK_FILE)
+        await message.reply_text(texts.QUIZ_ASK_FILE, reply_markup=InlineKeyboardMarkup([[
+            InlineKeyboardButton(texts.BUTTON_QUIZ_ENTER, callback_data=pack("qe", "new"))]]))
         return WAIT_FILE
     await message.reply_text(await _overview(context, actor))
     return ConversationHandler.END
@@ -66,8 +81,16 @@ async def quiz_file(update: Update, context: BranchContext) -> int:
         lines += [str(p) for p in problems[:30]]
         await message.reply_text("\n".join(lines))
         return WAIT_FILE
+    await _created(update, context, name.stem, questions)
+    return ConversationHandler.END
+
+
+async def _created(update: Update, context: BranchContext, title: str,
+                   questions: list[QuizQuestion]) -> None:
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
     actor = await context.deps.access.actor(update.effective_user.id)
-    quiz = await context.deps.quizzes.create(name.stem, questions, actor)
+    quiz = await context.deps.quizzes.create(title, questions, actor)
     await message.reply_text(
         texts.QUIZ_IMPORTED.format(title=quiz.title, count=len(quiz.questions),
                                    percent=quiz.pass_percent),
@@ -76,7 +99,130 @@ async def quiz_file(update: Update, context: BranchContext) -> int:
                                                                                quiz.id)),
             InlineKeyboardButton(texts.BUTTON_QUIZ_RETAKES, callback_data=pack("qz", "rt",
                                                                                quiz.id))]]))
+
+
+# -- entering a quiz question by question -----------------------------------------------------
+
+
+def _draft(context: BranchContext) -> QuizDraft:
+    assert context.user_data is not None
+    draft = context.user_data.get(_DRAFT)
+    if not isinstance(draft, QuizDraft):
+        draft = context.user_data[_DRAFT] = QuizDraft()
+    return draft
+
+
+def _cancel_row() -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=pack("qe", "no"))]
+
+
+async def entry_button(update: Update, context: BranchContext) -> int:
+    """`qe:` buttons of the question-by-question entry."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    await query.answer()
+    cb = parse(query.data)
+    message = query.message
+    assert message is not None
+    draft = _draft(context)
+    if cb is None or cb.action == "no":
+        context.user_data.pop(_DRAFT, None)
+        await context.bot.send_message(message.chat.id, texts.POST_CANCELLED)
+        return ConversationHandler.END
+    if cb.action == "new":
+        context.user_data[_DRAFT] = QuizDraft()
+        await context.bot.send_message(message.chat.id, texts.QE_TITLE,
+                                       reply_markup=InlineKeyboardMarkup([_cancel_row()]))
+        return Q_TITLE
+    if cb.action == "a" and cb.ids and cb.ids[0] < len(draft.options):
+        draft.answer = cb.ids[0]
+        await context.bot.send_message(message.chat.id, texts.QE_EXPLAIN, reply_markup=(
+            InlineKeyboardMarkup([[InlineKeyboardButton(
+                texts.BUTTON_SKIP, callback_data=pack("qe", "skip"))], _cancel_row()])))
+        return Q_EXPLAIN
+    if cb.action == "skip":
+        return await _add_question(update, context, None)
+    if cb.action == "more":
+        await context.bot.send_message(message.chat.id, texts.QE_QUESTION.format(
+            n=len(draft.questions) + 1), reply_markup=InlineKeyboardMarkup([_cancel_row()]))
+        return Q_TEXT
+    if cb.action == "done" and draft.questions:
+        context.user_data.pop(_DRAFT, None)
+        await _created(update, context, draft.title, draft.questions)
+        return ConversationHandler.END
     return ConversationHandler.END
+
+
+async def entry_text(update: Update, context: BranchContext) -> int | None:
+    """Typed title, question, options (one per line) or explanation."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    draft = _draft(context)
+    state = _entry_state(context)
+    text = message.text.strip()
+    if state == Q_TITLE:
+        draft.title = text[:60]
+        await message.reply_text(texts.QE_QUESTION.format(n=1),
+                                 reply_markup=InlineKeyboardMarkup([_cancel_row()]))
+        return Q_TEXT
+    if state == Q_TEXT:
+        draft.text = text
+        await message.reply_text(texts.QE_OPTIONS,
+                                 reply_markup=InlineKeyboardMarkup([_cancel_row()]))
+        return Q_OPTIONS
+    if state == Q_OPTIONS:
+        options = [line.strip() for line in text.splitlines() if line.strip()]
+        if not 2 <= len(options) <= len(LETTERS):
+            await message.reply_text(texts.QE_OPTIONS_BAD)
+            return Q_OPTIONS
+        draft.options = options
+        buttons = [InlineKeyboardButton(f"{LETTERS[i]}. {o}"[:30],
+                                        callback_data=pack("qe", "a", i))
+                   for i, o in enumerate(options)]
+        await message.reply_text(texts.QE_ANSWER, reply_markup=InlineKeyboardMarkup(
+            [[b] for b in buttons] + [_cancel_row()]))
+        return Q_ANSWER
+    if state == Q_EXPLAIN:
+        return await _add_question(update, context, text)
+    return None
+
+
+def _entry_state(context: BranchContext) -> int:
+    """Where the entry stands, from what the draft holds."""
+    draft = _draft(context)
+    if not draft.title:
+        return Q_TITLE
+    if not draft.text:
+        return Q_TEXT
+    if not draft.options:
+        return Q_OPTIONS
+    return Q_EXPLAIN
+
+
+async def _add_question(update: Update, context: BranchContext,
+                        explanation: str | None) -> int:
+    message = update.effective_message
+    assert message is not None
+    draft = _draft(context)
+    cell = {"题目": draft.text, "答案": LETTERS[draft.answer], "解析": explanation or ""}
+    cell.update({f"选项{LETTERS[i]}": o for i, o in enumerate(draft.options)})
+    question, problems = check_question(cell, len(draft.questions) + 1,
+                                        position=len(draft.questions))
+    draft.text, draft.options = "", []
+    chat_id = message.chat.id
+    if question is None:
+        await context.bot.send_message(chat_id, "\n".join(
+            p.reason for p in problems) + "\n" + texts.QE_QUESTION.format(
+                n=len(draft.questions) + 1))
+        return Q_TEXT
+    draft.questions.append(question)
+    await context.bot.send_message(
+        chat_id, texts.QE_ADDED.format(count=len(draft.questions)),
+        reply_markup=InlineKeyboardMarkup([[
+            InlineKeyboardButton(texts.BUTTON_QE_MORE, callback_data=pack("qe", "more")),
+            InlineKeyboardButton(texts.BUTTON_QE_DONE, callback_data=pack("qe", "done"))],
+            _cancel_row()]))
+    return Q_MORE
 
 
 async def cancel(update: Update, context: BranchContext) -> int:
@@ -207,10 +353,17 @@ async def _quiz_lines(context: BranchContext, actor: Actor, quiz: Quiz) -> list[
 def register(app: BranchApp) -> None:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning)
+        typed = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+        entry: BaseHandler[Update, BranchContext, object] = CallbackQueryHandler(
+            entry_button, pattern=pattern("qe"))
         app.add_handler(ConversationHandler(
             entry_points=[CommandHandler("quiz", quiz_command)],
-            states={WAIT_FILE: [MessageHandler(
-                filters.ChatType.PRIVATE & ~filters.COMMAND, quiz_file)]},
+            states={
+                WAIT_FILE: [entry, MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND,
+                                                  quiz_file)],
+                **{state: [entry, MessageHandler(typed, entry_text)]
+                   for state in (Q_TITLE, Q_TEXT, Q_OPTIONS, Q_ANSWER, Q_EXPLAIN, Q_MORE)},
+            },
             fallbacks=[CommandHandler("cancel", cancel)],
             conversation_timeout=timedelta(minutes=15), name="quiz_import"))
     quiz_payload = filters.ChatType.PRIVATE & filters.Regex(r"^/start quiz_\d+$")

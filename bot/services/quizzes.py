@@ -63,42 +63,48 @@ def parse_bank(data: bytes, suffix: str) -> tuple[list[QuizQuestion], list[RowPr
     good: list[QuizQuestion] = []
     problems: list[RowProblem] = []
     for index, raw in enumerate(rows):
-        line = index + 2
-        cell = {k: cell_text(v) for k, v in raw.items()}
-        bad: list[RowProblem] = []
-        question = cell.get("题目", "")
-        if not question:
-            bad.append(RowProblem(line, "题目", texts.IMPORT_REQUIRED))
-        elif len(question) > MAX_QUESTION:
-            bad.append(RowProblem(line, "题目", texts.QUIZ_TOO_LONG.format(limit=MAX_QUESTION)))
-        options: list[str] = []
-        for letter in LETTERS:
-            text = cell.get(f"选项{letter}", "")
-            if text and len(options) < LETTERS.index(letter):
-                bad.append(RowProblem(line, f"选项{letter}", texts.QUIZ_OPTION_GAP))
-            if len(text) > MAX_OPTION:
-                bad.append(RowProblem(line, f"选项{letter}",
-                                      texts.QUIZ_TOO_LONG.format(limit=MAX_OPTION)))
-            if text:
-                options.append(text)
-        if len(options) < 2:
-            bad.append(RowProblem(line, "选项B", texts.QUIZ_TWO_OPTIONS))
-        answer = cell.get("答案", "").upper()
-        if answer not in LETTERS[:len(options)] or len(answer) != 1:
-            bad.append(RowProblem(line, "答案", texts.QUIZ_BAD_ANSWER.format(
-                value=cell.get("答案", ""), letters="、".join(LETTERS[:max(2, len(options))]))))
-        explanation = cell.get("解析") or None
-        if explanation and len(explanation) > MAX_EXPLANATION:
-            bad.append(RowProblem(line, "解析", texts.QUIZ_TOO_LONG.format(
-                limit=MAX_EXPLANATION)))
-        if bad:
-            problems.extend(bad)
-            continue
-        good.append(QuizQuestion(len(good), question, tuple(options), LETTERS.index(answer),
-                                 explanation))
+        question, bad = check_question({k: cell_text(v) for k, v in raw.items()}, index + 2,
+                                       position=len(good))
+        problems.extend(bad)
+        if question is not None:
+            good.append(question)
     if not rows:
         problems.append(RowProblem(1, None, texts.IMPORT_NO_PEOPLE))
     return good, problems
+
+
+def check_question(cell: dict[str, str], line: int,
+                   position: int) -> tuple[QuizQuestion | None, list[RowProblem]]:
+    """One question as the columns of a bank row; the question or what is wrong with it."""
+    bad: list[RowProblem] = []
+    question = cell.get("题目", "")
+    if not question:
+        bad.append(RowProblem(line, "题目", texts.IMPORT_REQUIRED))
+    elif len(question) > MAX_QUESTION:
+        bad.append(RowProblem(line, "题目", texts.QUIZ_TOO_LONG.format(limit=MAX_QUESTION)))
+    options: list[str] = []
+    for letter in LETTERS:
+        text = cell.get(f"选项{letter}", "")
+        if text and len(options) < LETTERS.index(letter):
+            bad.append(RowProblem(line, f"选项{letter}", texts.QUIZ_OPTION_GAP))
+        if len(text) > MAX_OPTION:
+            bad.append(RowProblem(line, f"选项{letter}",
+                                  texts.QUIZ_TOO_LONG.format(limit=MAX_OPTION)))
+        if text:
+            options.append(text)
+    if len(options) < 2:
+        bad.append(RowProblem(line, "选项B", texts.QUIZ_TWO_OPTIONS))
+    answer = cell.get("答案", "").upper()
+    if answer not in LETTERS[:len(options)] or len(answer) != 1:
+        bad.append(RowProblem(line, "答案", texts.QUIZ_BAD_ANSWER.format(
+            value=cell.get("答案", ""), letters="、".join(LETTERS[:max(2, len(options))]))))
+    explanation = cell.get("解析") or None
+    if explanation and len(explanation) > MAX_EXPLANATION:
+        bad.append(RowProblem(line, "解析", texts.QUIZ_TOO_LONG.format(limit=MAX_EXPLANATION)))
+    if bad:
+        return None, bad
+    return QuizQuestion(position, question, tuple(options), LETTERS.index(answer),
+                        explanation), []
 
 
 class QuizService(BranchTime):
