@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     importer = sub.add_parser("import-roster", parents=[common],
                               help="从 .xlsx 或 .csv 导入/更新人员名单")
     importer.add_argument("file", type=Path, metavar="FILE")
+    schedule = sub.add_parser("schedule", parents=[common],
+                              help="列出未来几天要推送的内容（时间、内容、发给谁）")
+    schedule.add_argument("--days", type=int, default=30, help="多少天（默认 30）")
     return parser
 
 
@@ -132,6 +135,39 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     return asyncio.run(_import(args, args.file))
 
 
+async def _schedule(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.config import Config
+    from bot.services.dates import show_date
+    from bot.services.schedule import Scheduler
+    from storage.db import Database
+    from storage.people import PeopleRepo
+
+    config = _load(args, need_token=False)
+    assert isinstance(config, Config)
+    db = await Database.open(config.storage.path)
+    try:
+        scheduler = Scheduler(PeopleRepo(db), config, SystemClock(), config.branch.tz)
+        pushes = await scheduler.upcoming(scheduler.today(), args.days)
+    finally:
+        await db.close()
+    if not pushes:
+        print(texts.SCHEDULE_NONE.format(days=args.days))
+        return 0
+    print(texts.CMD_SCHEDULE_HEADER.format(days=args.days, tz=config.branch.timezone))
+    for p in pushes:
+        when = f"{show_date(p.when.date())} {p.when:%H:%M}"
+        print(texts.SCHEDULE_LINE.format(when=when, what=p.what, to=p.to))
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    if args.days < 1 or args.days > 400:
+        print("--days 应在 1 到 400 之间", file=sys.stderr)
+        return 2
+    return asyncio.run(_schedule(args))
+
+
 COMMANDS = {
     None: cmd_run,
     "run": cmd_run,
@@ -139,6 +175,7 @@ COMMANDS = {
     "check-config": cmd_check_config,
     "roster-template": cmd_roster_template,
     "import-roster": cmd_import_roster,
+    "schedule": cmd_schedule,
 }
 
 

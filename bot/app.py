@@ -31,11 +31,13 @@ from bot.handlers import (
     posts,
     quizzes,
     roster,
+    safety,
     visits,
 )
 from bot.jobs import care as care_jobs
 from bot.jobs import meetings as meeting_jobs
 from bot.jobs import posts as post_jobs
+from bot.jobs import pushes as push_jobs
 from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService, Role
 from bot.services.care import CareService
@@ -45,12 +47,14 @@ from bot.services.meetings import MeetingService
 from bot.services.posts import PostService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
+from bot.services.schedule import Scheduler
 from storage.chats import ChatRepo
 from storage.db import Database
 from storage.links import InviteRepo
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
+from storage.pushes import PushRepo
 from storage.quizzes import QuizRepo
 from storage.visits import VisitRepo
 
@@ -60,8 +64,8 @@ log = logging.getLogger(__name__)
 # Within group 0 the first matching handler wins: features that own a /start payload
 # (attendance: `leave_<id>`, posts: `refl_<id>`, quizzes: `quiz_<id>`) come before
 # membership, whose /start takes everything else.
-FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, roster,
-            membership)
+FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, safety,
+            roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -77,6 +81,7 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         await meeting_jobs.schedule_all(app)
         await care_jobs.schedule_all(app)
         await post_jobs.schedule_all(app)
+        await push_jobs.schedule_all(app)
 
     async def post_shutdown(app: BranchApp) -> None:
         await close_deps(app.bot_data)
@@ -131,6 +136,8 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         posts=PostService(post_repo, people, clock, config.branch.tz),
         quiz_repo=quiz_repo,
         quizzes=QuizService(quiz_repo, people, clock, config.branch.tz),
+        push_repo=PushRepo(db),
+        scheduler=Scheduler(people, config, clock, config.branch.tz),
     )
 
 

@@ -132,6 +132,75 @@ class PostsConfig:
 
 
 @dataclass(frozen=True)
+class HolidayGreeting:
+    enabled: bool = True
+    time: str = "08:00"
+    texts: tuple[str, ...] = ()  # empty: the warm defaults in bot/texts.py
+
+
+@dataclass(frozen=True)
+class GreetingsConfig:
+    birthday_time: str = "08:30"
+    monthly_birthdays: bool = True
+    party_anniversary: bool = True
+    yuandan: HolidayGreeting = field(default_factory=HolidayGreeting)
+    chunjie: HolidayGreeting = field(default_factory=HolidayGreeting)
+    yuanxiao: HolidayGreeting = field(default_factory=HolidayGreeting)
+    duanwu: HolidayGreeting = field(default_factory=HolidayGreeting)
+    jiandang: HolidayGreeting = field(default_factory=HolidayGreeting)
+    jianjun: HolidayGreeting = field(default_factory=HolidayGreeting)
+    zhongqiu: HolidayGreeting = field(default_factory=HolidayGreeting)
+    chongyang: HolidayGreeting = field(default_factory=HolidayGreeting)
+    guoqing: HolidayGreeting = field(default_factory=HolidayGreeting)
+
+    def holiday(self, key: str) -> HolidayGreeting:
+        value = getattr(self, key)
+        assert isinstance(value, HolidayGreeting)
+        return value
+
+
+@dataclass(frozen=True)
+class WeatherConfig:
+    enabled: bool = True
+    time: str = "07:00"
+    base_url: str = "https://api.open-meteo.com/v1/forecast"
+    timeout_seconds: float = 10.0
+    heat_c: float = 35.0
+    heat_strong_c: float = 37.0
+    heat_severe_c: float = 40.0
+    cold_drop_c: float = 8.0
+    cold_to_c: float = 4.0
+    severe_cold_drop_c: float = 12.0
+    freeze_c: float = -10.0
+    gust_kmh: float = 39.0
+    rain_mm: float = 50.0
+    safe_followup_hours: int = 3
+
+
+@dataclass(frozen=True)
+class StudyDayConfig:
+    enabled: bool = True
+    nth: int = 1            # the nth ...
+    weekday: int = 2        # ... weekday of the month (1 = Monday ... 7 = Sunday)
+    time: str = "09:30"
+    announce_time: str = "07:30"   # the morning announcement on the day
+    place: str = "支部活动室"
+    topic: str = "每月学习活动日"
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    enabled: bool = True
+    weekday: int = 1        # 1 = Monday
+    time: str = "08:30"
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    grace_hours: int = 6    # a push missed while down is still sent this long after its time
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     branch: BranchConfig = field(default_factory=BranchConfig)
@@ -142,6 +211,11 @@ class Config:
     meetings: MeetingsConfig = field(default_factory=MeetingsConfig)
     care: CareConfig = field(default_factory=CareConfig)
     posts: PostsConfig = field(default_factory=PostsConfig)
+    greetings: GreetingsConfig = field(default_factory=GreetingsConfig)
+    weather: WeatherConfig = field(default_factory=WeatherConfig)
+    study_day: StudyDayConfig = field(default_factory=StudyDayConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
 
     def with_token_from_env(self, env: Mapping[str, str]) -> Config:
         token = env.get("BOT_TOKEN", "").strip()
@@ -271,6 +345,26 @@ def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> N
         problems.append("posts.study_reminder_time：应为 24 小时制时间，如 \"09:00\"")
     if not 1 <= cfg.posts.followup_hours <= 24 * 14:
         problems.append("posts.followup_hours：应在 1 到 336 小时之间")
+    times = {"greetings.birthday_time": cfg.greetings.birthday_time,
+             "weather.time": cfg.weather.time, "study_day.time": cfg.study_day.time,
+             "study_day.announce_time": cfg.study_day.announce_time,
+             "digest.time": cfg.digest.time}
+    for name in ("yuandan", "chunjie", "yuanxiao", "duanwu", "jiandang", "jianjun", "zhongqiu",
+                 "chongyang", "guoqing"):
+        times[f"greetings.{name}.time"] = cfg.greetings.holiday(name).time
+    for key, value in times.items():
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            problems.append(f"{key}：应为 24 小时制时间，如 \"08:00\"")
+    if not 1 <= cfg.study_day.nth <= 4:
+        problems.append("study_day.nth：应为 1 到 4（每月第几个）")
+    for key, weekday in (("study_day.weekday", cfg.study_day.weekday),
+                         ("digest.weekday", cfg.digest.weekday)):
+        if not 1 <= weekday <= 7:
+            problems.append(f"{key}：应为 1（周一）到 7（周日）")
+    if not cfg.weather.base_url.startswith(("http://", "https://")):
+        problems.append("weather.base_url：应以 http:// 或 https:// 开头")
+    if not 0 <= cfg.scheduler.grace_hours <= 24:
+        problems.append("scheduler.grace_hours：应在 0 到 24 之间")
     if m.card_edit_seconds < 3:
         problems.append("meetings.card_edit_seconds：至少 3 秒（每个群每分钟最多 20 条消息）")
 

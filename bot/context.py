@@ -7,6 +7,8 @@ reach it as `context.deps` instead of string look-ups in a dict.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +26,12 @@ from bot.services.meetings import MeetingService
 from bot.services.posts import PostService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
+from bot.services.schedule import Scheduler
 from storage.db import Database
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
+from storage.pushes import PushRepo
 from storage.quizzes import QuizRepo
 from storage.visits import VisitRepo
 
@@ -52,6 +56,10 @@ class Deps:
     posts: PostService
     quiz_repo: QuizRepo
     quizzes: QuizService
+    push_repo: PushRepo
+    scheduler: Scheduler
+    # How jobs wait between retries; tests replace it to control time.
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 class BotData:

@@ -556,3 +556,92 @@ QUIZ_MEMBER_SCORE = "{score}/{total}题（{percent}分）"
 QUIZ_STAFF_LINE = "「{title}」{count}道题，已答{done}人，平均{average}分，{percent}分及格"
 QUIZ_STAFF_BELOW = "　未及格（请组长帮一帮）：{names}"
 QUIZ_STAFF_MISSING = "　还没答：{names}"
+
+# -- scheduled pushes ---------------------------------------------------------------------
+CMD_SCHEDULE_HEADER = "未来{days}天的推送（{tz}）："
+SCHEDULE_LINE = "{when}　{what} → {to}"
+SCHEDULE_NONE = "未来{days}天没有推送。"
+TO_GROUP = "支部群"
+TO_COMMITTEE = "支委群"
+TO_PRIVATE = "{name}（私信）"
+HOLIDAY_GREETINGS = {
+    "yuandan": ("🎉 元旦到了！支部祝各位老同志新年快乐，身体健康，万事如意！",
+                "🎉 新年新气象！祝大家元旦快乐，岁岁平安，福寿安康！"),
+    "chunjie": ("🧧 春节到了！支部给各位老同志拜年：祝您新春愉快，阖家幸福，健康长寿！",
+                "🧧 新春佳节，支部向大家拜年！祝您和家人身体健康、龙马精神、万事顺意！",
+                "🧧 过年好！感谢各位老同志一年来对支部工作的支持，祝您春节快乐、福寿绵长！"),
+    "yuanxiao": ("🏮 元宵节快乐！祝各位老同志阖家团圆，吃好元宵，身体康健！",
+                 "🏮 正月十五闹元宵，支部祝大家节日快乐，团团圆圆！"),
+    "duanwu": ("🌿 端午安康！祝各位老同志节日愉快，身体健康！",
+               "🌿 粽叶飘香，支部祝大家端午安康，平安喜乐！"),
+    "jiandang": ("🚩 今天是中国共产党成立纪念日。向各位老党员致敬！祝大家身体健康，初心永驻！",
+                 "🚩 七一建党节，支部向各位老党员、老同志致以节日的问候！"),
+    "jianjun": ("🎖 八一建军节，向曾经在部队服役的老同志们致敬！祝大家节日快乐，身体健康！",
+                "🎖 建军节到了，支部向各位老战士、老同志致以崇高的敬意和节日的问候！"),
+    "zhongqiu": ("🥮 中秋节快乐！月圆人团圆，祝各位老同志阖家幸福，身体安康！",
+                 "🥮 但愿人长久，千里共婵娟。支部祝大家中秋快乐，万事如意！"),
+    "chongyang": ("🌼 今天是重阳节，也是老年节。支部祝各位老同志节日快乐，福如东海，寿比南山！",
+                  "🌼 九九重阳，情暖夕阳。支部向各位老同志致以节日的问候，祝您健康长寿！",
+                  "🌼 重阳节快乐！感谢各位老同志为党和人民作出的贡献，祝您身体硬朗，心情舒畅！"),
+    "guoqing": ("🇨🇳 国庆节快乐！祝伟大祖国繁荣昌盛，祝各位老同志身体健康，节日愉快！",
+                "🇨🇳 十月一日是祖国的生日，支部祝大家国庆快乐，幸福安康！"),
+}
+VISIT_LIST = "📋 今天是{holiday}。请各位组长看望、问候这些重点服务对象：\n{lines}"
+VISIT_LIST_LINE = "【{group}】{names}"
+BIRTHDAY_PRIVATE = "🎂 {name}同志，今天是您的生日！支部祝您生日快乐，身体健康，福寿绵长！"
+BIRTHDAY_MILESTONE = "🎂 {name}同志，今天是您{age}岁大寿！支部全体同志祝您福如东海、寿比南山！"
+BIRTHDAY_GROUP = "🎂 今天过生日的同志：{names}。祝他们生日快乐，健康长寿！"
+BIRTHDAY_GROUP_AGE = "{name}（{age}岁大寿）"
+BIRTHDAY_COMMITTEE = "🎂 今天{name}同志{age}岁大寿（{group}），请安排祝寿。"
+MONTH_BIRTHDAYS = "🎂 {month}月过生日的同志（可安排集体过生日）：\n{lines}"
+MONTH_BIRTHDAY_LINE = "{day} {name}{milestone}"
+MONTH_MILESTONE = "（{age}岁整寿）"
+MONTH_BIRTHDAYS_NONE = "🎂 {month}月没有同志过生日。"
+ANNIVERSARY = (
+    "🚩 {name}同志，今天是您入党{years}周年的政治生日！感谢您{years}年来的坚守，"
+    "支部向您致敬！"
+)
+STUDY_DAY_AHEAD = "📖 {day}是本月学习活动日：{time}在{place}，主题「{topic}」。请大家安排好时间。"
+STUDY_DAY_TODAY = "📖 今天是学习活动日：{time}在{place}，主题「{topic}」。签到卡会前发到群里。"
+DIGEST_TITLE = "📊 本周工作提示（{day}）："
+DIGEST_MAKEUPS = "补课未完成：{count}项{detail}"
+DIGEST_OVERDUE = "走访任务已过期：{count}项"
+DIGEST_HOSPITAL = "住院中：{count}人（详情请私聊 /care 查看）"
+DIGEST_BIRTHDAYS = "未来7天生日：{names}"
+DIGEST_NOTICES = "通知未送到100%：{items}"
+DIGEST_NOTICE_ITEM = "「{title}」{rate:.0%}"
+DIGEST_UNREACHABLE = "私信发不到：{names}"
+DIGEST_UNLINKED = "未绑定（需组长代办）：{names}"
+DIGEST_NOTHING = "各项工作都已跟上。👍"
+WHAT_HOLIDAY = "{name}问候"
+WHAT_VISIT_LIST = "{name}走访名单"
+WHAT_BIRTHDAY = "{name}生日问候"
+WHAT_MILESTONE = "{name}{age}岁整寿提醒"
+WHAT_BIRTHDAY_GROUP = "群里公布当天生日"
+WHAT_MONTH_BIRTHDAYS = "本月生日名单"
+WHAT_ANNIVERSARY = "{name}入党{years}周年"
+WHAT_STUDY_AHEAD = "学习活动日预告（并创建会议）"
+WHAT_STUDY_TODAY = "学习活动日当天提醒"
+WHAT_DIGEST = "每周工作提示"
+WHAT_WEATHER = "天气检查（有预警才发）"
+
+# -- weather ------------------------------------------------------------------------------
+WEATHER_TITLE = "🌦 天气提醒（{city}）："
+WEATHER_DAY = {"today": "今天", "tomorrow": "明天"}
+WEATHER_HEAT = "{day}最高{value:.0f}℃，天气炎热。请少出门，多喝水，注意防暑。"
+WEATHER_HEAT_STRONG = "{day}最高{value:.0f}℃，高温酷热！请避免中午外出，开空调别太凉，多喝温水。"
+WEATHER_HEAT_SEVERE = (
+    "{day}最高{value:.0f}℃，极端高温！请待在阴凉处，不要外出，身体不适马上告诉家人和组长。"
+)
+WEATHER_COLD = "{day}寒潮来袭，最低气温降到{value:.0f}℃。请添衣保暖，注意血压，出门防滑。"
+WEATHER_FREEZE = "{day}最低{value:.0f}℃，严寒天气。请尽量少出门，注意室内取暖和通风。"
+WEATHER_WIND = "{day}有大风（阵风{value:.0f}公里/小时）。请关好门窗，出门远离广告牌和大树。"
+WEATHER_RAIN = "{day}有暴雨（{value:.0f}毫米）。请尽量不出门，注意防滑，低洼地方小心积水。"
+WEATHER_SNOW = "{day}有雪。路面湿滑，请尽量不出门，出门一定穿防滑鞋、带拐杖。"
+WEATHER_SLEET = "{day}有冻雨，路面结冰很滑！请不要出门。"
+WEATHER_FOG = "{day}有大雾，能见度低。请推迟晨练，出门注意交通安全。"
+WEATHER_SAFE_ASK = "这次天气很厉害，请点一下「🙋 我平安」，让组长放心。"
+BUTTON_SAFE = "🙋 我平安"
+SAFE_THANKS = "{name}同志，收到，您平安就好！"
+SAFE_FOLLOWUP = "⚠️ 恶劣天气后，这些重点服务对象还没点「我平安」，请打电话问候：{names}"
+WEATHER_FAILED = "⚠️ 天气服务已连续{days}天取不到预报，今天的天气提醒没有发出。"

@@ -26,6 +26,10 @@ async def test_demo_plays_the_scene_and_leaves_a_database(tmp_path: Path) -> Non
     assert "已记录1条走访" in transcript
     assert "张懋同志，已收到，谢谢！" in transcript
     assert "已记录：许茂林 电话已告知" in transcript
+    assert "🌦 天气提醒" in transcript and "寒潮来袭" in transcript
+    assert "张懋同志，收到，您平安就好！" in transcript
+    assert any(word in transcript for word in ("元旦", "春节", "元宵", "端午", "建党", "建军",
+                                               "中秋", "重阳", "国庆"))
     db = await Database.open(db_path)
     try:
         rows = await db.fetchall("SELECT name FROM people WHERE tg_user_id IS NOT NULL")

@@ -211,14 +211,15 @@ class MeetingService(BranchTime):
             raise MeetingError("MEETING_IN_PAST")
         return begins, begins + timedelta(minutes=self.config.default_duration_minutes)
 
-    async def create(self, draft: Draft, actor: Actor) -> Meeting:
-        if not self.may_create(actor, draft.kind, draft.group_id):
+    async def create(self, draft: Draft, actor: Actor | None) -> Meeting:
+        """Create a meeting; `actor` None is the scheduler (the monthly study day)."""
+        if actor is not None and not self.may_create(actor, draft.kind, draft.group_id):
             raise MeetingError("MEETING_NOT_ALLOWED")
         begins, ends = self._times(draft.day, draft.start)
         meeting_id = await self.repo.create(
             kind=draft.kind, topic=draft.topic[:200], group_id=draft.group_id,
             starts_at=iso(begins), ends_at=iso(ends), place=draft.place[:100],
-            created_by_tg=actor.tg_user_id, at=iso(self.now()))
+            created_by_tg=actor.tg_user_id if actor else 0, at=iso(self.now()))
         meeting = await self.repo.get(meeting_id)
         assert meeting is not None
         return meeting

@@ -1,0 +1,174 @@
+"""The calendar of scheduled pushes: what goes out on a given day, when, and to whom.
+
+`plan(day)` is the one source of truth: the jobs run what it returns, and
+`python -m bot schedule --days 60` prints it for the secretary to check. Every push has a
+key (kind + target + date) under which it is sent at most once.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.clock import BranchTime, Clock
+from bot.config import Config
+from bot.services.dates import DateError, parse_full_date
+from bot.services.holidays import HOLIDAYS, holiday_date
+from bot.services.people import is_milestone, next_birthday
+from storage.models import Person
+from storage.people import PeopleRepo
+
+VISIT_HOLIDAYS = ("chunjie", "chongyang")
+
+
+@dataclass(frozen=True)
+class Planned:
+    key: str
+    kind: str
+    when: datetime
+    what: str
+    to: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def day(self) -> date:
+        return self.when.date()
+
+
+def study_day_of(year: int, month: int, nth: int, weekday: int) -> date:
+    """The nth given weekday (1 = Monday) of a month."""
+    first = date(year, month, 1)
+    offset = (weekday - 1 - first.weekday()) % 7
+    day = first + timedelta(days=offset + 7 * (nth - 1))
+    if day.month != month:  # the 5th of something that has only four
+        day -= timedelta(days=7)
+    return day
+
+
+def _clock(text: str) -> time:
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
+
+
+class Scheduler(BranchTime):
+    def __init__(self, people: PeopleRepo, config: Config, clock: Clock, tz: ZoneInfo) -> None:
+        super().__init__(clock, tz)
+        self.people = people
+        self.config = config
+
+    def _at(self, day: date, hhmm: str) -> datetime:
+        return datetime.combine(day, _clock(hhmm), tzinfo=self.tz)
+
+    async def plan(self, day: date) -> list[Planned]:
+        cfg = self.config
+        people = [p for p in await self.people.all() if p.active]
+        out: list[Planned] = []
+        for h in HOLIDAYS:
+            setting = cfg.greetings.holiday(h.key)
+            if setting.enabled and holiday_date(h, day.year) == day:
+                out.append(Planned(f"holiday:{h.key}:{day}", "holiday",
+                                   self._at(day, setting.time),
+                                   texts.WHAT_HOLIDAY.format(name=h.name), texts.TO_GROUP,
+                                   {"holiday": h.key}))
+                if h.key in VISIT_HOLIDAYS and cfg.chats.committee_chat_id:
+                    out.append(Planned(f"visit_list:{h.key}:{day}", "visit_list",
+                                       self._at(day, setting.time),
+                                       texts.WHAT_VISIT_LIST.format(name=h.name),
+                                       texts.TO_COMMITTEE, {"holiday": h.key}))
+        out += self._birthdays(day, people)
+        out += self._anniversaries(day, people)
+        sd = cfg.study_day
+        if sd.enabled:
+            study = study_day_of(day.year, day.month, sd.nth, sd.weekday)
+            in_three = day + timedelta(days=3)
+            ahead = study_day_of(in_three.year, in_three.month, sd.nth, sd.weekday)
+            if ahead == in_three:
+                out.append(Planned(f"study_ahead:{ahead}", "study_ahead",
+                                   self._at(day, cfg.greetings.birthday_time),
+                                   texts.WHAT_STUDY_AHEAD, texts.TO_GROUP,
+                                   {"day": ahead.isoformat()}))
+            if study == day:
+                out.append(Planned(f"study_today:{day}", "study_today",
+                                   self._at(day, sd.announce_time), texts.WHAT_STUDY_TODAY,
+                                   texts.TO_GROUP, {"day": day.isoformat()}))
+        if cfg.digest.enabled and day.isoweekday() == cfg.digest.weekday \
+                and cfg.chats.committee_chat_id:
+            out.append(Planned(f"digest:{day}", "digest", self._at(day, cfg.digest.time),
+                               texts.WHAT_DIGEST, texts.TO_COMMITTEE))
+        if cfg.weather.enabled and (cfg.branch.latitude or cfg.branch.longitude):
+            out.append(Planned(f"weather:{day}", "weather", self._at(day, cfg.weather.time),
+                               texts.WHAT_WEATHER, texts.TO_GROUP))
+        return sorted(out, key=lambda p: (p.when, p.key))
+
+    def _birthdays(self, day: date, people: list[Person]) -> list[Planned]:
+        cfg = self.config
+        at = self._at(day, cfg.greetings.birthday_time)
+        out: list[Planned] = []
+        in_group: list[tuple[Person, int]] = []
+        for p in people:
+            upcoming = next_birthday(p, day)
+            if upcoming is None or upcoming[0] != day:
+                continue
+            age = upcoming[1]
+            if p.tg_user_id is not None:
+                out.append(Planned(f"birthday:{p.id}:{day}", "birthday", at,
+                                   texts.WHAT_BIRTHDAY.format(name=p.name),
+                                   texts.TO_PRIVATE.format(name=p.name),
+                                   {"person": p.id, "age": age}))
+            if is_milestone(age) and cfg.chats.committee_chat_id:
+                out.append(Planned(f"milestone:{p.id}:{day}", "milestone", at,
+                                   texts.WHAT_MILESTONE.format(name=p.name, age=age),
+                                   texts.TO_COMMITTEE, {"person": p.id, "age": age}))
+            if p.greet_in_group:
+                in_group.append((p, age))
+        if in_group:
+            out.append(Planned(f"birthday_group:{day}", "birthday_group", at,
+                               texts.WHAT_BIRTHDAY_GROUP, texts.TO_GROUP,
+                               {"people": [(p.id, age) for p, age in in_group]}))
+        if day.day == 1 and cfg.greetings.monthly_birthdays and cfg.chats.committee_chat_id:
+            out.append(Planned(f"month_birthdays:{day:%Y-%m}", "month_birthdays", at,
+                               texts.WHAT_MONTH_BIRTHDAYS, texts.TO_COMMITTEE,
+                               {"month": day.month}))
+        return out
+
+    def _anniversaries(self, day: date, people: list[Person]) -> list[Planned]:
+        if not self.config.greetings.party_anniversary:
+            return []
+        out = []
+        for p in people:
+            if not p.joined_party or p.tg_user_id is None:
+                continue
+            try:
+                joined = parse_full_date(p.joined_party)
+            except DateError:
+                continue
+            years = day.year - joined.year
+            if years > 0 and years % 10 == 0 and (joined.month, joined.day) == (day.month,
+                                                                                day.day):
+                out.append(Planned(f"anniversary:{p.id}:{day}", "anniversary",
+                                   self._at(day, self.config.greetings.birthday_time),
+                                   texts.WHAT_ANNIVERSARY.format(name=p.name, years=years),
+                                   texts.TO_PRIVATE.format(name=p.name),
+                                   {"person": p.id, "years": years}))
+        return out
+
+    async def upcoming(self, start: date, days: int) -> list[Planned]:
+        out: list[Planned] = []
+        for n in range(days):
+            out += await self.plan(start + timedelta(days=n))
+        return out
+
+    async def month_birthdays(self, year: int, month: int) -> list[tuple[date, Person, int]]:
+        """Everyone's birthday in a month, for the collective celebration list."""
+        people = [p for p in await self.people.all() if p.active]
+        last = calendar.monthrange(year, month)[1]
+        out = []
+        for p in people:
+            upcoming = next_birthday(p, date(year, month, 1))
+            if upcoming and upcoming[0] <= date(year, month, last):
+                out.append((upcoming[0], p, upcoming[1]))
+        return sorted(out, key=lambda t: (t[0], t[1].name))
