@@ -355,3 +355,35 @@ def test_schedule_command_prints_the_calendar(
     assert "天气检查（有预警才发） → 支部群" in out
     assert "每周工作提示 → 支委群" in out
     assert out.count("每周工作提示") in (8, 9)
+
+
+async def test_a_failing_push_is_retried_and_sent_once(config: Config, tmp_path: Path) -> None:
+    clock = _clock_at(2026, 10, 18, 6, 0)
+    async with await _start(config, tmp_path / "r.db", clock) as h:
+        await h.run_job("pushes:plan")
+        clock.set(datetime(2026, 10, 18, 8, 0, tzinfo=ZoneInfo(SHANGHAI)))
+        h.fake.fail("sendMessage", 502, times=1)
+        await h.run_job("push:holiday:chongyang:2026-10-18")
+        assert not [t for t in await _group_texts(h) if "重阳" in t]
+        assert await h.deps.push_repo.done("holiday:chongyang:2026-10-18") is None
+        # The retry job waits ten minutes; the other pushes were not held up by it.
+        clock.advance(timedelta(minutes=10))
+        await h.run_job("push:holiday:chongyang:2026-10-18")
+        assert len([t for t in await _group_texts(h) if "重阳" in t]) == 1
+
+
+async def test_monthly_study_day_is_announced_and_created_as_a_meeting(
+    config: Config, tmp_path: Path
+) -> None:
+    # The first Tuesday of December 2026 is the 1st; it is announced on 28 November.
+    clock = _clock_at(2026, 11, 28, 6, 0)
+    async with await _start(config, tmp_path / "s.db", clock) as h:
+        await h.run_job("pushes:plan")
+        [ahead] = [p for p in await h.deps.scheduler.plan(date(2026, 11, 28))
+                   if p.kind == "study_ahead"]
+        clock.set(ahead.when)
+        await h.run_job(f"push:{ahead.key}")
+        assert any("12月1日（周二）是本月学习活动日" in t for t in await _group_texts(h))
+        [meeting] = await h.deps.meeting_repo.active()
+        assert (meeting.kind, meeting.starts_at) == ("学习活动日", "2026-12-01T01:30:00+00:00")
+        assert f"mtg:{meeting.id}:open" in h.job_names()
