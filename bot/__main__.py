@@ -39,6 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     schedule = sub.add_parser("schedule", parents=[common],
                               help="列出未来几天要推送的内容（时间、内容、发给谁）")
     schedule.add_argument("--days", type=int, default=30, help="多少天（默认 30）")
+    backup = sub.add_parser("backup", parents=[common],
+                            help="备份数据库（机器人运行时也可以，备份后会检查完整性）")
+    backup.add_argument("dest", type=Path, metavar="DEST", help="备份文件，或存放备份的目录")
+    restore = sub.add_parser("restore", parents=[common],
+                             help="从备份恢复（先检查备份文件；原数据库会另存一份）")
+    restore.add_argument("src", type=Path, metavar="SRC")
+    restore.add_argument("--yes", action="store_true", help="确认机器人已经停止")
     return parser
 
 
@@ -168,6 +175,56 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return asyncio.run(_schedule(args))
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from bot.config import Config
+    from storage.backup import BackupError, backup
+
+    config = _load(args, need_token=False)
+    assert isinstance(config, Config)
+    dest = args.dest
+    if dest.is_dir():
+        dest = dest / f"branch-{datetime.now().astimezone():%Y%m%d-%H%M%S}.db"
+    try:
+        info = asyncio.run(backup(Path(config.storage.path), dest))
+    except (BackupError, OSError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(texts.BACKUP_DONE.format(path=info.path, size=info.size, people=info.people,
+                                   version=info.version))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from bot.config import Config
+    from storage.backup import BackupError, restore
+    from storage.db import Database
+
+    config = _load(args, need_token=False)
+    assert isinstance(config, Config)
+    if not args.yes:
+        print(texts.RESTORE_STOP_FIRST, file=sys.stderr)
+        return 2
+    try:
+        info, kept = restore(args.src, Path(config.storage.path),
+                             now=datetime.now().astimezone())
+    except (BackupError, OSError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+
+    async def migrate() -> None:  # a backup from an older version is brought up to date
+        db = await Database.open(config.storage.path)
+        await db.close()
+
+    asyncio.run(migrate())
+    print(texts.RESTORE_DONE.format(path=args.src, people=info.people, version=info.version,
+                                    kept=kept or "-"))
+    return 0
+
+
 COMMANDS = {
     None: cmd_run,
     "run": cmd_run,
@@ -176,6 +233,8 @@ COMMANDS = {
     "roster-template": cmd_roster_template,
     "import-roster": cmd_import_roster,
     "schedule": cmd_schedule,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

@@ -23,6 +23,7 @@ from bot.config import Config
 from bot.context import BotData, BranchApp, BranchContext, Deps
 from bot.handlers import (
     attendance,
+    audit,
     care,
     chats,
     errors,
@@ -34,6 +35,7 @@ from bot.handlers import (
     safety,
     visits,
 )
+from bot.jobs import backup as backup_jobs
 from bot.jobs import care as care_jobs
 from bot.jobs import meetings as meeting_jobs
 from bot.jobs import posts as post_jobs
@@ -64,7 +66,7 @@ log = logging.getLogger(__name__)
 # Within group 0 the first matching handler wins: features that own a /start payload
 # (attendance: `leave_<id>`, posts: `refl_<id>`, quizzes: `quiz_<id>`) come before
 # membership, whose /start takes everything else.
-FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, safety,
+FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, safety, audit,
             roster, membership)
 
 
@@ -82,6 +84,7 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         await care_jobs.schedule_all(app)
         await post_jobs.schedule_all(app)
         await push_jobs.schedule_all(app)
+        await backup_jobs.schedule_all(app)
 
     async def post_shutdown(app: BranchApp) -> None:
         await close_deps(app.bot_data)

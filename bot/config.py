@@ -196,6 +196,14 @@ class DigestConfig:
 
 
 @dataclass(frozen=True)
+class BackupConfig:
+    enabled: bool = True
+    dir: str = "./data/backups"
+    time: str = "03:00"
+    keep: int = 14          # how many daily backups to keep
+
+
+@dataclass(frozen=True)
 class SchedulerConfig:
     grace_hours: int = 6    # a push missed while down is still sent this long after its time
 
@@ -216,6 +224,7 @@ class Config:
     study_day: StudyDayConfig = field(default_factory=StudyDayConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    backup: BackupConfig = field(default_factory=BackupConfig)
 
     def with_token_from_env(self, env: Mapping[str, str]) -> Config:
         token = env.get("BOT_TOKEN", "").strip()
@@ -348,7 +357,7 @@ def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> N
     times = {"greetings.birthday_time": cfg.greetings.birthday_time,
              "weather.time": cfg.weather.time, "study_day.time": cfg.study_day.time,
              "study_day.announce_time": cfg.study_day.announce_time,
-             "digest.time": cfg.digest.time}
+             "digest.time": cfg.digest.time, "backup.time": cfg.backup.time}
     for name in ("yuandan", "chunjie", "yuanxiao", "duanwu", "jiandang", "jianjun", "zhongqiu",
                  "chongyang", "guoqing"):
         times[f"greetings.{name}.time"] = cfg.greetings.holiday(name).time
@@ -363,6 +372,8 @@ def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> N
             problems.append(f"{key}：应为 1（周一）到 7（周日）")
     if not cfg.weather.base_url.startswith(("http://", "https://")):
         problems.append("weather.base_url：应以 http:// 或 https:// 开头")
+    if cfg.backup.keep < 1:
+        problems.append("backup.keep：至少保留 1 份")
     if not 0 <= cfg.scheduler.grace_hours <= 24:
         problems.append("scheduler.grace_hours：应在 0 到 24 之间")
     if m.card_edit_seconds < 3:

@@ -645,3 +645,25 @@ BUTTON_SAFE = "🙋 我平安"
 SAFE_THANKS = "{name}同志，收到，您平安就好！"
 SAFE_FOLLOWUP = "⚠️ 恶劣天气后，这些重点服务对象还没点「我平安」，请打电话问候：{names}"
 WEATHER_FAILED = "⚠️ 天气服务已连续{days}天取不到预报，今天的天气提醒没有发出。"
+
+# -- backup and audit ---------------------------------------------------------------------
+CMD_AUDIT = "操作记录"
+BACKUP_FAILED = "⚠️ 今天的自动备份没有成功：{error}。请检查磁盘空间。"
+BACKUP_DONE = "已备份到 {path}（{size}字节，{people}人，数据版本{version}）。"
+RESTORE_DONE = "已从 {path} 恢复（{people}人，数据版本{version}）。原来的数据库保存在 {kept}。"
+RESTORE_STOP_FIRST = "恢复前请先停止机器人，确认后加 --yes 再运行一次。"
+AUDIT_TITLE = "最近的操作记录："
+AUDIT_LINE = "{when} {actor}：{action}{subject}"
+AUDIT_SYSTEM = "系统"
+AUDIT_ACTIONS = {
+    "link": "绑定账号", "invite": "生成绑定链接", "role+": "授予职务", "role-": "取消职务",
+    "leader": "设置组长", "move": "调整分组", "import": "导入名单", "flag+": "设置关怀标记",
+    "flag-": "取消关怀标记", "death": "记录去世", "visit": "记录走访", "task+": "生成走访任务",
+    "help": "求助", "meeting+": "安排会议", "meeting~": "修改会议",
+    "meeting:open": "开始签到", "meeting:closed": "结束会议", "meeting:cancelled": "取消会议",
+    "meeting:scheduled": "会议改回未开始", "attendance:present": "签到",
+    "attendance:excused": "请假", "makeup": "记录补课", "notice+": "发通知",
+    "study+": "发学习资料", "ack": "确认收到/学习", "post-withdrawn": "撤回通知",
+    "quiz+": "导入题库",
+}
+AUDIT_NONE = "还没有操作记录。"

@@ -101,6 +101,11 @@ class Database:
     async def close(self) -> None:
         await self._conn.close()
 
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """For SQLite's backup API only; everything else goes through the methods here."""
+        return self._conn
+
     async def user_version(self) -> int:
         async with self._conn.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()

@@ -1,0 +1,49 @@
+"""The daily automatic backup (`backup:daily`): a checked online copy of the database,
+keeping the newest `backup.keep`. A failure is logged and told to the committee, never
+silently ignored."""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+from pathlib import Path
+
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.context import BranchApp, BranchContext
+from storage.backup import BackupError, backup, prune
+
+log = logging.getLogger(__name__)
+DAILY = "backup:daily"
+
+
+async def daily_backup(context: BranchContext) -> None:
+    """Back up, check, prune."""
+    deps = context.deps
+    directory = Path(deps.config.backup.dir)
+    dest = directory / f"branch-{deps.scheduler.today():%Y%m%d}.db"
+    try:
+        info = await backup(deps.db.connection, dest)
+    except (BackupError, OSError) as exc:
+        log.error("daily backup failed: %s", exc)
+        if deps.chats.committee_chat_id:
+            try:
+                await context.bot.send_message(deps.chats.committee_chat_id,
+                                               texts.BACKUP_FAILED.format(error=exc))
+            except TelegramError as send_error:
+                log.warning("could not report the failed backup: %s", send_error)
+        return
+    removed = prune(directory, deps.config.backup.keep)
+    log.info("backup %s (%d bytes, %d people); removed %d old", info.path, info.size,
+             info.people, len(removed))
+
+
+async def schedule_all(app: BranchApp) -> None:
+    deps = app.bot_data.deps
+    assert app.job_queue is not None
+    if not deps.config.backup.enabled:
+        return
+    hour, minute = (int(x) for x in deps.config.backup.time.split(":"))
+    app.job_queue.run_daily(daily_backup, time=time(hour, minute, tzinfo=deps.config.branch.tz),
+                            name=DAILY)

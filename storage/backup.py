@@ -1,0 +1,125 @@
+"""Backups and restores with SQLite's own online backup API.
+
+A backup is consistent even while the bot writes (the API copies a snapshot page by
+page), and every copy is checked with `PRAGMA integrity_check` before it is trusted:
+after a backup, and before a restore, which refuses a damaged or foreign file and keeps
+the database it replaces beside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import aiosqlite
+
+from storage.db import load_migrations
+
+
+class BackupError(Exception):
+    """The backup or restore could not be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    size: int
+    people: int
+    version: int
+
+
+def check_file(path: Path) -> BackupInfo:
+    """Integrity, schema version and a head count of a database file."""
+    if not path.is_file():
+        raise BackupError(f"{path} 不存在")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            people = (conn.execute("SELECT count(*) FROM people").fetchone()[0]
+                      if "people" in tables else 0)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path} 不是完好的数据库文件（{exc}）") from exc
+    if ok != "ok":
+        raise BackupError(f"{path} 已损坏：{ok}")
+    if "people" not in tables or version < 1:
+        raise BackupError(f"{path} 不是支部助手的数据库")
+    if version > len(load_migrations()):
+        raise BackupError(f"{path} 来自更新的版本（{version}），请先升级程序")
+    return BackupInfo(path, path.stat().st_size, people, version)
+
+
+async def backup(source: aiosqlite.Connection | Path, dest: Path) -> BackupInfo:
+    """Copy the live database (a connection, or a file path) to `dest` and check it."""
+    partial = await asyncio.to_thread(_prepare, dest)
+    target = sqlite3.connect(partial)
+    try:
+        if isinstance(source, Path):
+            async with aiosqlite.connect(f"file:{source}?mode=ro", uri=True) as conn:
+                await _copy(conn, target)
+        else:
+            await _copy(source, target)
+    finally:
+        target.close()
+    return await asyncio.to_thread(_finish, partial, dest)
+
+
+async def _copy(conn: aiosqlite.Connection, target: sqlite3.Connection) -> None:
+    await conn.backup(target)
+
+
+def _prepare(dest: Path) -> Path:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_suffix(dest.suffix + ".partial")
+    partial.unlink(missing_ok=True)
+    return partial
+
+
+def _finish(partial: Path, dest: Path) -> BackupInfo:
+    # The copy inherits WAL mode; a backup should be one self-contained file.
+    conn = sqlite3.connect(partial)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+    info = check_file(partial)
+    partial.replace(dest)  # only a checked copy ever takes the backup's name
+    return BackupInfo(dest, info.size, info.people, info.version)
+
+
+def restore(src: Path, db_path: Path, *, now: datetime) -> tuple[BackupInfo, Path | None]:
+    """Replace the database with a checked backup; the old one is kept beside it.
+    The bot must be stopped: a running bot keeps writing to the file it opened."""
+    check_file(src)  # refuses a damaged or foreign file before anything is touched
+    kept = None
+    if db_path.exists():
+        kept = db_path.with_name(f"{db_path.name}.before-restore-{now:%Y%m%d-%H%M%S}")
+        shutil.copy2(db_path, kept)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    target = sqlite3.connect(db_path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return check_file(db_path), kept
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` automatic backups; return what was deleted."""
+    backups = sorted(directory.glob("branch-*.db"))
+    doomed = backups[:-keep] if keep > 0 else backups
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    return doomed

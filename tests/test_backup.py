@@ -1,0 +1,90 @@
+"""Backups while the bot runs, restores that refuse damaged files, and /audit."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from storage.backup import check_file
+from tests.conftest import Branch
+
+
+def _config_file(tmp_path: Path, db: Path) -> Path:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
+                   f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{db}"\n',
+                   encoding="utf-8")
+    return cfg
+
+
+async def test_daily_backup_while_running_is_consistent_and_pruned(
+    branch: Branch, tmp_path: Path
+) -> None:
+    h = branch.h
+    h.deps.config = dataclasses.replace(h.deps.config, backup=dataclasses.replace(
+        h.deps.config.backup, dir=str(tmp_path / "backups"), keep=2))
+    await branch.link("李秀英")
+    for day in ("20261120", "20261121"):  # older backups already there
+        (tmp_path / "backups").mkdir(exist_ok=True)
+        (tmp_path / "backups" / f"branch-{day}.db").write_bytes(b"old")
+    await h.run_job("backup:daily")
+    files = sorted(p.name for p in (tmp_path / "backups").iterdir())
+    assert files == ["branch-20261121.db", "branch-20261122.db"]
+    info = check_file(tmp_path / "backups" / "branch-20261122.db")
+    assert info.people == 30
+    # The copy holds what the bot had written, including the link made a moment ago.
+    conn = sqlite3.connect(tmp_path / "backups" / "branch-20261122.db")
+    linked = conn.execute("SELECT name FROM people WHERE tg_user_id IS NOT NULL").fetchall()
+    conn.close()
+    assert linked == [("李秀英",)]
+
+
+def test_backup_and_restore_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "data" / "branch.db"
+    cfg = _config_file(tmp_path, db)
+    roster = tmp_path / "r.csv"
+    roster.write_text("编号,姓名,类别,政治面貌\nA1,甲,退休,党员\nA2,乙,退休,党员\n",
+                      encoding="utf-8")
+    assert main(["import-roster", str(roster), "--config", str(cfg)]) == 0
+    (tmp_path / "keep").mkdir()  # DEST may be a directory (a name is made) or a file
+    assert main(["backup", str(tmp_path / "keep"), "--config", str(cfg)]) == 0
+    out = capsys.readouterr().out
+    assert "已备份到" in out and "2人" in out
+    [copy] = list((tmp_path / "keep").iterdir())
+    more = tmp_path / "more.csv"
+    more.write_text("编号,姓名,类别,政治面貌\nA3,丙,退休,党员\n", encoding="utf-8")
+    assert main(["import-roster", str(more), "--config", str(cfg)]) == 0
+    assert main(["restore", str(copy), "--config", str(cfg)]) == 2  # asks to stop the bot
+    assert main(["restore", str(copy), "--config", str(cfg), "--yes"]) == 0
+    assert "已从" in capsys.readouterr().out
+    assert check_file(db).people == 2
+    assert len(list(db.parent.glob("branch.db.before-restore-*"))) == 1
+
+
+def test_restore_refuses_a_damaged_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "branch.db"
+    cfg = _config_file(tmp_path, db)
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    assert main(["restore", str(bad), "--config", str(cfg), "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "不是完好的数据库文件" in err or "已损坏" in err
+    assert not db.exists()
+
+
+async def test_audit_for_the_secretary_only(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    member = await branch.link("李秀英")
+    await branch.say(secretary, "/role 李秀英 支委")
+    await branch.say(secretary, "/audit")
+    log = branch.reply(secretary)
+    assert "王建国：授予职务 李秀英" in log
+    assert "李秀英：绑定账号 李秀英" in log
+    await branch.say(member, "/audit")
+    assert "这项功能只对书记开放" in branch.reply(member)
