@@ -443,6 +443,7 @@ BUTTON_KIND_NOTICE = "📢 通知"
 BUTTON_KIND_STUDY = "📖 学习资料"
 POST_CONTENT = "请发来内容：文字，或者文件、图片（可以带说明文字）。第一行会作为标题。"
 POST_CONTENT_BAD = "请发文字、文件或图片。"
+POST_TOO_LONG = "太长了，一条最多{limit}个字。请分成几条，或做成文件发来。"
 POST_AUDIENCE = "发给谁？"
 AUDIENCE_NAMES = {"group": "📣 支部群", "committee": "👥 支委群", "members": "✉️ 全体成员（私信）",
                   "party_group": "🏘 一个党小组（私信）"}

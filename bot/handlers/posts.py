@@ -42,6 +42,8 @@ KIND, CONTENT, AUDIENCE, GROUP, RECEIPT, WHEN, CONFIRM = range(7)
 REFLECT = 10
 TIMEOUT = timedelta(minutes=15)
 _KEY = "post_draft"
+# Telegram allows 4096 characters; the header and the preview's lines need the rest.
+MAX_BODY = 3500
 _REFLECT_KEY = "reflect_post"
 
 
@@ -255,6 +257,9 @@ async def compose_message(update: Update, context: BranchContext) -> int:
                 await message.reply_text(texts.POST_CONTENT_BAD)
                 return state
             body, file_id, file_kind = content
+            if len(body) > MAX_BODY:
+                await message.reply_text(texts.POST_TOO_LONG.format(limit=MAX_BODY))
+                return state
             c = replace(c, body=body, title=_title(body), file_id=file_id, file_kind=file_kind)
         elif state == RECEIPT and c.kind == "study" and message.text:
             c = replace(c, due_on=parse_day(message.text, svc.today()), due_asked=True)

@@ -56,7 +56,10 @@ def _read_csv(raw: bytes) -> list[list[Any]]:
             continue
     else:
         raise TableError(texts.IMPORT_UNREADABLE)
-    return [list(r) for r in csv.reader(io.StringIO(text))]
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:  # e.g. a stray carriage return inside a field
+        raise TableError(texts.IMPORT_UNREADABLE) from exc
 
 
 def cell_text(value: Any) -> str:
