@@ -45,33 +45,39 @@ def load_migrations() -> list[tuple[int, str, str]]:
 
 
 class Tx:
-    """Statements inside one transaction (see `Database.transaction`)."""
+    """Statements on the shared connection, each one round trip to SQLite's thread.
+
+    aiosqlite runs every call on its worker thread; a cursor's execute, fetch and close
+    would be three trips. `execute_fetchall` does it all in one, which is what keeps a
+    button tap close to the framework's own floor (see docs/PERFORMANCE.md).
+    """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; return how many rows it changed."""
-        async with self._conn.execute(sql, params) as cur:
-            return cur.rowcount
+        """Run one statement; return how many rows it changed. Callers hold the lock,
+        so the change count read around it is this statement's own."""
+        before = self._conn.total_changes
+        await self._conn.execute_fetchall(sql, params)
+        return self._conn.total_changes - before
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one INSERT; return the new row's id."""
-        async with self._conn.execute(sql, params) as cur:
-            if cur.lastrowid is None:
-                raise RuntimeError("INSERT produced no row id")
-            return cur.lastrowid
+        rows = list(await self._conn.execute_fetchall(f"{sql} RETURNING rowid", params))
+        if not rows:
+            raise RuntimeError("INSERT produced no row")
+        return int(rows[0][0])
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self._conn.execute_fetchall(sql, params))
 
 
 class Database:
@@ -137,13 +143,13 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._conn.execute_fetchall("BEGIN IMMEDIATE")
             try:
                 yield Tx(self._conn)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._conn.execute_fetchall("ROLLBACK")
                 raise
-            await self._conn.execute("COMMIT")
+            await self._conn.execute_fetchall("COMMIT")
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         async with self._lock:

@@ -122,6 +122,11 @@ class PeopleRepo:
         )
         return [_group(r) for r in rows]
 
+    async def groups_led_by(self, person_id: int) -> list[int]:
+        rows = await self.db.fetchall("SELECT id FROM party_groups WHERE leader_id = ?",
+                                      (person_id,))
+        return [r["id"] for r in rows]
+
     async def group_by_name(self, name: str) -> Group | None:
         for g in await self.groups():
             if g.name == name:

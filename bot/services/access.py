@@ -80,7 +80,7 @@ class AccessService:
         if person is not None:
             roles.add(Role.MEMBER)
             roles.update(Role(r) for r in person.roles)
-            led = frozenset(g.id for g in await self.people.groups() if g.leader_id == person.id)
+            led = frozenset(await self.people.groups_led_by(person.id))
             if led:
                 roles.add(Role.LEADER)
         if tg_user_id in self.secretary_ids:

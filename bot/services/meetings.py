@@ -274,17 +274,22 @@ class MeetingService(BranchTime):
 
     # -- who is expected --------------------------------------------------------------------
 
-    async def expected(self, m: Meeting) -> list[Person]:
+    @staticmethod
+    def is_expected(m: Meeting, p: Person) -> bool:
+        """Whether the meeting expects this person: the one rule, per meeting type."""
+        if not p.active:
+            return False
         audience = AUDIENCE[m.kind]
-        people = [p for p in await self.people.all() if p.active]
         if audience == "everyone":
-            return people
+            return True
         if audience == "committee":
-            return [p for p in people if p.roles & {"secretary", "committee"}]
-        party = [p for p in people if p.status in PARTY_MEMBERS]
-        if audience == "group":
-            return [p for p in party if p.group_id == m.group_id]
-        return party
+            return bool(p.roles & {"secretary", "committee"})
+        if p.status not in PARTY_MEMBERS:
+            return False
+        return audience == "party" or p.group_id == m.group_id
+
+    async def expected(self, m: Meeting) -> list[Person]:
+        return [p for p in await self.people.all() if self.is_expected(m, p)]
 
     async def tally(self, m: Meeting) -> Tally:
         expected = await self.expected(m)
@@ -319,7 +324,7 @@ class MeetingService(BranchTime):
             return TapResult(Tap.NOT_OPEN, m)
         if actor.person is None:
             return TapResult(Tap.NOT_LINKED, m)
-        if actor.person.id not in {p.id for p in await self.expected(m)}:
+        if not self.is_expected(m, actor.person):
             return TapResult(Tap.NOT_EXPECTED, m, actor.person)
         return TapResult(Tap.CHECKED_IN, m, actor.person)  # provisional: checks passed
 
@@ -381,7 +386,7 @@ class MeetingService(BranchTime):
             return TapResult(Tap.CLOSED if m.status == "closed" else Tap.CANCELLED, m, person)
         if status == "present" and m.status != "open":
             return TapResult(Tap.NOT_OPEN, m, person)
-        if person.id not in {p.id for p in await self.expected(m)}:
+        if not self.is_expected(m, person):
             return TapResult(Tap.NOT_EXPECTED, m, person)
         before = await self.repo.record(m.id, person.id, status, at=iso(self.now()),
                                         recorded_by=actor.person.id, replace=("excused",))

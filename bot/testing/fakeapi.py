@@ -151,6 +151,15 @@ class FakeBotApi:
         self.faults: list[Fault] = []
         self.webhook: Json | None = None
         self.files: dict[str, bytes] = {}
+        # Telegram's flood limits, enforced only when set (benchmarks): messages a second
+        # overall, and a minute per group chat. Beyond them: 429 with retry_after.
+        self.limits: tuple[float, float] | None = None
+        self.too_many = 0
+        self._sent_at: list[float] = []
+        self._group_sent_at: dict[int, list[float]] = {}
+        # Seconds from a button press entering the fake to the bot's answer.
+        self.answer_latencies: list[float] = []
+        self._pressed_at: dict[str, float] = {}
         self._updates: list[Json] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -343,6 +352,7 @@ class FakeBotApi:
         query = {"id": query_id, "from": user.json(), "message": message,
                  "chat_instance": str(message["chat"]["id"]), "data": data}
         self._open_queries[query_id] = query
+        self._pressed_at[query_id] = time.perf_counter()
         if not quiet:
             self.events.append(Event("press", self.chat_label(message["chat"]["id"]),
                                      user.display, f"[data {data}]"))
@@ -465,8 +475,30 @@ class FakeBotApi:
 
     # -- the Bot API ---------------------------------------------------------------------------
 
+    def _check_limits(self, method: str, params: Json) -> None:
+        if self.limits is None or method.lower() not in _LIMITED:
+            return
+        per_second, per_minute = self.limits
+        now = time.monotonic()
+        self._sent_at = [t for t in self._sent_at if now - t < 1.0]
+        chat_id = _int(params.get("chat_id"), 0)
+        group = self._group_sent_at.setdefault(chat_id, []) if chat_id < 0 else None
+        if group is not None:
+            group[:] = [t for t in group if now - t < 60.0]
+        if len(self._sent_at) >= per_second:
+            self.too_many += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", 1)
+        if group is not None and len(group) >= per_minute:
+            self.too_many += 1
+            wait = max(1, int(60.0 - (now - group[0])) + 1)
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)
+        self._sent_at.append(now)
+        if group is not None:
+            group.append(now)
+
     async def handle(self, method: str, params: Json, files: dict[str, str]) -> Any:
         await self._apply_faults(method)
+        self._check_limits(method, params)
         handler = getattr(self, f"api_{method.lower()}", None)
         if handler is None:
             raise ApiError(404, "Not Found: method not found")
@@ -595,6 +627,9 @@ class FakeBotApi:
         return msg
 
     def api_answercallbackquery(self, p: Json) -> bool:
+        pressed = self._pressed_at.pop(str(p.get("callback_query_id")), None)
+        if pressed is not None:
+            self.answer_latencies.append(time.perf_counter() - pressed)
         query = self._open_queries.pop(str(p.get("callback_query_id")), None)
         if query is None:
             raise bad_request("query is too old and response timeout expired or query ID "
@@ -699,6 +734,8 @@ class FakeBotApi:
 
 
 _WITH_FILES = {"senddocument", "sendphoto"}
+_LIMITED = {"sendmessage", "editmessagetext", "editmessagereplymarkup", "senddocument",
+            "sendphoto", "sendpoll"}
 
 
 def _int(value: Any, default: Any) -> Any:
