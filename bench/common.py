@@ -44,8 +44,9 @@ async def branch(members: int, cfg: Config | None = None, *, groups: int = 3,
         fake.add_group(COMMITTEE_ID, "支委群")
         async with BotHarness(cfg or config(), Path(tmp) / "bench.db", fake=fake,
                               poll_timeout=2.0) as h:
-            rows = [{"编号": f"B{i:05d}", "姓名": f"成员{i:05d}", "党小组": f"第{i % groups + 1}组",
-                     "类别": "退休", "政治面貌": "党员"} for i in range(members)]
+            rows = [{"编号": f"B{i:05d}", "姓名": f"成员{i:05d}",
+                     "党小组": f"第{i % groups + 1}组", "类别": "退休", "政治面貌": "党员"}
+                    for i in range(members)]
             rows[0]["角色"] = "书记"
             report = await h.deps.roster.import_rows(rows, actor_tg=None)
             assert report.ok, report.problems[:3]
@@ -63,7 +64,7 @@ async def branch(members: int, cfg: Config | None = None, *, groups: int = 3,
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def summary(values: list[float]) -> dict[str, float]:

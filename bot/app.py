@@ -96,9 +96,14 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         .base_file_url(config.telegram.base_url.replace("/bot", "/file/bot"))
         .context_types(context_types)
         .defaults(Defaults(tzinfo=config.branch.tz))
+        # One message per 1/rate seconds rather than `rate` per period: aiolimiter's
+        # bucket would let a full period's worth out at once and then keep going, which
+        # a burst-checking server answers with 429 (bench/broadcast.py measured 7 per 200).
         .rate_limiter(AIORateLimiter(
-            overall_max_rate=rl.overall_per_second,
-            group_max_rate=rl.group_per_minute,
+            overall_max_rate=1,
+            overall_time_period=1 / rl.overall_per_second,
+            group_max_rate=1,
+            group_time_period=60 / rl.group_per_minute,
             max_retries=rl.max_retries,
         ))
         .post_init(post_init)
