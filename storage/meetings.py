@@ -218,13 +218,17 @@ class MeetingRepo:
         return changed == 1
 
     async def attendance_since(self, start: str) -> list[tuple[Meeting, Attendance]]:
-        """Every closed meeting from `start` on, with each of its attendance rows."""
+        """Every closed meeting from `start` on, with each of its attendance rows.
+
+        The meetings are read once and shared by their rows: a year of a large branch is
+        tens of thousands of rows but only some fifty meetings (bench/growth.py)."""
+        meetings = {r["id"]: _meeting(r) for r in await self.db.fetchall(
+            "SELECT * FROM meetings WHERE status = 'closed' AND starts_at >= ?", (start,))}
+        if not meetings:
+            return []
         rows = await self.db.fetchall(
-            "SELECT m.*, a.person_id, a.status AS a_status, a.reason, a.recorded_by, a.at "
-            "FROM meetings m JOIN attendance a ON a.meeting_id = m.id "
+            "SELECT a.meeting_id, a.person_id, a.status, a.recorded_by FROM attendance a "
+            "JOIN meetings m ON m.id = a.meeting_id "
             "WHERE m.status = 'closed' AND m.starts_at >= ? ORDER BY m.starts_at", (start,))
-        out = []
-        for r in rows:
-            out.append((_meeting(r), Attendance(r["id"], r["person_id"], r["a_status"],
-                                                r["reason"], r["recorded_by"], r["at"])))
-        return out
+        return [(meetings[r[0]], Attendance(r[0], r[1], r[2], None, r[3], ""))
+                for r in rows]

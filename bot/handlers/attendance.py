@@ -409,10 +409,12 @@ async def _branch_view(context: BranchContext, year: int,
                 for p in await deps.people.all()}
     lines = [texts.ATT_BRANCH_TITLE.format(year=year)]
     sections: dict[str, list[tuple[str, Attendance]]] = defaultdict(list)
+    months: dict[int, str] = {}  # per meeting, not per row: a year can be 50,000 rows
     for m, a in history:
         sections[texts.ATT_SECTION_KIND].append((m.kind, a))
-        month = svc.local(m.starts_at).month
-        sections[texts.ATT_SECTION_MONTH].append((texts.MONTH_LABEL.format(month=month), a))
+        if m.id not in months:
+            months[m.id] = texts.MONTH_LABEL.format(month=svc.local(m.starts_at).month)
+        sections[texts.ATT_SECTION_MONTH].append((months[m.id], a))
         sections[texts.ATT_SECTION_GROUP].append((group_of.get(a.person_id, ""), a))
     for title in (texts.ATT_SECTION_KIND, texts.ATT_SECTION_MONTH, texts.ATT_SECTION_GROUP):
         lines.append(title)

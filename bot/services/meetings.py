@@ -480,8 +480,9 @@ class MeetingService(BranchTime):
     async def history(self, year: int) -> list[tuple[Meeting, Attendance]]:
         start = datetime(year, 1, 1, tzinfo=self.tz)
         end = datetime(year + 1, 1, 1, tzinfo=self.tz)
+        until = iso(end)  # stored moments are uniform UTC ISO text: they sort as strings
         return [(m, a) for m, a in await self.repo.attendance_since(iso(start))
-                if datetime.fromisoformat(m.starts_at) < end]
+                if m.starts_at < until]
 
     @staticmethod
     def rates(rows: list[tuple[str, Attendance]]) -> RateRow:

@@ -159,6 +159,7 @@ class FakeBotApi:
         self._group_sent_at: dict[int, list[float]] = {}
         # Seconds from a button press entering the fake to the bot's answer.
         self.answer_latencies: list[float] = []
+        self.first_poll_at: float | None = None  # perf_counter of the first getUpdates
         self._pressed_at: dict[str, float] = {}
         self._updates: list[Json] = []
         self._update_ids = itertools.count(1)
@@ -403,6 +404,15 @@ class FakeBotApi:
         return self._enqueue("message", self._user_message(
             user, chat, left_chat_member=user.json()))
 
+    def forget(self) -> None:
+        """Drop what the fake recorded so far (long benchmarks measure the bot, not this)."""
+        self.calls.clear()
+        self.events.clear()
+        self.toasts.clear()
+        self.answer_latencies.clear()
+        self.messages = {k: v for k, v in self.messages.items()
+                         if v.get("from", {}).get("id") == self.bot.id and k[0] < 0}
+
     def block(self, user: FakeUser) -> None:
         self.blocked_by.add(user.id)
 
@@ -525,6 +535,8 @@ class FakeBotApi:
         return True
 
     async def api_getupdates(self, p: Json) -> list[Json]:
+        if self.first_poll_at is None:
+            self.first_poll_at = time.perf_counter()
         offset = _int(p.get("offset"), 0)
         timeout = float(p.get("timeout") or 0)
         limit = _int(p.get("limit"), 100)

@@ -1,0 +1,109 @@
+"""Benchmark 4: data growth. Ten years of a large branch (1,000 people, weekly meetings,
+monthly visits, a notice a week), then the time the real bot takes to answer `/attendance`
+and `/care` for the secretary, for 1, 5 and 10 years of history side by side.
+
+History is written straight into SQLite with the schema the migrations made (generating
+it through the bot would take hours); the commands are then asked through the fake Bot
+API like a user would.
+
+    python -m bench.growth [--people 1000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.common import COMMITTEE_ID, GROUP_ID, SECRETARY_TG, config, machine
+from bot.clock import FrozenClock
+from bot.testing.fakeapi import FakeBotApi
+from bot.testing.harness import BotHarness
+
+NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+
+
+def fill(db: Path, people: int, years: int) -> dict[str, int]:
+    """Write `years` of history ending now."""
+    conn = sqlite3.connect(db)
+    ids = [r[0] for r in conn.execute("SELECT id FROM people ORDER BY id")]
+    start = NOW - timedelta(days=365 * years)
+    meetings = visits = 0
+    week = start
+    with conn:
+        while week < NOW - timedelta(days=1):
+            stamp = week.isoformat(timespec="seconds")
+            cur = conn.execute(
+                "INSERT INTO meetings (kind, topic, starts_at, ends_at, place, status, "
+                "created_by_tg, created_at) VALUES ('学习活动日', '学习', ?, ?, '礼堂', "
+                "'closed', 0, ?)", (stamp, stamp, stamp))
+            mid = cur.lastrowid
+            conn.executemany(
+                "INSERT INTO attendance (meeting_id, person_id, status, at) VALUES (?, ?, ?, ?)",
+                [(mid, pid, ("present", "present", "present", "excused", "absent")[pid % 5],
+                  stamp) for pid in ids])
+            meetings += 1
+            if week.day <= 7:  # once a month, everyone is visited or called
+                conn.executemany(
+                    "INSERT INTO visits (person_id, kind, visited_on, recorded_by, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(pid, "电话联系" if pid % 3 else "日常走访", week.date().isoformat(),
+                      ids[0], stamp) for pid in ids])
+                visits += len(ids)
+            week += timedelta(days=7)
+    size = db.stat().st_size
+    conn.close()
+    return {"meetings": meetings, "attendance_rows": meetings * len(ids), "visits": visits,
+            "db_mb": round(size / 1e6, 1)}
+
+
+async def measure(people: int, years: int, repeat: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "g.db"
+        clock = FrozenClock(NOW)
+        fake = FakeBotApi(clock=clock)
+        fake.add_group(GROUP_ID, "支部群")
+        fake.add_group(COMMITTEE_ID, "支委群")
+        async with BotHarness(config(), path, clock=clock, fake=fake, poll_timeout=2.0) as h:
+            rows = [{"编号": f"G{i:05d}", "姓名": f"成员{i:05d}", "党小组": f"第{i % 40 + 1}组",
+                     "类别": "退休", "政治面貌": "党员", "出生日期": f"{1940 + i % 20}-03-01"}
+                    for i in range(people)]
+            rows[0]["角色"] = "书记"
+            assert (await h.deps.roster.import_rows(rows, actor_tg=None)).ok
+            secretary = fake.add_user(SECRETARY_TG, "书记")
+            first = (await h.deps.people.all())[0]
+            await h.deps.people.link_account(first.id, secretary.id, at=NOW.isoformat(),
+                                             actor_tg=None, how="bench")
+            facts = await asyncio.to_thread(fill, path, people, years)
+            timings: dict[str, list[float]] = {"/attendance": [], "/care": []}
+            for _ in range(repeat):
+                for command in timings:
+                    before = len(fake.bot_messages(secretary))
+                    t0 = time.perf_counter()
+                    fake.send(secretary, secretary.id, command)
+                    await fake.wait_for(lambda b=before: len(fake.bot_messages(secretary)) > b,
+                                        timeout=120)
+                    timings[command].append(time.perf_counter() - t0)
+            return {"years": years, **facts,
+                    **{f"{c}_median_s": round(statistics.median(t), 3) for c, t in timings.items()}}
+
+
+async def main(people: int, repeat: int) -> None:
+    runs = [await measure(people, years, repeat) for years in (1, 5, 10)]
+    print(json.dumps({"machine": machine(), "people": people, "runs": runs},
+                     ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    asyncio.run(main(args.people, args.repeat))
