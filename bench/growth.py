@@ -91,8 +91,9 @@ async def measure(people: int, years: int, repeat: int) -> dict[str, Any]:
                     await fake.wait_for(lambda b=before: len(fake.bot_messages(secretary)) > b,
                                         timeout=120)
                     timings[command].append(time.perf_counter() - t0)
-            return {"years": years, **facts,
-                    **{f"{c}_median_s": round(statistics.median(t), 3) for c, t in timings.items()}}
+            medians = {f"{c}_median_s": round(statistics.median(t), 3)
+                       for c, t in timings.items()}
+            return {"years": years, **facts, **medians}
 
 
 async def main(people: int, repeat: int) -> None:
