@@ -33,6 +33,10 @@ def demo_config(weather_url: str) -> Config:
                       "committee_chat_id": demo_data.COMMITTEE_CHAT_ID},
             "admins": {"secretary_ids": [demo_data.SECRETARY_TG]},
             "weather": {"base_url": weather_url},
+            # The fake enforces no limits in the demo; pacing to Telegram's would only
+            # make the scene slow to print.
+            "telegram": {"rate_limit": {"overall_per_second": 1000,
+                                        "group_per_minute": 6000}},
         },
         env={},
         need_token=False,

@@ -32,7 +32,7 @@ def base_settings() -> dict[str, Any]:
         "chats": {"group_chat_id": GROUP_ID, "committee_chat_id": COMMITTEE_ID},
         "admins": {"secretary_ids": [SECRETARY_TG]},
         # Tests must not wait on Telegram's real limits; test_errors checks the retry path.
-        "telegram": {"rate_limit": {"overall_per_second": 1000, "group_per_minute": 1000,
+        "telegram": {"rate_limit": {"overall_per_second": 100000, "group_per_minute": 100000,
                                     "max_retries": 2}},
         # No test may reach the internet: weather tests turn this on against a fake
         # Open-Meteo served on 127.0.0.1.
