@@ -58,18 +58,6 @@ async def _push_day(h: BotHarness, clock: FrozenClock, day: date, kind: str) -> 
             await h.run_job(f"push:{planned.key}")
 
 
-async def _tap_or_type(h: BotHarness, user: FakeUser, step: str) -> None:
-    """Press the button labelled `step` on the bot's last message, or else type it."""
-    last = h.fake.last_bot_message(user)
-    labels = [b["text"] for row in last.get("reply_markup", {}).get("inline_keyboard", [])
-              for b in row]
-    if step in labels:
-        h.fake.press(user, last, step)
-    else:
-        h.fake.send(user, user.id, step)
-    await h.settle()
-
-
 def render(events: Iterable[Event]) -> str:
     """The conversation as a readable transcript."""
     out: list[str] = []
@@ -233,7 +221,7 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
         await h.settle()
         steps = ("📢 通知", notice, "✉️ 全体成员（私信）", "👍 要回执", "现在发", "✅ 发送")
         for step in steps:
-            await _tap_or_type(h, secretary, step)
+            await h.tap_or_type(secretary, step)
         await fake.wait_for(lambda: any("发送完成" in m.get("text", "")
                                         for m in fake.bot_messages(secretary)))
         await h.settle()

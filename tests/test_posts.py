@@ -43,14 +43,7 @@ class Big:
         fake.send(self.secretary, self.secretary.id, "/notice")
         await self.h.settle()
         for step in steps:
-            last = fake.last_bot_message(self.secretary)
-            labels = [b["text"] for row in last.get("reply_markup", {}).get(
-                "inline_keyboard", []) for b in row]
-            if step in labels:
-                fake.press(self.secretary, last, step)
-            else:
-                fake.send(self.secretary, self.secretary.id, step)
-            await self.h.settle()
+            await self.h.tap_or_type(self.secretary, step)
 
     async def wait_summary(self) -> str:
         fake = self.h.fake
@@ -218,14 +211,7 @@ async def test_notice_in_the_group_with_receipts_and_withdrawal(branch: Branch) 
     await branch.h.settle()
     for step in ("📢 通知", "明天下午停水，请大家提前储水。", "📣 支部群", "👍 要回执", "现在发",
                  "✅ 发送"):
-        last = branch.last(secretary)
-        labels = [b["text"] for row in last.get("reply_markup", {}).get("inline_keyboard", [])
-                  for b in row]
-        if step in labels:
-            fake.press(secretary, last, step)
-        else:
-            fake.send(secretary, secretary.id, step)
-        await branch.h.settle()
+        await branch.h.tap_or_type(secretary, step)
     await fake.wait_for(lambda: any("停水" in m.get("text", "")
                                     for m in fake.bot_messages(branch.group)))
     await branch.h.settle()
@@ -259,9 +245,7 @@ async def test_leader_notifies_only_his_own_group(branch: Branch) -> None:
     await branch.h.settle()
     fake.send(leader, leader.id, "周六上午小组活动")
     await branch.h.settle()
-    labels = [b["text"] for row in branch.last(leader)["reply_markup"]["inline_keyboard"]
-              for b in row]
-    assert labels == ["🏘 一个党小组（私信）", "❌ 取消"]
+    assert fake.labels(branch.last(leader)) == ["🏘 一个党小组（私信）", "❌ 取消"]
     fake.press(leader, branch.last(leader), "🏘 一个党小组（私信）")
     await branch.h.settle()
     assert "要大家点" in branch.reply(leader)  # straight to the receipt: his group only
@@ -278,14 +262,7 @@ async def _study(branch: Branch, secretary: FakeUser, due: str) -> Json:
     await branch.h.settle()
     for step in ("📖 学习资料", "学习党章第一章\n请大家认真学习。", "📣 支部群", due, "现在发",
                  "✅ 发送"):
-        last = branch.last(secretary)
-        labels = [b["text"] for row in last.get("reply_markup", {}).get("inline_keyboard", [])
-                  for b in row]
-        if step in labels:
-            fake.press(secretary, last, step)
-        else:
-            fake.send(secretary, secretary.id, step)
-        await branch.h.settle()
+        await branch.h.tap_or_type(secretary, step)
     await fake.wait_for(lambda: any("学习党章" in m.get("text", "")
                                     for m in fake.bot_messages(branch.group)))
     await branch.h.settle()
@@ -366,14 +343,7 @@ async def test_notice_sent_later_at_the_time_given(branch: Branch) -> None:
     fake.send(secretary, secretary.id, "/notice")
     await branch.h.settle()
     for step in ("📢 通知", "明早九点体检", "📣 支部群", "不用", "明天 8:00", "✅ 发送"):
-        last = branch.last(secretary)
-        labels = [b["text"] for row in last.get("reply_markup", {}).get("inline_keyboard", [])
-                  for b in row]
-        if step in labels:
-            fake.press(secretary, last, step)
-        else:
-            fake.send(secretary, secretary.id, step)
-        await branch.h.settle()
+        await branch.h.tap_or_type(secretary, step)
     assert "将于11月23日（周一） 08:00发送" in branch.reply(secretary)
     post = (await branch.h.deps.post_repo.recent("notice", 1))[0]
     assert post.send_at == "2026-11-23T00:00:00+00:00"

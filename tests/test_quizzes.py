@@ -156,17 +156,9 @@ async def test_leader_sees_his_group_and_who_needs_help(branch: Branch) -> None:
 
 async def test_quiz_entered_question_by_question(branch: Branch) -> None:
     secretary = await branch.link("王建国")
-    fake = branch.fake
 
     async def step(value: str) -> None:
-        last = branch.last(secretary)
-        labels = [b["text"] for row in last.get("reply_markup", {}).get("inline_keyboard", [])
-                  for b in row]
-        if value in labels:
-            fake.press(secretary, last, value)
-        else:
-            fake.send(secretary, secretary.id, value)
-        await branch.h.settle()
+        await branch.h.tap_or_type(secretary, value)
 
     await branch.say(secretary, "/quiz")
     for value in ("✍️ 逐题录入", "党章知识", "党的最高理想是？", "实现共产主义\n全面小康",

@@ -459,6 +459,11 @@ class FakeBotApi:
             raise AssertionError(f"the bot sent nothing to {chat}")
         return sent[-1]
 
+    @staticmethod
+    def labels(message: Json) -> list[str]:
+        """The inline buttons' labels on a message, row by row."""
+        return [label for row in _labels(message.get("reply_markup")) for label in row]
+
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 

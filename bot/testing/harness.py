@@ -22,7 +22,7 @@ from bot.app import build_application, start_application, stop_application
 from bot.clock import Clock, FrozenClock
 from bot.config import Config, StorageConfig, TelegramConfig
 from bot.context import BranchApp, Deps
-from bot.testing.fakeapi import FakeBotApi
+from bot.testing.fakeapi import FakeBotApi, FakeUser
 
 DEFAULT_START = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
@@ -88,6 +88,16 @@ class BotHarness:
         """Make every pending card edit now instead of after the throttle interval."""
         for name in [n for n in self.job_names() if n.startswith("card:")]:
             await self.run_job(name)
+
+    async def tap_or_type(self, user: FakeUser, step: str) -> None:
+        """Press the button labelled `step` on the bot's last message to `user`, or, if
+        there is none, type `step`; then wait until the bot has handled it."""
+        last = self.fake.last_bot_message(user)
+        if step in self.fake.labels(last):
+            self.fake.press(user, last, step)
+        else:
+            self.fake.send(user, user.id, step)
+        await self.settle()
 
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until every queued update has been fetched and fully handled."""
