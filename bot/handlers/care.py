@@ -28,14 +28,11 @@ from bot.jobs.care import notify_tasks, recipients, schedule_help_escalation
 from bot.lookup import find_one
 from bot.messaging import send_private
 from bot.services.access import Actor
-from bot.services.care import HOSPITAL_FLAG, CareError, NewTask
+from bot.services.care import CareError, NewTask, parse_flag_word
 from bot.services.dates import show_date
 from bot.services.when import WhenError, parse_day
 from storage.models import HELP_KINDS, Person
 
-_FLAG_WORDS = {"住院": (HOSPITAL_FLAG, True), "出院": (HOSPITAL_FLAG, False),
-               "患病": ("患病", True), "独居": ("独居", True), "空巢": ("独居", True),
-               "行动不便": ("行动不便", True), "困难": ("困难", True)}
 _HELP_TEXT_KEY = "help_kind"
 HELP_WORDS = 0
 
@@ -79,22 +76,18 @@ async def flag_command(update: Update, context: BranchContext, actor: Actor) -> 
     person = await find_one(update, context, actor, args[0])
     if person is None:
         return
-    word = args[1]
     try:
-        if word == "去世":
-            await _death(update, context, actor, person, args[2] if len(args) > 2 else "今天")
+        command = parse_flag_word(args[1], args[2:])
+        if command.death_day is not None:
+            await _death(update, context, actor, person, command.death_day)
             return
-        clear = word.startswith("取消")
-        flag, on = _FLAG_WORDS.get(word.removeprefix("取消"), (None, True))
-        if flag is None:
-            raise CareError("FLAG_UNKNOWN")
-        on = on and not clear
-        new = await deps.care.set_flag(actor, person, flag, on)
+        assert command.flag is not None
+        new = await deps.care.set_flag(actor, person, command.flag, command.on)
     except CareError as exc:
         await message.reply_text(getattr(texts, exc.key))
         return
-    label = word.removeprefix("取消")
-    text = (texts.FLAG_SET if on else texts.FLAG_CLEARED).format(name=person.name, flag=label)
+    text = (texts.FLAG_SET if command.on else texts.FLAG_CLEARED).format(
+        name=person.name, flag=command.label)
     if new is not None:
         text += "\n" + texts.FLAG_TASK.format(kind=new.task.kind, due=_due(new))
         await notify_tasks(context, deps, [new])

@@ -115,7 +115,7 @@ async def forwarded(update: Update, context: BranchContext) -> int:
 
 def _title(body: str) -> str:
     first = body.strip().splitlines()[0] if body.strip() else ""
-    return first[:30] or "（无标题）"
+    return first[:30] or texts.UNTITLED
 
 
 def _kind_keyboard() -> InlineKeyboardMarkup:

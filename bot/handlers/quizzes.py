@@ -69,7 +69,7 @@ async def quiz_file(update: Update, context: BranchContext) -> int:
     if doc is None:
         await message.reply_text(texts.QUIZ_NOT_A_FILE)
         return WAIT_FILE
-    name = PurePath(doc.file_name or "题库.xlsx")
+    name = PurePath(doc.file_name or texts.QUIZ_DEFAULT_FILE)
     try:
         data = bytes(await (await doc.get_file()).download_as_bytearray())
         questions, problems = parse_bank(data, name.suffix)

@@ -9,7 +9,6 @@ writing anything. `/visits 姓名` shows one person's visits, `/visits` the year
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -31,7 +30,7 @@ from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.lookup import find_one
 from bot.services.access import Actor
-from bot.services.care import CareError
+from bot.services.care import CareError, parse_gifts
 from bot.services.dates import show_date
 from bot.services.when import WhenError, parse_day
 from storage.models import VISIT_KINDS, Person
@@ -39,7 +38,6 @@ from storage.models import VISIT_KINDS, Person
 STEPS = ("people", "kind", "date", "who", "notes", "gifts", "confirm")
 TIMEOUT = timedelta(minutes=10)
 _KEY = "visit_draft"
-_MONEY = re.compile(r"(\d{1,7})\s*元")
 
 
 @dataclass(frozen=True)
@@ -248,10 +246,8 @@ async def _step(update: Update, context: BranchContext, cb: Callback | None,
     elif step == "notes" and ((cb is not None and cb.action == "x") or text):
         d = replace(d, notes=text[:1000] if text else None, step=d.step + 1)
     elif step == "gifts" and ((cb is not None and cb.action == "x") or text):
-        money = _MONEY.search(text or "")
-        gifts = _MONEY.sub("", text or "").strip(" ，,、") or None
-        d = replace(d, gifts=gifts[:200] if gifts else None,
-                    money=int(money.group(1)) if money else None, step=d.step + 1)
+        gifts, money = parse_gifts(text)
+        d = replace(d, gifts=gifts, money=money, step=d.step + 1)
     elif step == "confirm" and cb is not None and cb.action == "ok":
         return await _finish(update, context, d)
     else:
@@ -327,8 +323,8 @@ async def visits_command(update: Update, context: BranchContext, actor: Actor) -
         if private and visit.notes:
             lines.append(texts.VISITS_LINE_NOTES.format(notes=visit.notes))
         if private and (visit.gifts or visit.money_yuan):
-            gift = "、".join(x for x in (visit.gifts, f"{visit.money_yuan}元"
-                                        if visit.money_yuan else None) if x)
+            gift = "、".join(x for x in (visit.gifts, texts.MONEY_YUAN.format(
+                amount=visit.money_yuan) if visit.money_yuan else None) if x)
             lines.append(texts.VISITS_LINE_GIFTS.format(gifts=gift))
     await message.reply_text("\n".join(lines))
 

@@ -13,6 +13,7 @@ group has no leader, or when the leader is the person himself), each once:
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -38,6 +39,42 @@ from storage.visits import VisitRepo
 HOSPITAL_FLAG = "住院中"
 CARE_HOLIDAYS = ("chunjie", "chongyang")
 DUE_DAYS = {"住院探望": 3, "困难帮扶": 7, "善后慰问": 3}
+
+
+# The words `/flag 姓名 <word>` understands: the flag it sets and whether it sets it.
+FLAG_WORDS = {"住院": (HOSPITAL_FLAG, True), "出院": (HOSPITAL_FLAG, False),
+              "患病": ("患病", True), "独居": ("独居", True), "空巢": ("独居", True),
+              "行动不便": ("行动不便", True), "困难": ("困难", True)}
+DEATH_WORD, CLEAR_PREFIX = "去世", "取消"
+_MONEY = re.compile(r"(\d{1,7})\s*元")
+
+
+@dataclass(frozen=True)
+class FlagCommand:
+    """A parsed `/flag 姓名 …`: a flag set or cleared, or a death on a day (as typed)."""
+
+    label: str
+    flag: str | None = None
+    on: bool = True
+    death_day: str | None = None
+
+
+def parse_flag_word(word: str, rest: list[str]) -> FlagCommand:
+    """`住院`, `取消患病`, `去世 11月20日`…; CareError("FLAG_UNKNOWN") otherwise."""
+    if word == DEATH_WORD:
+        return FlagCommand(word, death_day=rest[0] if rest else "今天")
+    label = word.removeprefix(CLEAR_PREFIX)
+    if label not in FLAG_WORDS:
+        raise CareError("FLAG_UNKNOWN")
+    flag, on = FLAG_WORDS[label]
+    return FlagCommand(label, flag, on and not word.startswith(CLEAR_PREFIX))
+
+
+def parse_gifts(text: str | None) -> tuple[str | None, int | None]:
+    """「水果一箱 200元」 -> ("水果一箱", 200): what was given, and money in yuan."""
+    money = _MONEY.search(text or "")
+    gifts = _MONEY.sub("", text or "").strip(" ，,、") or None
+    return (gifts[:200] if gifts else None), (int(money.group(1)) if money else None)
 
 
 class CareError(Exception):
