@@ -29,7 +29,7 @@ from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
-from bot.services.quizzes import LETTERS, Next, Score, Start, check_question, parse_bank
+from bot.services.quizzes import LETTERS, Next, Score, Start, parse_bank, typed_question
 from bot.services.tables import TableError
 from storage.models import Quiz, QuizQuestion
 
@@ -204,9 +204,7 @@ async def _add_question(update: Update, context: BranchContext,
     message = update.effective_message
     assert message is not None
     draft = _draft(context)
-    cell = {"题目": draft.text, "答案": LETTERS[draft.answer], "解析": explanation or ""}
-    cell.update({f"选项{LETTERS[i]}": o for i, o in enumerate(draft.options)})
-    question, problems = check_question(cell, len(draft.questions) + 1,
+    question, problems = typed_question(draft.text, draft.options, draft.answer, explanation,
                                         position=len(draft.questions))
     draft.text, draft.options = "", []
     chat_id = message.chat.id

@@ -340,9 +340,8 @@ async def _year_view(context: BranchContext, actor: Actor) -> str:
     lines += [texts.VISITS_YEAR_KIND.format(kind=k, count=counts.by_kind[k])
               for k in VISIT_KINDS if counts.by_kind[k]]
     lines.append(texts.VISITS_YEAR_TOTAL.format(count=total, people=counts.people_reached))
-    home = total - counts.by_kind["电话联系"] - counts.by_kind["住院探望"]
-    lines.append(texts.VISITS_YEAR_SEED.format(home=home, hospital=counts.by_kind["住院探望"],
-                                               birthday=counts.by_kind["生日祝寿"]))
+    lines.append(texts.VISITS_YEAR_SEED.format(home=counts.home, hospital=counts.hospital,
+                                               birthday=counts.birthday))
     if actor.is_secretary:  # money is the secretary's business
         lines.append(texts.VISITS_YEAR_MONEY.format(money=counts.money_yuan,
                                                     gifts=counts.gifts))

@@ -109,6 +109,20 @@ class YearCounts:
     money_yuan: int
     gifts: int
 
+    # The figures seed 001 reports: home visits (every visit that is not a call or a
+    # hospital visit), hospital visits, birthday visits.
+    @property
+    def home(self) -> int:
+        return sum(self.by_kind.values()) - self.by_kind["电话联系"] - self.by_kind["住院探望"]
+
+    @property
+    def hospital(self) -> int:
+        return self.by_kind["住院探望"]
+
+    @property
+    def birthday(self) -> int:
+        return self.by_kind["生日祝寿"]
+
 
 class CareService(BranchTime):
     def __init__(self, visits: VisitRepo, people: PeopleRepo, clock: Clock, tz: ZoneInfo,

@@ -73,6 +73,14 @@ def parse_bank(data: bytes, suffix: str) -> tuple[list[QuizQuestion], list[RowPr
     return good, problems
 
 
+def typed_question(text: str, options: list[str], answer: int, explanation: str | None,
+                   position: int) -> tuple[QuizQuestion | None, list[RowProblem]]:
+    """A question entered step by step, checked by the same rules as a bank row."""
+    cell = {"题目": text, "答案": LETTERS[answer], "解析": explanation or ""}
+    cell.update({f"选项{LETTERS[i]}": o for i, o in enumerate(options)})
+    return check_question(cell, position + 1, position=position)
+
+
 def check_question(cell: dict[str, str], line: int,
                    position: int) -> tuple[QuizQuestion | None, list[RowProblem]]:
     """One question as the columns of a bank row; the question or what is wrong with it."""
