@@ -143,6 +143,9 @@ GROUP_MIGRATED_LOG = "group {old} moved to {new}"
 # -- errors ------------------------------------------------------------------------------
 ERROR_USER = "出了点问题，请稍后再试。"
 ERROR_COMMITTEE = "⚠️ 支部助手出错：{error}（{where}）。详情见日志。"
+DB_LOCKED = "⚠️ 数据库被别的程序占用，刚才的操作没有保存。请检查是否有人打开了数据库文件。"
+DB_READONLY = "⚠️ 数据库变成了只读，刚才的操作没有保存。请检查文件权限或磁盘。"
+DB_DISK_FULL = "⚠️ 磁盘空间不足，刚才的操作没有保存。请尽快清理磁盘。"
 
 # -- roster import (command line and bot) ------------------------------------------------
 IMPORT_PROBLEM_CELL = "第{row}行「{column}」：{reason}"

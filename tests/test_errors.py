@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+from pathlib import Path
 
 import pytest
 from telegram.ext import _aioratelimiter
@@ -60,3 +62,37 @@ async def test_429_is_waited_out_and_the_reply_arrives(
     assert [c.ok for c in calls] == [False, False, True]
     assert recorder.waits == [pytest.approx(7.1), pytest.approx(7.1)]
     assert "亲情服务卡" in branch.reply(zhang)
+
+
+async def test_read_only_database_is_reported_and_nothing_is_half_written(
+    branch: Branch,
+) -> None:
+    member = branch.user("李秀英")
+    await branch.say(member, "/start")
+    conn = branch.h.deps.db.connection
+    await conn.execute("PRAGMA query_only = ON")  # as if the disk went read-only
+    branch.fake.share_contact(member, "19900000003")
+    await branch.h.settle()
+    assert branch.reply(branch.committee) == (
+        "⚠️ 数据库变成了只读，刚才的操作没有保存。请检查文件权限或磁盘。")
+    assert branch.reply(member) == "出了点问题，请稍后再试。"
+    await conn.execute("PRAGMA query_only = OFF")
+    assert await branch.h.deps.people.by_tg_user(member.id) is None
+    branch.fake.share_contact(member, "19900000003")  # tried again once it is fixed
+    await branch.h.settle()
+    assert "绑定成功" in branch.reply(member)
+
+
+async def test_locked_database_is_reported(branch: Branch, tmp_path: Path) -> None:
+    member = branch.user("李秀英")
+    await branch.say(member, "/start")
+    await branch.h.deps.db.connection.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(branch.h.config.storage.path)  # type: ignore[union-attr]
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        branch.fake.share_contact(member, "19900000003")
+        await branch.h.settle()
+    finally:
+        other.rollback()
+        other.close()
+    assert "数据库被别的程序占用" in branch.reply(branch.committee)

@@ -4,6 +4,7 @@ any personal data, and tell the user that something went wrong."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -27,17 +28,32 @@ def _where(update: object) -> str:
     return "job"
 
 
+def _storage_problem(error: BaseException | None) -> str | None:
+    """A plain description when the database itself cannot be written."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return None
+    message = str(error).lower()
+    for needle, text in (("locked", texts.DB_LOCKED), ("readonly", texts.DB_READONLY),
+                         ("read-only", texts.DB_READONLY), ("disk", texts.DB_DISK_FULL),
+                         ("full", texts.DB_DISK_FULL)):
+        if needle in message:
+            return text
+    return None
+
+
 async def on_error(update: object, context: BranchContext) -> None:
     """Log, tell the committee chat, apologise to the user."""
     error = context.error
-    log.error("error while handling %s", _where(update), exc_info=error)
+    storage = _storage_problem(error)
+    log.error("error while handling %s%s", _where(update),
+              f" — the database cannot be written ({error})" if storage else "",
+              exc_info=error)
     committee = context.deps.chats.committee_chat_id
     if committee:
+        report = storage or texts.ERROR_COMMITTEE.format(error=type(error).__name__,
+                                                          where=_where(update))
         try:
-            await context.bot.send_message(
-                committee,
-                texts.ERROR_COMMITTEE.format(error=type(error).__name__, where=_where(update)),
-            )
+            await context.bot.send_message(committee, report)
         except TelegramError as exc:
             log.warning("could not tell the committee about the error: %s", exc)
     if not isinstance(update, Update):
