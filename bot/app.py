@@ -30,6 +30,7 @@ from bot.handlers import (
     meetings,
     membership,
     posts,
+    privacy,
     quizzes,
     roster,
     safety,
@@ -67,7 +68,7 @@ log = logging.getLogger(__name__)
 # (attendance: `leave_<id>`, posts: `refl_<id>`, quizzes: `quiz_<id>`) come before
 # membership, whose /start takes everything else.
 FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, safety, audit,
-            roster, membership)
+            privacy, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:

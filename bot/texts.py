@@ -671,6 +671,20 @@ AUDIT_ACTIONS = {
     "meeting:scheduled": "会议改回未开始", "attendance:present": "签到",
     "attendance:excused": "请假", "makeup": "记录补课", "notice+": "发通知",
     "study+": "发学习资料", "ack": "确认收到/学习", "post-withdrawn": "撤回通知",
-    "quiz+": "导入题库",
+    "quiz+": "导入题库", "erase": "删除个人信息",
 }
 AUDIT_NONE = "还没有操作记录。"
+
+# -- personal data --------------------------------------------------------------------------
+CMD_EXPORT = "导出某人的个人数据"
+CMD_ERASE = "删除某人的个人信息"
+EXPORT_USAGE = "用法：/export 姓名（或编号）"
+EXPORT_FILE = "个人数据-{ext_id}.json"
+EXPORT_CAPTION = "{name}同志在支部助手里的全部数据。"
+ERASE_USAGE = "用法：/erase 姓名（或编号）"
+ERASE_ASK = (
+    "确定删除{name}同志的个人信息吗？电话、住址、生日、关怀标记、走访情况、求助、心得都会删除，"
+    "只保留姓名、编号和出勤、走访的次数记录。删除后不能恢复。"
+)
+BUTTON_ERASE = "确定删除"
+ERASED = "已删除{name}同志的个人信息。"

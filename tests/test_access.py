@@ -40,6 +40,8 @@ EXPECTED = {
     "/study": LINKED,
     "/quiz": LINKED,
     "/audit": {"secretary"},
+    "/export 许茂林": {"secretary"},
+    "/erase 许茂林": {"secretary"},
 }
 # 刘建华 leads a group and is not on the committee; 卫红梅 is on the committee and leads
 # no group; 王建国 is secretary (and leads a group).
@@ -74,7 +76,7 @@ async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
     assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role",
                       "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance",
                       "/visit", "/visits", "/care", "/flag", "/helpme", "/notice", "/notices",
-                      "/study", "/quiz", "/audit"}
+                      "/study", "/quiz", "/audit", "/export", "/erase"}
 
 
 async def test_personal_commands_in_the_group_point_to_private_chat(branch: Branch) -> None:

@@ -151,6 +151,7 @@ class FakeBotApi:
         self.faults: list[Fault] = []
         self.webhook: Json | None = None
         self.files: dict[str, bytes] = {}
+        self.uploads: dict[str, bytes] = {}  # files the bot sent, by file name
         # Telegram's flood limits, enforced only when set (benchmarks): messages a second
         # overall, and a minute per group chat. Beyond them: 429 with retry_after.
         self.limits: tuple[float, float] | None = None
@@ -815,6 +816,8 @@ class _MethodHandler(tornado.web.RequestHandler):
             params.update(json.loads(self.request.body or b"{}"))
         files = {k: v[0].filename for k, v in self.request.files.items()}
         fake = self.fake
+        for uploaded in self.request.files.values():
+            fake.uploads[uploaded[0].filename] = bytes(uploaded[0].body)
         if token != fake.token:
             self._reply(fake, method, params, files, ApiError(401, "Unauthorized"))
             return

@@ -1,0 +1,66 @@
+"""Personal data: a person's export, and erasure that keeps only the Party records."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import Branch
+
+
+async def _visit_with_notes(branch: Branch) -> None:
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/flag 许茂林 困难")
+    await branch.say(leader, "/visit")
+    for step in ("许茂林", "下一步 ➡️", "困难帮扶", "今天", "只有我", "家里漏雨，需要修缮",
+                 "米面油 300元", "✅ 保存"):
+        await branch.h.tap_or_type(leader, step)
+
+
+async def test_export_holds_everything_about_the_person(branch: Branch) -> None:
+    await _visit_with_notes(branch)
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/export 许茂林")
+    sent = branch.fake.calls_of("sendDocument")[-1]
+    assert sent.files == {"document": "个人数据-C003.json"}
+    data = json.loads(branch.fake.uploads["个人数据-C003.json"])
+    assert data["person"]["phone"] == "19900000023"
+    assert data["visits"][0]["notes"] == "家里漏雨，需要修缮"
+    assert {f["flag"] for f in data["care_flags"]} == {"行动不便", "困难"}
+    assert "tg_user_id" not in data["person"]
+
+
+async def test_erasure_keeps_only_what_the_records_need(branch: Branch) -> None:
+    await _visit_with_notes(branch)
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/erase 许茂林")
+    assert "确定删除许茂林同志的个人信息吗" in branch.reply(secretary)
+    branch.fake.press(secretary, branch.last(secretary), "确定删除")
+    await branch.h.settle()
+    assert "已删除许茂林同志的个人信息" in branch.reply(secretary)
+    person = await branch.h.deps.people.by_ext_id("C003")
+    assert person is not None
+    assert (person.name, person.phone, person.residence, person.birth_date,
+            person.care_flags, person.archived) == ("许茂林", None, None, None, (), True)
+    [visit] = await branch.h.deps.visit_repo.visits_of(person.id)
+    assert (visit.kind, visit.notes, visit.gifts, visit.money_yuan) == (
+        "困难帮扶", None, None, None)
+    open_tasks = [t for t in await branch.h.deps.visit_repo.open_tasks()
+                  if t.person_id == person.id]
+    assert open_tasks == []
+    leader = branch.user("刘建华")
+    await branch.say(leader, "/visits")
+    assert "困难帮扶：1次" in branch.reply(leader)  # the year's figures stay true
+
+
+async def test_only_the_secretary_exports_or_erases(branch: Branch) -> None:
+    leader = await branch.link("刘建华")
+    for command in ("/export 许茂林", "/erase 许茂林"):
+        await branch.say(leader, command)
+        assert "这项功能只对书记开放" in branch.reply(leader)
+    xu = await branch.h.deps.people.by_ext_id("C003")
+    assert xu is not None
+    branch.fake.press_data(leader, branch.last(leader), f"prv:erase:{xu.id}")
+    await branch.h.settle()
+    assert branch.fake.toasts_for(leader) == ["抱歉，您不能为这位同志代办"]
+    kept = await branch.h.deps.people.by_ext_id("C003")
+    assert kept is not None and kept.phone == "19900000023"
