@@ -7,7 +7,7 @@ import logging
 import sqlite3
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot import texts
 from bot.context import BranchApp, BranchContext
@@ -41,9 +41,18 @@ def _storage_problem(error: BaseException | None) -> str | None:
     return None
 
 
+def _harmless(error: BaseException | None) -> bool:
+    """Telegram refusing a second answer to the same button press (an update delivered
+    twice, or answered late) loses nothing: the press itself was saved."""
+    return isinstance(error, BadRequest) and "query is too old" in error.message
+
+
 async def on_error(update: object, context: BranchContext) -> None:
     """Log, tell the committee chat, apologise to the user."""
     error = context.error
+    if _harmless(error):
+        log.info("button answered twice or late: %s", error)
+        return
     storage = _storage_problem(error)
     log.error("error while handling %s%s", _where(update),
               f" — the database cannot be written ({error})" if storage else "",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import socket
 import time
 from collections.abc import Callable
@@ -152,6 +153,9 @@ class FakeBotApi:
         self.webhook: Json | None = None
         self.files: dict[str, bytes] = {}
         self.uploads: dict[str, bytes] = {}  # files the bot sent, by file name
+        # Seeded chaos (see `chaos`): what was injected, by kind.
+        self._chaos: tuple[random.Random, float, float, float] | None = None
+        self.injected: dict[str, int] = {"429": 0, "5xx": 0, "duplicate_update": 0}
         # Telegram's flood limits, enforced only when set (benchmarks): messages a second
         # overall, and a minute per group chat. Beyond them: 429 with retry_after.
         self.limits: tuple[float, float] | None = None
@@ -240,6 +244,10 @@ class FakeBotApi:
     def _enqueue(self, kind: str, payload: Json) -> Json:
         update = {"update_id": next(self._update_ids), kind: payload}
         self._updates.append(update)
+        if self._chaos is not None and self._chaos[0].random() < self._chaos[3]:
+            # Redelivered under a new id, as after a lost offset confirmation.
+            self.injected["duplicate_update"] += 1
+            self._updates.append({"update_id": next(self._update_ids), kind: payload})
         self._notify()
         return update
 
@@ -424,6 +432,24 @@ class FakeBotApi:
         """The next `times` calls of `method` (after letting `after` through) fail."""
         self.faults.append(Fault(method, status, times, retry_after, 0.0, description, after))
 
+    def chaos(self, seed: int, *, too_many: float = 0.0, server_error: float = 0.0,
+              duplicate: float = 0.0) -> None:
+        """From now on, at these rates and reproducibly: answer any sending call with 429
+        (retry_after 1) or 502, and deliver an update twice (Telegram's at-least-once)."""
+        self._chaos = (random.Random(seed), too_many, server_error, duplicate)  # noqa: S311
+
+    def _chaos_fault(self, method: str) -> None:
+        if self._chaos is None or method.lower() in _NEVER_CHAOS:
+            return
+        rng, too_many, server_error, _ = self._chaos
+        roll = rng.random()
+        if roll < too_many:
+            self.injected["429"] += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", 1)
+        if roll < too_many + server_error:
+            self.injected["5xx"] += 1
+            raise ApiError(502, "Bad Gateway")
+
     def slow(self, method: str, delay: float, *, times: int = 1) -> None:
         self.faults.append(Fault(method, None, times, delay=delay))
 
@@ -514,6 +540,7 @@ class FakeBotApi:
 
     async def handle(self, method: str, params: Json, files: dict[str, str]) -> Any:
         await self._apply_faults(method)
+        self._chaos_fault(method)
         self._check_limits(method, params)
         handler = getattr(self, f"api_{method.lower()}", None)
         if handler is None:
@@ -752,6 +779,8 @@ class FakeBotApi:
 
 
 _WITH_FILES = {"senddocument", "sendphoto"}
+_NEVER_CHAOS = {"getupdates", "getme", "deletewebhook", "setmycommands", "deletemycommands",
+                "getfile"}
 _LIMITED = {"sendmessage", "editmessagetext", "editmessagereplymarkup", "senddocument",
             "sendphoto", "sendpoll"}
 
