@@ -34,6 +34,7 @@ from bot.handlers import (
     quizzes,
     roster,
     safety,
+    surveys,
     visits,
 )
 from bot.jobs import backup as backup_jobs
@@ -51,6 +52,7 @@ from bot.services.posts import PostService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
 from bot.services.schedule import Scheduler
+from bot.services.surveys import SurveyService
 from storage.chats import ChatRepo
 from storage.db import Database
 from storage.links import InviteRepo
@@ -59,16 +61,17 @@ from storage.people import PeopleRepo
 from storage.posts import PostRepo
 from storage.pushes import PushRepo
 from storage.quizzes import QuizRepo
+from storage.surveys import SurveyRepo
 from storage.visits import VisitRepo
 
 log = logging.getLogger(__name__)
 
 # The chat gate registers itself in handler group -1, so it sees every update first.
 # Within group 0 the first matching handler wins: features that own a /start payload
-# (attendance: `leave_<id>`, posts: `refl_<id>`, quizzes: `quiz_<id>`) come before
-# membership, whose /start takes everything else.
-FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, safety, audit,
-            privacy, roster, membership)
+# (attendance `leave_<id>`, posts `refl_<id>`, quizzes `quiz_<id>`, surveys `svy_<id>`) come
+# before membership, whose /start takes everything else.
+FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, surveys, safety,
+            audit, privacy, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -125,6 +128,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     visit_repo = VisitRepo(db)
     post_repo = PostRepo(db)
     quiz_repo = QuizRepo(db)
+    survey_repo = SurveyRepo(db)
     return Deps(
         config=config,
         clock=clock,
@@ -147,6 +151,8 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         quizzes=QuizService(quiz_repo, people, clock, config.branch.tz),
         push_repo=PushRepo(db),
         scheduler=Scheduler(people, config, clock, config.branch.tz),
+        survey_repo=survey_repo,
+        surveys=SurveyService(survey_repo, clock, config.branch.tz),
     )
 
 

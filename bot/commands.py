@@ -67,6 +67,7 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("notices", texts.CMD_NOTICES, POSTERS, PRIVATE),
         CommandSpec("study", texts.CMD_STUDY, LINKED, PRIVATE),
         CommandSpec("quiz", texts.CMD_QUIZ, LINKED, PRIVATE),
+        CommandSpec("survey", texts.CMD_SURVEY, LINKED, PRIVATE),
         CommandSpec("audit", texts.CMD_AUDIT, frozenset({Role.SECRETARY}), PRIVATE),
         CommandSpec("export", texts.CMD_EXPORT, frozenset({Role.SECRETARY}), PRIVATE),
         CommandSpec("erase", texts.CMD_ERASE, frozenset({Role.SECRETARY}), PRIVATE),

@@ -27,12 +27,14 @@ from bot.services.posts import PostService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
 from bot.services.schedule import Scheduler
+from bot.services.surveys import SurveyService
 from storage.db import Database
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
 from storage.pushes import PushRepo
 from storage.quizzes import QuizRepo
+from storage.surveys import SurveyRepo
 from storage.visits import VisitRepo
 
 
@@ -58,6 +60,8 @@ class Deps:
     quizzes: QuizService
     push_repo: PushRepo
     scheduler: Scheduler
+    survey_repo: SurveyRepo
+    surveys: SurveyService
     # How jobs wait between retries; tests replace it to control time.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

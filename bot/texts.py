@@ -688,3 +688,32 @@ ERASE_ASK = (
 )
 BUTTON_ERASE = "确定删除"
 ERASED = "已删除{name}同志的个人信息。"
+
+# -- anonymous surveys (满意度测评) --------------------------------------------------------
+CMD_SURVEY = "匿名测评"
+SURVEY_USAGE = (
+    "发起匿名测评：第一行写标题，下面每行一个问题，问题后空一格写选项，用 / 分开；"
+    "想收意见就加一行「+意见」。例如：\n"
+    "/survey 支部工作满意度测评\n您对支部工作满意吗？ 满意/基本满意/不满意\n+意见"
+)
+SURVEY_ANNOUNCE = "📋 {title}\n完全匿名：谁填了什么，任何人都查不到。点下面的按钮，在私聊里填写。"
+BUTTON_SURVEY_TAKE = "📝 参加测评"
+BUTTON_SURVEY_CLOSE = "🏁 结束并看结果"
+SURVEY_CREATED = "已发起「{title}」，已发到支部群。"
+SURVEY_OPEN_CHAT = "请在私聊里填写"
+SURVEY_QUESTION = "（{n}/{total}）{question}"
+SURVEY_COMMENT = "有什么意见建议？直接输入，或点「跳过」："
+SURVEY_THANKS = "已提交，谢谢您！您的回答是匿名的。"
+SURVEY_ALREADY = "您已经参加过这次测评了，谢谢！"
+SURVEY_CLOSED = "这次测评已经结束了。"
+SURVEY_NOT_ALLOWED = "抱歉，只有书记可以结束测评"
+SURVEY_NONE = "还没有测评。"
+SURVEY_LINE_OPEN = "「{title}」进行中，已有{count}人参加"
+SURVEY_LINE_CLOSED = "「{title}」已结束，{count}人参加"
+SURVEY_TOO_FEW = "参加的人不到{minimum}人，为保护匿名，不显示结果。"
+SURVEY_RESULT_TITLE = "「{title}」结果（{count}人参加）："
+SURVEY_RESULT_QUESTION = "{question}"
+SURVEY_RESULT_CHOICE = "　{choice}：{count}人（{share:.0%}）"
+SURVEY_RESULT_SATISFIED = "　满意度 {share:.0%}"
+SURVEY_RESULT_COMMENTS = "意见建议（{count}条）："
+SURVEY_RESULT_COMMENT = "　· {text}"

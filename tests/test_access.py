@@ -39,6 +39,7 @@ EXPECTED = {
     "/notices": STAFF,
     "/study": LINKED,
     "/quiz": LINKED,
+    "/survey": LINKED,
     "/audit": {"secretary"},
     "/export 许茂林": {"secretary"},
     "/erase 许茂林": {"secretary"},
@@ -69,14 +70,14 @@ async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
     await branch.say(member, "/help")
     listed = {line.split()[0] for line in branch.reply(member).splitlines()[1:]}
     assert listed == {"/help", "/me", "/card", "/attendance", "/helpme", "/study",
-                      "/quiz"}
+                      "/quiz", "/survey"}
     secretary = await branch.link("王建国")
     await branch.say(secretary, "/help")
     listed = {line.split()[0] for line in branch.reply(secretary).splitlines()[1:]}
     assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role",
                       "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance",
                       "/visit", "/visits", "/care", "/flag", "/helpme", "/notice", "/notices",
-                      "/study", "/quiz", "/audit", "/export", "/erase"}
+                      "/study", "/quiz", "/survey", "/audit", "/export", "/erase"}
 
 
 async def test_personal_commands_in_the_group_point_to_private_chat(branch: Branch) -> None:
@@ -174,7 +175,7 @@ async def test_role_sets_leader_and_moves_groups(branch: Branch) -> None:
 async def test_menus_are_scoped_per_chat(branch: Branch) -> None:
     fake = branch.fake
     assert fake.commands_for_scope({"type": "all_private_chats"}) == [
-        "start", "help", "me", "card", "attendance", "helpme", "study", "quiz"]
+        "start", "help", "me", "card", "attendance", "helpme", "study", "quiz", "survey"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": GROUP_ID}) == ["help"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": COMMITTEE_ID}) == [
         "help", "map"]

@@ -1,0 +1,232 @@
+"""满意度测评: the secretary starts an anonymous survey with `/survey` and a few lines;
+members answer in private chat, one question at a time with buttons; the secretary closes
+it and sees the totals.
+
+Answers in progress live only in the member's conversation memory, never in the
+database, until he submits; then only totals are stored (see `storage.surveys`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import texts
+from bot.callbacks import pack, parse, pattern
+from bot.context import BranchApp, BranchContext
+from bot.guard import guarded
+from bot.services.access import Actor
+from bot.services.surveys import MIN_ANSWERS, Results, SurveyError
+from storage.surveys import Survey
+
+ANSWER, COMMENT = range(2)
+_KEY = "survey_answers"
+
+
+@guarded("survey")
+async def survey_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """With lines: start a survey (the secretary). Without: the surveys and results."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    deps = context.deps
+    parts = message.text.split(None, 1)  # the command, then the survey's lines
+    body = parts[1] if len(parts) > 1 else ""
+    if body.strip() and actor.is_secretary:
+        try:
+            survey = await deps.surveys.create(body, actor)
+        except SurveyError as exc:
+            await message.reply_text(getattr(texts, exc.key))
+            return
+        await context.bot.send_message(
+            deps.chats.group_chat_id, texts.SURVEY_ANNOUNCE.format(title=survey.title),
+            reply_markup=_take_button(survey))
+        await message.reply_text(texts.SURVEY_CREATED.format(title=survey.title))
+        return
+    surveys = await deps.survey_repo.recent(5)
+    if not surveys:
+        await message.reply_text(texts.SURVEY_USAGE if actor.is_secretary else texts.SURVEY_NONE)
+        return
+    for survey in surveys:
+        count = await deps.survey_repo.voters(survey.id)
+        if survey.status == "open":
+            buttons = [InlineKeyboardButton(texts.BUTTON_SURVEY_TAKE,
+                                            callback_data=pack("svy", "go", survey.id))]
+            if actor.is_secretary:
+                buttons.append(InlineKeyboardButton(
+                    texts.BUTTON_SURVEY_CLOSE, callback_data=pack("svy", "end", survey.id)))
+            await message.reply_text(
+                texts.SURVEY_LINE_OPEN.format(title=survey.title, count=count),
+                reply_markup=InlineKeyboardMarkup([buttons]))
+        else:
+            results = await deps.surveys.results(survey)
+            await message.reply_text(
+                _results_text(results) if results else
+                texts.SURVEY_LINE_CLOSED.format(title=survey.title, count=count) + "\n"
+                + texts.SURVEY_TOO_FEW.format(minimum=MIN_ANSWERS))
+
+
+def _take_button(survey: Survey) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        texts.BUTTON_SURVEY_TAKE, callback_data=pack("svy", "go", survey.id))]])
+
+
+def _results_text(r: Results) -> str:
+    lines = [texts.SURVEY_RESULT_TITLE.format(title=r.survey.title, count=r.answers)]
+    for q in r.questions:
+        lines.append(texts.SURVEY_RESULT_QUESTION.format(question=q.question))
+        lines += [texts.SURVEY_RESULT_CHOICE.format(choice=c, count=n,
+                                                    share=n / q.total if q.total else 0)
+                  for c, n in q.counts]
+        if q.satisfied is not None:
+            lines.append(texts.SURVEY_RESULT_SATISFIED.format(share=q.satisfied))
+    if r.comments:
+        lines.append(texts.SURVEY_RESULT_COMMENTS.format(count=len(r.comments)))
+        lines += [texts.SURVEY_RESULT_COMMENT.format(text=t) for t in r.comments]
+    return "\n".join(lines)
+
+
+async def on_close(update: Update, context: BranchContext) -> None:
+    """`svy:end`: the secretary closes the survey and sees the results."""
+    query = update.callback_query
+    assert query is not None
+    cb = parse(query.data)
+    deps = context.deps
+    actor = await deps.access.actor(query.from_user.id)
+    survey = await deps.survey_repo.get(cb.ids[0]) if cb and cb.ids else None
+    if survey is None or not await deps.surveys.close(survey, actor):
+        await query.answer(texts.SURVEY_NOT_ALLOWED if survey else texts.TAP_STALE)
+        return
+    await query.answer()
+    closed = await deps.survey_repo.get(survey.id)
+    assert closed is not None
+    results = await deps.surveys.results(closed)
+    await query.edit_message_text(_results_text(results) if results else
+                                  texts.SURVEY_TOO_FEW.format(minimum=MIN_ANSWERS))
+
+
+async def start(update: Update, context: BranchContext) -> int:
+    """`svy:go` (or `/start svy_<id>`): begin answering, in private chat."""
+    query = update.callback_query
+    deps = context.deps
+    assert update.effective_user is not None and context.user_data is not None
+    if query is not None:
+        cb = parse(query.data)
+        survey_id = cb.ids[0] if cb and cb.ids else 0
+        if query.message is not None and query.message.chat.type != "private":
+            link = f"https://t.me/{context.bot.username}?start=svy_{survey_id}"
+            await query.answer(texts.SURVEY_OPEN_CHAT, url=link)
+            return ConversationHandler.END
+        await query.answer()
+    else:
+        assert update.effective_message is not None and update.effective_message.text
+        survey_id = int(update.effective_message.text.split("svy_", 1)[1])
+    chat_id = update.effective_user.id
+    actor = await deps.access.actor(update.effective_user.id)
+    survey = await deps.survey_repo.get(survey_id)
+    if survey is None or actor.person is None:
+        await context.bot.send_message(chat_id, texts.TAP_STALE if survey is None
+                                       else texts.NOT_LINKED)
+        return ConversationHandler.END
+    if survey.status != "open":
+        await context.bot.send_message(chat_id, texts.SURVEY_CLOSED)
+        return ConversationHandler.END
+    if await deps.survey_repo.has_voted(survey.id, actor.person.id):
+        await context.bot.send_message(chat_id, texts.SURVEY_ALREADY)
+        return ConversationHandler.END
+    context.user_data[_KEY] = (survey.id, [])
+    await _ask(context, chat_id, survey, 0)
+    return ANSWER
+
+
+async def _ask(context: BranchContext, chat_id: int, survey: Survey, index: int) -> None:
+    question, choices = survey.questions[index]
+    rows = [[InlineKeyboardButton(c, callback_data=pack("svy", "a", survey.id, index, ci))]
+            for ci, c in enumerate(choices)]
+    await context.bot.send_message(chat_id, texts.SURVEY_QUESTION.format(
+        n=index + 1, total=len(survey.questions), question=question),
+        reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def answer(update: Update, context: BranchContext) -> int:
+    """A choice: the next question, the comment, or submit."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    cb = parse(query.data)
+    state = context.user_data.get(_KEY)
+    if cb is None or len(cb.ids) != 3 or not state or state[0] != cb.ids[0] \
+            or cb.ids[1] != len(state[1]):
+        await query.answer(texts.TAP_STALE)
+        return ANSWER
+    survey = await context.deps.survey_repo.get(cb.ids[0])
+    assert survey is not None
+    await query.answer()
+    state[1].append(cb.ids[2])
+    await query.edit_message_reply_markup(None)
+    if len(state[1]) < len(survey.questions):
+        await _ask(context, query.from_user.id, survey, len(state[1]))
+        return ANSWER
+    if survey.comments:
+        await context.bot.send_message(query.from_user.id, texts.SURVEY_COMMENT,
+                                       reply_markup=InlineKeyboardMarkup([[
+                                           InlineKeyboardButton(texts.BUTTON_SKIP,
+                                                                callback_data=pack(
+                                                                    "svy", "skip",
+                                                                    survey.id))]]))
+        return COMMENT
+    return await _submit(update, context, survey, None)
+
+
+async def comment(update: Update, context: BranchContext) -> int:
+    """The free-text comment (or 跳过), then submit."""
+    assert context.user_data is not None
+    state = context.user_data.get(_KEY)
+    if not state:
+        return ConversationHandler.END
+    survey = await context.deps.survey_repo.get(state[0])
+    assert survey is not None
+    text = None
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    elif update.effective_message is not None:
+        text = update.effective_message.text
+    return await _submit(update, context, survey, text)
+
+
+async def _submit(update: Update, context: BranchContext, survey: Survey,
+                  text: str | None) -> int:
+    assert context.user_data is not None and update.effective_user is not None
+    _, choices = context.user_data.pop(_KEY)
+    actor = await context.deps.access.actor(update.effective_user.id)
+    done = await context.deps.surveys.submit(survey, actor, choices, text)
+    await context.bot.send_message(update.effective_user.id,
+                                   texts.SURVEY_THANKS if done else texts.SURVEY_ALREADY)
+    return ConversationHandler.END
+
+
+def register(app: BranchApp) -> None:
+    private_start = filters.ChatType.PRIVATE & filters.Regex(r"^/start svy_\d+$")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=PTBUserWarning)
+        app.add_handler(ConversationHandler(
+            entry_points=[CommandHandler("start", start, filters=private_start),
+                          CallbackQueryHandler(start, pattern=r"^svy:go:")],
+            states={
+                ANSWER: [CallbackQueryHandler(answer, pattern=r"^svy:a:")],
+                COMMENT: [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
+                                         & ~filters.COMMAND, comment),
+                          CallbackQueryHandler(comment, pattern=r"^svy:skip:")],
+            },
+            fallbacks=[], conversation_timeout=timedelta(minutes=30), name="survey",
+            per_chat=False))
+    app.add_handler(CommandHandler("survey", survey_command))
+    app.add_handler(CallbackQueryHandler(on_close, pattern=pattern("svy")))

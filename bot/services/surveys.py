@@ -1,0 +1,107 @@
+"""Anonymous surveys: creating one from a few typed lines, the one-answer-each rule, and
+results that are shown only once it is closed and only if enough people answered that no
+one can be picked out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.clock import BranchTime, Clock, iso
+from bot.services.access import Actor
+from storage.surveys import Survey, SurveyRepo
+
+MIN_ANSWERS = 5
+SATISFIED = ("满意", "基本满意", "非常满意", "比较满意")
+COMMENT_MARK = "+"
+
+
+class SurveyError(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: str
+    counts: tuple[tuple[str, int], ...]
+    satisfied: float | None  # share of the 满意-like choices, when the question has them
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+
+@dataclass(frozen=True)
+class Results:
+    survey: Survey
+    answers: int
+    questions: tuple[QuestionResult, ...]
+    comments: tuple[str, ...]
+
+
+def parse_survey(text: str) -> tuple[str, list[tuple[str, list[str]]], bool]:
+    """Title on the first line, then one question a line: `问题 选项/选项/选项`; a line
+    starting with + adds a free-text comment at the end."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2:
+        raise SurveyError("SURVEY_USAGE")
+    title, questions, comments = lines[0][:60], [], False
+    for line in lines[1:]:
+        if line.startswith(COMMENT_MARK):
+            comments = True
+            continue
+        question, _, choices = line.rpartition(" ")
+        options = [c.strip() for c in choices.split("/") if c.strip()]
+        if not question.strip() or not 2 <= len(options) <= 6:
+            raise SurveyError("SURVEY_USAGE")
+        questions.append((question.strip()[:200], [o[:30] for o in options]))
+    if not questions:
+        raise SurveyError("SURVEY_USAGE")
+    return title, questions, comments
+
+
+class SurveyService(BranchTime):
+    def __init__(self, repo: SurveyRepo, clock: Clock, tz: ZoneInfo) -> None:
+        super().__init__(clock, tz)
+        self.repo = repo
+
+    async def create(self, text: str, actor: Actor) -> Survey:
+        if not actor.is_secretary:
+            raise SurveyError("TAP_NOT_ALLOWED")
+        title, questions, comments = parse_survey(text)
+        survey_id = await self.repo.create(title, questions, comments,
+                                           created_by_tg=actor.tg_user_id, at=iso(self.now()))
+        survey = await self.repo.get(survey_id)
+        assert survey is not None
+        return survey
+
+    async def submit(self, survey: Survey, actor: Actor, choices: list[int],
+                     comment: str | None) -> bool:
+        if actor.person is None or len(choices) != len(survey.questions):
+            return False
+        if any(not 0 <= c < len(q[1]) for c, q in zip(choices, survey.questions, strict=True)):
+            return False
+        return await self.repo.submit(survey.id, actor.person.id, choices,
+                                      (comment or "").strip()[:500] or None)
+
+    async def close(self, survey: Survey, actor: Actor) -> bool:
+        if not actor.is_secretary:
+            return False
+        return await self.repo.close(survey.id, iso(self.now()))
+
+    async def results(self, survey: Survey) -> Results | None:
+        """None while open, or when fewer than MIN_ANSWERS answered."""
+        answers = await self.repo.voters(survey.id)
+        if survey.status != "closed" or answers < MIN_ANSWERS:
+            return None
+        tallies = await self.repo.tallies(survey.id)
+        out = []
+        for qi, (question, choices) in enumerate(survey.questions):
+            counts = tuple((c, tallies.get((qi, ci), 0)) for ci, c in enumerate(choices))
+            total = sum(n for _, n in counts)
+            liked = [n for c, n in counts if c in SATISFIED]
+            satisfied = sum(liked) / total if liked and total else None
+            out.append(QuestionResult(question, counts, satisfied))
+        return Results(survey, answers, tuple(out), tuple(await self.repo.comments(survey.id)))

@@ -1,0 +1,88 @@
+"""Anonymous surveys: one answer each, totals only, results after closing and only with
+enough answers, and no way from the database back to who answered what."""
+
+from __future__ import annotations
+
+from bot.testing.fakeapi import FakeUser
+from tests.conftest import Branch
+
+SURVEY = ("/survey 支部工作满意度测评\n您对支部工作满意吗？ 满意/基本满意/不满意\n"
+          "您对走访慰问满意吗？ 满意/基本满意/不满意\n+意见")
+
+
+async def _take(b: Branch, who: FakeUser, survey_id: int, choices: list[str],
+                comment: str | None) -> str:
+    b.fake.open_link(who, f"https://t.me/branch_helper_bot?start=svy_{survey_id}")
+    await b.h.settle()
+    for choice in choices:
+        await b.h.tap_or_type(who, choice)
+    if comment is not None:
+        await b.h.tap_or_type(who, comment)
+    return b.reply(who)
+
+
+async def test_survey_is_anonymous_and_counted_once(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, SURVEY)
+    assert "已发起「支部工作满意度测评」" in branch.reply(secretary)
+    announce = branch.last(branch.group)
+    assert "完全匿名" in announce["text"]
+    [survey] = await branch.h.deps.survey_repo.recent(1)
+    voters = ["张懋", "李秀英", "钱玉兰", "吴国华", "冯长生"]
+    answers = [["满意", "满意"], ["满意", "基本满意"], ["基本满意", "满意"],
+               ["满意", "不满意"], ["满意", "满意"]]
+    for name, choices in zip(voters, answers, strict=True):
+        who = await branch.link(name)
+        reply = await _take(branch, who, survey.id, choices,
+                            "希望多组织学习" if name == "李秀英" else "跳过")
+        assert reply == "已提交，谢谢您！您的回答是匿名的。"
+    again = await _take(branch, branch.user("张懋"), survey.id, [], None)
+    assert again == "您已经参加过这次测评了，谢谢！"
+    # Nothing stored ties an answer to a person: only who voted, and totals.
+    db = branch.h.deps.db
+    columns = {r["name"] for t in ("survey_tallies", "survey_comments")
+               for r in await db.fetchall(f"PRAGMA table_info({t})")}
+    assert columns == {"survey_id", "question", "choice", "votes", "shuffle", "text"}
+    voter_columns = {r["name"] for r in await db.fetchall("PRAGMA table_info(survey_voters)")}
+    assert voter_columns == {"survey_id", "person_id"}
+    # Results only after closing.
+    await branch.say(secretary, "/survey")
+    assert "进行中，已有5人参加" in branch.reply(secretary)
+    branch.fake.press(secretary, branch.last(secretary), "🏁 结束并看结果")
+    await branch.h.settle()
+    result = branch.reply(secretary)
+    assert "「支部工作满意度测评」结果（5人参加）" in result
+    assert "　满意：4人（80%）" in result and "　满意度 100%" in result
+    assert "　满意度 80%" in result  # the second question: one 不满意
+    assert "· 希望多组织学习" in result
+    assert not any(name in result for name in voters)
+    late = await _take(branch, await branch.link("孔繁荣"), survey.id, [], None)
+    assert late == "这次测评已经结束了。"
+
+
+async def test_too_few_answers_show_no_results(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, SURVEY)
+    [survey] = await branch.h.deps.survey_repo.recent(1)
+    for name in ("张懋", "李秀英"):
+        await _take(branch, await branch.link(name), survey.id, ["满意", "满意"], "跳过")
+    await branch.say(secretary, "/survey")
+    branch.fake.press(secretary, branch.last(secretary), "🏁 结束并看结果")
+    await branch.h.settle()
+    assert branch.reply(secretary) == "参加的人不到5人，为保护匿名，不显示结果。"
+
+
+async def test_only_the_secretary_starts_or_closes(branch: Branch) -> None:
+    member = await branch.link("李秀英")
+    await branch.say(member, SURVEY)
+    assert await branch.h.deps.survey_repo.recent(1) == []
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/survey 只有标题")
+    assert "发起匿名测评" in branch.reply(secretary)  # the usage, with an example
+    await branch.say(secretary, SURVEY)
+    [survey] = await branch.h.deps.survey_repo.recent(1)
+    branch.fake.press_data(member, branch.last(branch.group), f"svy:end:{survey.id}")
+    await branch.h.settle()
+    assert branch.fake.toasts_for(member)[-1] == "抱歉，只有书记可以结束测评"
+    still = await branch.h.deps.survey_repo.get(survey.id)
+    assert still is not None and still.status == "open"
