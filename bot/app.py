@@ -34,6 +34,7 @@ from bot.handlers import (
     quizzes,
     roster,
     safety,
+    suggestions,
     surveys,
     visits,
 )
@@ -61,6 +62,7 @@ from storage.people import PeopleRepo
 from storage.posts import PostRepo
 from storage.pushes import PushRepo
 from storage.quizzes import QuizRepo
+from storage.suggestions import SuggestionRepo
 from storage.surveys import SurveyRepo
 from storage.visits import VisitRepo
 
@@ -70,8 +72,8 @@ log = logging.getLogger(__name__)
 # Within group 0 the first matching handler wins: features that own a /start payload
 # (attendance `leave_<id>`, posts `refl_<id>`, quizzes `quiz_<id>`, surveys `svy_<id>`) come
 # before membership, whose /start takes everything else.
-FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, surveys, safety,
-            audit, privacy, roster, membership)
+FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, surveys,
+            suggestions, safety, audit, privacy, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -153,6 +155,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         scheduler=Scheduler(people, config, clock, config.branch.tz),
         survey_repo=survey_repo,
         surveys=SurveyService(survey_repo, clock, config.branch.tz),
+        suggestion_repo=SuggestionRepo(db),
     )
 
 

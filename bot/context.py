@@ -34,6 +34,7 @@ from storage.people import PeopleRepo
 from storage.posts import PostRepo
 from storage.pushes import PushRepo
 from storage.quizzes import QuizRepo
+from storage.suggestions import SuggestionRepo
 from storage.surveys import SurveyRepo
 from storage.visits import VisitRepo
 
@@ -62,6 +63,7 @@ class Deps:
     scheduler: Scheduler
     survey_repo: SurveyRepo
     surveys: SurveyService
+    suggestion_repo: SuggestionRepo
     # How jobs wait between retries; tests replace it to control time.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

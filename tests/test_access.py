@@ -40,6 +40,9 @@ EXPECTED = {
     "/study": LINKED,
     "/quiz": LINKED,
     "/survey": LINKED,
+    "/suggest": LINKED,
+    "/deed": LINKED,
+    "/suggestions": {"secretary"},
     "/audit": {"secretary"},
     "/export 许茂林": {"secretary"},
     "/erase 许茂林": {"secretary"},
@@ -70,14 +73,15 @@ async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
     await branch.say(member, "/help")
     listed = {line.split()[0] for line in branch.reply(member).splitlines()[1:]}
     assert listed == {"/help", "/me", "/card", "/attendance", "/helpme", "/study",
-                      "/quiz", "/survey"}
+                      "/quiz", "/survey", "/suggest", "/deed"}
     secretary = await branch.link("王建国")
     await branch.say(secretary, "/help")
     listed = {line.split()[0] for line in branch.reply(secretary).splitlines()[1:]}
     assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role",
                       "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance",
                       "/visit", "/visits", "/care", "/flag", "/helpme", "/notice", "/notices",
-                      "/study", "/quiz", "/survey", "/audit", "/export", "/erase"}
+                      "/study", "/quiz", "/survey", "/suggest", "/deed", "/suggestions",
+                      "/audit", "/export", "/erase"}
 
 
 async def test_personal_commands_in_the_group_point_to_private_chat(branch: Branch) -> None:
@@ -175,7 +179,8 @@ async def test_role_sets_leader_and_moves_groups(branch: Branch) -> None:
 async def test_menus_are_scoped_per_chat(branch: Branch) -> None:
     fake = branch.fake
     assert fake.commands_for_scope({"type": "all_private_chats"}) == [
-        "start", "help", "me", "card", "attendance", "helpme", "study", "quiz", "survey"]
+        "start", "help", "me", "card", "attendance", "helpme", "study", "quiz", "survey",
+        "suggest", "deed"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": GROUP_ID}) == ["help"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": COMMITTEE_ID}) == [
         "help", "map"]
