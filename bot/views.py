@@ -79,13 +79,14 @@ def service_card(
 ) -> str:
     lines = [texts.CARD_TITLE, texts.CARD_GROUP.format(group=me.group_name or texts.NO_GROUP)]
     if leader is not None:
-        lines.append(texts.CARD_LEADER.format(name=leader.name,
-                                              phone=leader.phone or texts.NO_PHONE))
+        template = (texts.CARD_LEADER_IS_SECRETARY
+                    if any(s.id == leader.id for s in secretaries) else texts.CARD_LEADER)
+        lines.append(template.format(name=leader.name, phone=leader.phone or texts.NO_PHONE))
     else:
         lines.append(texts.CARD_NO_LEADER)
     lines.extend(
         texts.CARD_SECRETARY.format(name=s.name, phone=s.phone or texts.NO_PHONE)
-        for s in secretaries
+        for s in secretaries if leader is None or s.id != leader.id  # one line per person
     )
     lines.append(texts.CARD_FOOTER)
     return "\n".join(lines)

@@ -104,6 +104,11 @@ async def test_card_shows_the_leader_and_secretary(branch: Branch) -> None:
     card = branch.reply(chen)
     assert "党小组长：李平　电话 19900000011" in card
     assert "支部书记：王建国　电话 19900000001" in card
+    zhang = await branch.link("张懋")  # his leader is the secretary: said once
+    await branch.say(zhang, "/card")
+    card = branch.reply(zhang)
+    assert "党小组长（支部书记）：王建国　电话 19900000001" in card
+    assert card.count("王建国") == 1
 
 
 async def test_map_for_a_leader_shows_only_his_group(branch: Branch) -> None:
