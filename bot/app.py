@@ -26,6 +26,7 @@ from bot.handlers import (
     audit,
     care,
     chats,
+    dues,
     errors,
     meetings,
     membership,
@@ -47,6 +48,7 @@ from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService, Role
 from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
+from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
 from bot.services.posts import PostService
@@ -56,6 +58,7 @@ from bot.services.schedule import Scheduler
 from bot.services.surveys import SurveyService
 from storage.chats import ChatRepo
 from storage.db import Database
+from storage.dues import DuesRepo
 from storage.links import InviteRepo
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
@@ -73,7 +76,7 @@ log = logging.getLogger(__name__)
 # (attendance `leave_<id>`, posts `refl_<id>`, quizzes `quiz_<id>`, surveys `svy_<id>`) come
 # before membership, whose /start takes everything else.
 FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, surveys,
-            suggestions, safety, audit, privacy, roster, membership)
+            suggestions, dues, safety, audit, privacy, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -156,6 +159,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         survey_repo=survey_repo,
         surveys=SurveyService(survey_repo, clock, config.branch.tz),
         suggestion_repo=SuggestionRepo(db),
+        dues=DuesService(DuesRepo(db), clock, config.branch.tz),
     )
 
 

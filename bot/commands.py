@@ -70,6 +70,7 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("survey", texts.CMD_SURVEY, LINKED, PRIVATE),
         CommandSpec("suggest", texts.CMD_SUGGEST, LINKED, PRIVATE),
         CommandSpec("deed", texts.CMD_DEED, LINKED, PRIVATE),
+        CommandSpec("dues", texts.CMD_DUES, LINKED, PRIVATE),
         CommandSpec("suggestions", texts.CMD_SUGGESTIONS, frozenset({Role.SECRETARY}),
                     PRIVATE),
         CommandSpec("audit", texts.CMD_AUDIT, frozenset({Role.SECRETARY}), PRIVATE),

@@ -21,6 +21,7 @@ from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService
 from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
+from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
 from bot.services.posts import PostService
@@ -64,6 +65,7 @@ class Deps:
     survey_repo: SurveyRepo
     surveys: SurveyService
     suggestion_repo: SuggestionRepo
+    dues: DuesService
     # How jobs wait between retries; tests replace it to control time.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

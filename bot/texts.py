@@ -741,3 +741,29 @@ DEED_USAGE = (
 )
 DEED_SAVED = "已记下{name}同志的好事：{text}。谢谢！"
 DEED_NOT_ALLOWED = "抱歉，您只能记自己或本组同志的好事。"
+
+# -- party dues (党费) ----------------------------------------------------------------------
+CMD_DUES = "党费"
+DUES_USAGE = (
+    "书记：/dues 姓名 标准 20（每月20元）\n"
+    "书记或组长：/dues 姓名 交 1-6月 120 现金\n"
+    "书记：/dues 支出 500 慰问品 王建国（金额、用途、批准人）"
+)
+DUES_BAD_AMOUNT = "金额请写数字，例如 120 或 8.5。"
+DUES_BAD_MONTHS = "月份请写成 1-6月、3月 或 全年。"
+DUES_NOT_MEMBER = "这位同志不是党员，不需要交党费。"
+DUES_NOT_ALLOWED = "抱歉，您只能为本组同志记党费。"
+DUES_RATE_SET = "已设定{name}同志每月党费{amount}元。"
+DUES_PAID = "已记录：{name} {first}至{last} 共{amount}元（{method}）。"
+DUES_SPENT = "已记录支出：{amount}元，{purpose}，批准人{approver}。"
+DUES_MINE = "您{year}年的党费：每月{rate}元，已交{paid}个月。{owed}"
+DUES_MINE_OWED = "还有{months}月未交，共{amount}元。"
+DUES_MINE_CLEAR = "都已交清，谢谢！"
+DUES_NOT_PARTY = "您不需要交党费。"
+DUES_GROUP_TITLE = "本组党费未交清（{year}年截至{month}月）："
+DUES_GROUP_LINE = "{name}：{months}月未交，{amount}元"
+DUES_GROUP_CLEAR = "本组党费都已交清。👍"
+DUES_STATEMENT_TITLE = "{year}年党费收支："
+DUES_STATEMENT_MONTH = "{month}月：收{collected}元，支{spent}元"
+DUES_STATEMENT_TOTAL = "合计：收{collected}元，支{spent}元，结余{balance}元。"
+DUES_STATEMENT_OWED = "未交清{count}人，共{amount}元。"

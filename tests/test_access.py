@@ -42,6 +42,7 @@ EXPECTED = {
     "/survey": LINKED,
     "/suggest": LINKED,
     "/deed": LINKED,
+    "/dues": LINKED,
     "/suggestions": {"secretary"},
     "/audit": {"secretary"},
     "/export 许茂林": {"secretary"},
@@ -73,14 +74,14 @@ async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
     await branch.say(member, "/help")
     listed = {line.split()[0] for line in branch.reply(member).splitlines()[1:]}
     assert listed == {"/help", "/me", "/card", "/attendance", "/helpme", "/study",
-                      "/quiz", "/survey", "/suggest", "/deed"}
+                      "/quiz", "/survey", "/suggest", "/deed", "/dues"}
     secretary = await branch.link("王建国")
     await branch.say(secretary, "/help")
     listed = {line.split()[0] for line in branch.reply(secretary).splitlines()[1:]}
     assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role",
                       "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance",
                       "/visit", "/visits", "/care", "/flag", "/helpme", "/notice", "/notices",
-                      "/study", "/quiz", "/survey", "/suggest", "/deed", "/suggestions",
+                      "/study", "/quiz", "/survey", "/suggest", "/deed", "/dues", "/suggestions",
                       "/audit", "/export", "/erase"}
 
 
@@ -185,7 +186,7 @@ async def test_menus_are_scoped_per_chat(branch: Branch) -> None:
     fake = branch.fake
     assert fake.commands_for_scope({"type": "all_private_chats"}) == [
         "start", "help", "me", "card", "attendance", "helpme", "study", "quiz", "survey",
-        "suggest", "deed"]
+        "suggest", "deed", "dues"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": GROUP_ID}) == ["help"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": COMMITTEE_ID}) == [
         "help", "map"]

@@ -1,0 +1,49 @@
+"""党费: rates, payments by the secretary or a leader, arrears per role, the statement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.clock import FrozenClock
+from bot.services.dues import DuesError, parse_months, parse_yuan
+from tests.conftest import Branch
+
+
+def test_amounts_and_months_are_parsed_or_refused() -> None:
+    assert (parse_yuan("120"), parse_yuan("8.5"), parse_yuan("8.50元")) == (12000, 850, 850)
+    assert parse_months("1-6月", 2026) == ("2026-01", "2026-06")
+    assert parse_months("全年", 2026) == ("2026-01", "2026-12")
+    for bad in ("abc", "-5", "1.234"):
+        with pytest.raises(DuesError, match="DUES_BAD_AMOUNT"):
+            parse_yuan(bad)
+
+
+async def test_dues_ledger_per_role(branch: Branch) -> None:
+    clock = branch.h.clock
+    assert isinstance(clock, FrozenClock)
+    clock.set(datetime(2026, 6, 15, 2, 0, tzinfo=UTC))  # June: six months due so far
+    secretary = await branch.link("王建国")
+    leader = await branch.link("刘建华")
+    member = await branch.link("尤凤英")
+    for name in ("尤凤英", "孔繁荣"):
+        await branch.say(secretary, f"/dues {name} 标准 20")
+    assert "已设定孔繁荣同志每月党费20.00元" in branch.reply(secretary)
+    await branch.say(secretary, "/dues 严德明 标准 20")  # 民主党派: no Party dues
+    assert "不需要交党费" in branch.reply(secretary)
+    await branch.say(leader, "/dues 尤凤英 交 1-6月 120 现金")
+    assert "已记录：尤凤英 2026-01至2026-06 共120.00元（现金）" in branch.reply(leader)
+    await branch.say(member, "/dues 孔繁荣 交 1-6月 120")  # a member may not record
+    assert "不在您负责的党小组里" in branch.reply(member)
+    await branch.say(secretary, "/dues 孔繁荣 交 1-3月 60 微信")
+    await branch.say(secretary, "/dues 支出 50 慰问品 王建国")
+    await branch.say(member, "/dues")
+    assert branch.reply(member) == "您2026年的党费：每月20.00元，已交6个月。都已交清，谢谢！"
+    await branch.say(leader, "/dues")
+    group_view = branch.reply(leader)
+    assert "孔繁荣：4、5、6月未交，60.00元" in group_view and "尤凤英" not in group_view
+    await branch.say(secretary, "/dues")
+    statement = branch.reply(secretary)
+    assert "6月：收180.00元，支50.00元" in statement
+    assert "合计：收180.00元，支50.00元，结余130.00元。" in statement
