@@ -11,7 +11,14 @@ from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.lookup import find_one
 from bot.services.access import Actor
-from bot.services.dues import DuesError, fen_text
+from bot.services.dues import (
+    DEFAULT_METHOD,
+    PAY_WORD,
+    RATE_WORD,
+    SPEND_WORD,
+    DuesError,
+    fen_text,
+)
 
 
 @guarded("dues")
@@ -22,16 +29,16 @@ async def dues_command(update: Update, context: BranchContext, actor: Actor) -> 
     deps = context.deps
     args = list(context.args or [])
     try:
-        if args and args[0] == "支出" and len(args) >= 4:
+        if args and args[0] == SPEND_WORD and len(args) >= 4:
             fen = await deps.dues.spend(actor, args[1], args[2], args[3])
             await message.reply_text(texts.DUES_SPENT.format(
                 amount=fen_text(fen), purpose=args[2], approver=args[3]))
             return
-        if len(args) >= 3 and args[1] in ("标准", "交"):
+        if len(args) >= 3 and args[1] in (RATE_WORD, PAY_WORD):
             person = await find_one(update, context, actor, args[0])
             if person is None:
                 return
-            if args[1] == "标准":
+            if args[1] == RATE_WORD:
                 fen = await deps.dues.set_rate(actor, person, args[2])
                 await message.reply_text(texts.DUES_RATE_SET.format(name=person.name,
                                                                     amount=fen_text(fen)))
@@ -39,7 +46,7 @@ async def dues_command(update: Update, context: BranchContext, actor: Actor) -> 
             if len(args) < 4:
                 raise DuesError("DUES_USAGE")
             paid = await deps.dues.pay(actor, person, args[2], args[3],
-                                       args[4] if len(args) > 4 else "现金")
+                                       args[4] if len(args) > 4 else DEFAULT_METHOD)
             await message.reply_text(texts.DUES_PAID.format(
                 name=person.name, first=paid.month_from, last=paid.month_to,
                 amount=fen_text(paid.amount_fen), method=paid.method))

@@ -118,7 +118,8 @@ async def meeting_command(update: Update, context: BranchContext, actor: Actor) 
 
 def _day_keyboard(today: date) -> InlineKeyboardMarkup:
     days = [today + timedelta(days=i) for i in range(1, 9)]
-    buttons = [InlineKeyboardButton(f"{d.month}月{d.day}日 周{WEEKDAYS[d.weekday()]}",
+    buttons = [InlineKeyboardButton(texts.DAY_BUTTON.format(month=d.month, day=d.day,
+                                                            weekday=WEEKDAYS[d.weekday()]),
                                     callback_data=pack("mw", "d", int(d.strftime("%Y%m%d"))))
                for d in days]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
@@ -246,7 +247,8 @@ async def _prompt(update: Update, context: BranchContext, draft: WizardDraft) ->
         assert draft.day and draft.start and draft.kind
         preview = texts.MEETING_SUMMARY.format(
             kind=draft.kind, topic=draft.topic, place=draft.place,
-            when=f"{draft.day.month}月{draft.day.day}日 {draft.start:%H:%M}")
+            when=texts.WIZ_PREVIEW_WHEN.format(month=draft.day.month, day=draft.day.day,
+                                               time=f"{draft.start:%H:%M}"))
         await message.reply_text(
             texts.WIZ_CONFIRM.format(summary=preview),
             reply_markup=InlineKeyboardMarkup([[

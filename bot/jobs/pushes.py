@@ -204,7 +204,8 @@ async def digest_text(deps: Deps, today: date) -> str:
             person = await deps.people.get(task.person_id)
             if person is not None and person.active:
                 groups[person.group_name or texts.NO_GROUP] += 1
-        detail = "（" + "，".join(f"{g}{n}项" for g, n in groups.items()) + "）"
+        detail = "，".join(texts.DIGEST_MAKEUP_GROUP.format(group=g, count=n)
+                          for g, n in groups.items())
         lines.append(texts.DIGEST_MAKEUPS.format(count=sum(groups.values()), detail=detail))
     overdue = [t for t in await deps.visit_repo.open_tasks()
                if date.fromisoformat(t.due_on) < today]

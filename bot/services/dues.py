@@ -18,6 +18,8 @@ from storage.dues import DuesRepo, Payment, Spending
 from storage.models import Person
 
 PARTY = ("党员", "预备党员")
+# The words of `/dues`: record spending, set a rate, record a payment; the usual method.
+SPEND_WORD, RATE_WORD, PAY_WORD, DEFAULT_METHOD = "支出", "标准", "交", "现金"
 _YUAN = re.compile(r"^(\d{1,6})(?:\.(\d{1,2}))?元?$")
 _MONTHS = re.compile(r"^(\d{1,2})月?(?:[-~至到](\d{1,2})月?)?$")
 
@@ -119,7 +121,7 @@ class DuesService(BranchTime):
             raise DuesError("DUES_NOT_MEMBER")
         first, last = parse_months(months, self.today().year)
         payment = Payment(person.id, self.today().isoformat(), first, last, parse_yuan(amount),
-                          method[:10] or "现金")
+                          method[:10] or DEFAULT_METHOD)
         await self.repo.pay(payment, recorded_by=actor.person.id, at=iso(self.now()),
                             actor_tg=actor.tg_user_id)
         return payment
