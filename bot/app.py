@@ -33,6 +33,7 @@ from bot.handlers import (
     posts,
     privacy,
     quizzes,
+    report,
     roster,
     safety,
     suggestions,
@@ -76,7 +77,7 @@ log = logging.getLogger(__name__)
 # (attendance `leave_<id>`, posts `refl_<id>`, quizzes `quiz_<id>`, surveys `svy_<id>`) come
 # before membership, whose /start takes everything else.
 FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, surveys,
-            suggestions, dues, safety, audit, privacy, roster, membership)
+            suggestions, dues, report, safety, audit, privacy, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:

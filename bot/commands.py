@@ -71,6 +71,8 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("suggest", texts.CMD_SUGGEST, LINKED, PRIVATE),
         CommandSpec("deed", texts.CMD_DEED, LINKED, PRIVATE),
         CommandSpec("dues", texts.CMD_DUES, LINKED, PRIVATE),
+        CommandSpec("report", texts.CMD_REPORT,
+                    frozenset({Role.SECRETARY, Role.COMMITTEE}), PRIVATE),
         CommandSpec("suggestions", texts.CMD_SUGGESTIONS, frozenset({Role.SECRETARY}),
                     PRIVATE),
         CommandSpec("audit", texts.CMD_AUDIT, frozenset({Role.SECRETARY}), PRIVATE),

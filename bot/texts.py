@@ -770,3 +770,29 @@ DUES_STATEMENT_TITLE = "{year}年党费收支："
 DUES_STATEMENT_MONTH = "{month}月：收{collected}元，支{spent}元"
 DUES_STATEMENT_TOTAL = "合计：收{collected}元，支{spent}元，结余{balance}元。"
 DUES_STATEMENT_OWED = "未交清{count}人，共{amount}元。"
+
+# -- yearly report (年度工作报告) -------------------------------------------------------------
+CMD_REPORT = "年度工作报告"
+REPORT_FILE = "{year}年工作报告.xlsx"
+REPORT_TITLE = "📊 {year}年支部工作报告"
+REPORT_ROWS = {
+    "meetings": "召开会议",
+    "attendance": "出勤率（含代签）",
+    "proxy_excused": "其中代签 / 请假",
+    "visits": "走访慰问",
+    "seed": "入户走访 / 住院探望 / 生日祝寿",
+    "money": "慰问金",
+    "study": "学习资料完成率",
+    "greetings": "节日和生日问候",
+    "dues": "党费收 / 支",
+    "suggestions": "建言献策",
+    "deeds": "好人好事",
+}
+REPORT_VALUE_MEETINGS = "{total}次（{detail}）"
+REPORT_VALUE_RATE = "{rate:.0%}（{present}/{expected}）"
+REPORT_VALUE_PAIR = "{a} / {b}"
+REPORT_VALUE_COUNT = "{count}次"
+REPORT_VALUE_ITEMS = "{count}条"
+REPORT_VALUE_YUAN = "{amount}元"
+REPORT_VALUE_STUDY = "{rate:.0%}（{posts}份资料）"
+REPORT_LINE = "{label}：{value}"

@@ -43,6 +43,7 @@ EXPECTED = {
     "/suggest": LINKED,
     "/deed": LINKED,
     "/dues": LINKED,
+    "/report": {"committee", "secretary"},
     "/suggestions": {"secretary"},
     "/audit": {"secretary"},
     "/export 许茂林": {"secretary"},
@@ -81,7 +82,8 @@ async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
     assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role",
                       "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance",
                       "/visit", "/visits", "/care", "/flag", "/helpme", "/notice", "/notices",
-                      "/study", "/quiz", "/survey", "/suggest", "/deed", "/dues", "/suggestions",
+                      "/study", "/quiz", "/survey", "/suggest", "/deed", "/dues", "/report",
+                      "/suggestions",
                       "/audit", "/export", "/erase"}
 
 

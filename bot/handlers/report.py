@@ -1,0 +1,65 @@
+"""`/report`: the year's work report for the secretary and committee, as a message and
+as an Excel workbook with a chart of attendance by month."""
+
+from __future__ import annotations
+
+import io
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot import texts
+from bot.context import BranchApp, BranchContext
+from bot.guard import guarded
+from bot.services.access import Actor
+from bot.services.dues import fen_text
+from bot.services.report import Report, build_report, report_workbook
+
+
+def report_rows(r: Report) -> list[tuple[str, str]]:
+    """The report's lines as (label, value), shared by the message and the workbook."""
+    labels = texts.REPORT_ROWS
+    meetings = "、".join(f"{k}{n}" for k, n in r.meetings_by_kind.items())
+    study_rate = r.study_done / r.study_expected if r.study_expected else 0.0
+    return [
+        (labels["meetings"], texts.REPORT_VALUE_MEETINGS.format(
+            total=sum(r.meetings_by_kind.values()), detail=meetings or "-")),
+        (labels["attendance"], texts.REPORT_VALUE_RATE.format(
+            rate=r.attendance_rate, present=r.attendance_present,
+            expected=r.attendance_expected)),
+        (labels["proxy_excused"], texts.REPORT_VALUE_PAIR.format(
+            a=r.attendance_proxy, b=r.attendance_excused)),
+        (labels["visits"], texts.REPORT_VALUE_COUNT.format(count=sum(r.visits_by_kind.values()))),
+        (labels["seed"], f"{r.home_visits} / {r.hospital_visits} / {r.birthday_visits}"),
+        (labels["money"], texts.REPORT_VALUE_YUAN.format(amount=r.money_yuan)),
+        (labels["study"], texts.REPORT_VALUE_STUDY.format(rate=study_rate,
+                                                           posts=r.study_posts)),
+        (labels["greetings"], texts.REPORT_VALUE_COUNT.format(count=sum(r.greetings.values()))),
+        (labels["dues"], texts.REPORT_VALUE_PAIR.format(
+            a=texts.REPORT_VALUE_YUAN.format(amount=fen_text(r.dues_collected_fen)),
+            b=texts.REPORT_VALUE_YUAN.format(amount=fen_text(r.dues_spent_fen)))),
+        (labels["suggestions"], texts.REPORT_VALUE_ITEMS.format(count=r.suggestions)),
+        (labels["deeds"], texts.REPORT_VALUE_ITEMS.format(count=r.good_deeds)),
+    ]
+
+
+@guarded("report")
+async def report_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """The year so far (or `/report 2025`)."""
+    message = update.effective_message
+    assert message is not None
+    deps = context.deps
+    year = deps.care.today().year
+    if context.args and context.args[0].isdigit() and 2000 <= int(context.args[0]) <= 2100:
+        year = int(context.args[0])
+    report = await build_report(deps, year)
+    rows = report_rows(report)
+    await message.reply_text("\n".join(
+        [texts.REPORT_TITLE.format(year=year)] +
+        [texts.REPORT_LINE.format(label=label, value=value) for label, value in rows]))
+    await message.reply_document(io.BytesIO(report_workbook(report, rows)),
+                                 filename=texts.REPORT_FILE.format(year=year))
+
+
+def register(app: BranchApp) -> None:
+    app.add_handler(CommandHandler("report", report_command))

@@ -1,0 +1,125 @@
+"""The year-end work report (年度工作报告): meetings and attendance, visits, study,
+greetings, dues, suggestions and good deeds, from the records the other features keep;
+and the same as an Excel workbook with a chart of attendance by month.
+
+Everything here reads; nothing is stored twice.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.context import Deps
+
+
+@dataclass(frozen=True)
+class Report:
+    year: int
+    meetings_by_kind: dict[str, int]
+    attendance_expected: int
+    attendance_present: int
+    attendance_proxy: int
+    attendance_excused: int
+    attendance_by_month: dict[int, float]
+    visits_by_kind: dict[str, int]
+    home_visits: int
+    hospital_visits: int
+    birthday_visits: int
+    money_yuan: int
+    study_posts: int
+    study_done: int
+    study_expected: int
+    greetings: dict[str, int]
+    dues_collected_fen: int
+    dues_spent_fen: int
+    suggestions: int
+    good_deeds: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def attendance_rate(self) -> float:
+        return self.attendance_present / self.attendance_expected if \
+            self.attendance_expected else 0.0
+
+
+async def build_report(deps: Deps, year: int) -> Report:
+    history = await deps.meetings.history(year)
+    kinds: dict[str, set[int]] = defaultdict(set)
+    status: Counter[str] = Counter()
+    by_month: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    months: dict[int, int] = {}
+    for m, a in history:
+        kinds[m.kind].add(m.id)
+        if m.id not in months:
+            months[m.id] = deps.meetings.local(m.starts_at).month
+        cell = by_month[months[m.id]]
+        cell[1] += 1
+        if a.status == "present":
+            cell[0] += 1
+            status["proxy" if a.recorded_by not in (None, a.person_id) else "present"] += 1
+        else:
+            status[a.status] += 1
+    visits = await deps.care.year_counts(year)
+    study_posts = [p for p in await deps.post_repo.recent("study", 500)
+                   if p.send_at.startswith(str(year))]
+    done = expected = 0
+    for post in study_posts:
+        for cov in (await deps.posts.coverage(post)).values():
+            done += len(cov.direct) + len(cov.via_leader)
+            expected += cov.total
+    greetings = Counter(key.split(":", 1)[0] for key in
+                        await deps.push_repo.sent_between(f"{year}-01-01", f"{year}-12-31"))
+    statement = await deps.dues.statement(year)
+    return Report(
+        year=year,
+        meetings_by_kind={k: len(v) for k, v in kinds.items()},
+        attendance_expected=sum(status.values()),
+        attendance_present=status["present"] + status["proxy"],
+        attendance_proxy=status["proxy"], attendance_excused=status["excused"],
+        attendance_by_month={month: p / t for month, (p, t) in sorted(by_month.items()) if t},
+        visits_by_kind=dict(visits.by_kind), home_visits=visits.home,
+        hospital_visits=visits.hospital, birthday_visits=visits.birthday,
+        money_yuan=visits.money_yuan, study_posts=len(study_posts), study_done=done,
+        study_expected=expected, greetings=dict(greetings),
+        dues_collected_fen=sum(statement.collected.values()),
+        dues_spent_fen=sum(statement.spent.values()),
+        suggestions=await deps.suggestion_repo.count_since(f"{year}-01-01"),
+        good_deeds=len([d for d in await deps.suggestion_repo.deeds_since(f"{year}-01-01")
+                        if d[2].startswith(str(year))]),
+    )
+
+
+def report_workbook(report: Report, rows: list[tuple[str, str]]) -> bytes:
+    """The report as .xlsx: the summary lines, and attendance by month with a bar chart."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "概况"
+    ws.append(["项目", "数值"])
+    for label, value in rows:
+        ws.append([label, value])
+    ws["A1"].font = ws["B1"].font = Font(bold=True)
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 40
+    monthly = wb.create_sheet("出勤率")
+    monthly.append(["月份", "出勤率"])
+    for month, rate in report.attendance_by_month.items():
+        monthly.append([f"{month}月", round(rate * 100, 1)])
+    if report.attendance_by_month:
+        chart = BarChart()
+        chart.title = f"{report.year}年各月出勤率（%）"
+        count = len(report.attendance_by_month)
+        chart.add_data(Reference(monthly, min_col=2, min_row=1, max_row=count + 1),
+                       titles_from_data=True)
+        chart.set_categories(Reference(monthly, min_col=1, min_row=2, max_row=count + 1))
+        monthly.add_chart(chart, "D2")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
