@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     schedule = sub.add_parser("schedule", parents=[common],
                               help="列出未来几天要推送的内容（时间、内容、发给谁）")
     schedule.add_argument("--days", type=int, default=30, help="多少天（默认 30）")
+    report = sub.add_parser("report", parents=[common], help="生成年度工作报告 Excel 文件")
+    report.add_argument("--year", type=int, help="哪一年（默认今年）")
+    report.add_argument("--out", type=Path, help="保存到哪个文件（默认 <年份>年工作报告.xlsx）")
     backup = sub.add_parser("backup", parents=[common],
                             help="备份数据库（机器人运行时也可以，备份后会检查完整性）")
     backup.add_argument("dest", type=Path, metavar="DEST", help="备份文件，或存放备份的目录")
@@ -175,6 +178,37 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return asyncio.run(_schedule(args))
 
 
+async def _report(args: argparse.Namespace) -> int:
+    from bot.app import close_deps, open_deps
+    from bot.clock import SystemClock
+    from bot.config import Config
+    from bot.context import BotData
+    from bot.handlers.report import report_rows
+    from bot.services.report import build_report, report_workbook
+
+    config = _load(args, need_token=False)
+    assert isinstance(config, Config)
+    holder = BotData()
+    holder.deps = await open_deps(config, SystemClock())
+    try:
+        year = args.year or holder.deps.care.today().year
+        report = await build_report(holder.deps, year)
+        rows = report_rows(report)
+    finally:
+        await close_deps(holder)
+    out = args.out or Path(texts.REPORT_FILE.format(year=year))
+    out.write_bytes(report_workbook(report, rows))
+    print(texts.REPORT_TITLE.format(year=year))
+    for label, value in rows:
+        print(texts.REPORT_LINE.format(label=label, value=value))
+    print(out)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    return asyncio.run(_report(args))
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from datetime import datetime
 
@@ -233,6 +267,7 @@ COMMANDS = {
     "roster-template": cmd_roster_template,
     "import-roster": cmd_import_roster,
     "schedule": cmd_schedule,
+    "report": cmd_report,
     "backup": cmd_backup,
     "restore": cmd_restore,
 }

@@ -48,3 +48,17 @@ async def test_report_counts_the_year(branch: Branch) -> None:
 
     await branch.say(leader, "/report")
     assert "这项功能只对书记、支委开放" in branch.reply(leader)
+
+
+def test_report_command_line(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from bot.__main__ import main
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
+                   f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{tmp_path / "r.db"}"\n',
+                   encoding="utf-8")
+    out = tmp_path / "report.xlsx"
+    assert main(["report", "--year", "2026", "--out", str(out), "--config", str(cfg)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("📊 2026年支部工作报告") and "召开会议：0次" in printed
+    assert load_workbook(out)["概况"]["A2"].value == "召开会议"
