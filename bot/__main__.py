@@ -150,6 +150,7 @@ async def _schedule(args: argparse.Namespace) -> int:
     from bot.config import Config
     from bot.services.dates import show_date
     from bot.services.schedule import Scheduler
+    from storage.collections import CollectionRepo
     from storage.db import Database
     from storage.people import PeopleRepo
 
@@ -157,7 +158,8 @@ async def _schedule(args: argparse.Namespace) -> int:
     assert isinstance(config, Config)
     db = await Database.open(config.storage.path)
     try:
-        scheduler = Scheduler(PeopleRepo(db), config, SystemClock(), config.branch.tz)
+        scheduler = Scheduler(PeopleRepo(db), config, SystemClock(), config.branch.tz,
+                              CollectionRepo(db))
         pushes = await scheduler.upcoming(scheduler.today(), args.days)
     finally:
         await db.close()

@@ -26,6 +26,7 @@ from bot.handlers import (
     audit,
     care,
     chats,
+    collections,
     dues,
     errors,
     meetings,
@@ -49,6 +50,7 @@ from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService, Role
 from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
+from bot.services.collections import CollectionService
 from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
@@ -58,6 +60,7 @@ from bot.services.roster import RosterService
 from bot.services.schedule import Scheduler
 from bot.services.surveys import SurveyService
 from storage.chats import ChatRepo
+from storage.collections import CollectionRepo
 from storage.db import Database
 from storage.dues import DuesRepo
 from storage.links import InviteRepo
@@ -74,10 +77,11 @@ log = logging.getLogger(__name__)
 
 # The chat gate registers itself in handler group -1, so it sees every update first.
 # Within group 0 the first matching handler wins: features that own a /start payload
-# (attendance `leave_<id>`, posts `refl_<id>`, quizzes `quiz_<id>`, surveys `svy_<id>`) come
-# before membership, whose /start takes everything else.
+# (attendance `leave_<id>`, posts `refl_<id>`, quizzes `quiz_<id>`, surveys `svy_<id>`,
+# collections `col_<id>`) come before membership, whose /start takes everything else.
 FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, surveys,
-            suggestions, dues, report, safety, audit, privacy, roster, membership)
+            suggestions, dues, collections, report, safety, audit, privacy, roster,
+            membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -135,6 +139,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     post_repo = PostRepo(db)
     quiz_repo = QuizRepo(db)
     survey_repo = SurveyRepo(db)
+    collection_repo = CollectionRepo(db)
     return Deps(
         config=config,
         clock=clock,
@@ -156,11 +161,13 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         quiz_repo=quiz_repo,
         quizzes=QuizService(quiz_repo, people, clock, config.branch.tz),
         push_repo=PushRepo(db),
-        scheduler=Scheduler(people, config, clock, config.branch.tz),
+        scheduler=Scheduler(people, config, clock, config.branch.tz, collection_repo),
         survey_repo=survey_repo,
         surveys=SurveyService(survey_repo, clock, config.branch.tz),
         suggestion_repo=SuggestionRepo(db),
         dues=DuesService(DuesRepo(db), clock, config.branch.tz),
+        collection_repo=collection_repo,
+        collections=CollectionService(collection_repo, people, clock, config.branch.tz),
     )
 
 

@@ -71,6 +71,7 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("suggest", texts.CMD_SUGGEST, LINKED, PRIVATE),
         CommandSpec("deed", texts.CMD_DEED, LINKED, PRIVATE),
         CommandSpec("dues", texts.CMD_DUES, LINKED, PRIVATE),
+        CommandSpec("collect", texts.CMD_COLLECT, LINKED, PRIVATE),
         CommandSpec("report", texts.CMD_REPORT,
                     frozenset({Role.SECRETARY, Role.COMMITTEE}), PRIVATE),
         CommandSpec("suggestions", texts.CMD_SUGGESTIONS, frozenset({Role.SECRETARY}),

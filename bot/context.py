@@ -21,6 +21,7 @@ from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService
 from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
+from bot.services.collections import CollectionService
 from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
@@ -29,6 +30,7 @@ from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
 from bot.services.schedule import Scheduler
 from bot.services.surveys import SurveyService
+from storage.collections import CollectionRepo
 from storage.db import Database
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
@@ -66,6 +68,8 @@ class Deps:
     surveys: SurveyService
     suggestion_repo: SuggestionRepo
     dues: DuesService
+    collection_repo: CollectionRepo
+    collections: CollectionService
     # How jobs wait between retries; tests replace it to control time.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

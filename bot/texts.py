@@ -796,3 +796,40 @@ REPORT_VALUE_ITEMS = "{count}条"
 REPORT_VALUE_YUAN = "{amount}元"
 REPORT_VALUE_STUDY = "{rate:.0%}（{posts}份资料）"
 REPORT_LINE = "{label}：{value}"
+
+# -- collections (信息统计) -----------------------------------------------------------------
+CMD_COLLECT = "信息统计"
+COLLECT_USAGE = (
+    "发起信息统计：第一行写标题，再写「截止 12月10日」，可写「对象 全体/党员/组名」，"
+    "然后每行一个问题，问题后空一格写类型：是否、文字、数字，或选项（用 / 分开）。例如：\n"
+    "/collect 兼职情况统计\n截止 12月10日\n对象 党员\n是否在企业兼职？ 是否\n兼职单位 文字"
+)
+COLLECT_BAD_DEADLINE = "截止日期看不懂或已过去，请写成「截止 12月10日」。"
+COLLECT_BAD_AUDIENCE = "对象请写：全体、党员，或党小组的名称。"
+COLLECT_BAD_NUMBER = "请输入数字，例如 3。"
+COLLECT_CLOSED = "这项统计已经截止了。"
+COLLECT_NOT_EXPECTED = "这项统计不需要这位同志填写。"
+COLLECT_ANNOUNCE = (
+    "📝 信息统计：{title}\n请在{deadline}前填写。点下面的按钮，在私聊里填，"
+    "只有书记和组长能看到。"
+)
+BUTTON_COLLECT_FILL = "📝 填写"
+BUTTON_COLLECT_EXPORT = "📥 导出表格"
+COLLECT_CREATED = "已发起「{title}」，已发到支部群。"
+COLLECT_OPEN_CHAT = "请在私聊里填写"
+COLLECT_QUESTION = "（{n}/{total}）{question}"
+COLLECT_TYPE_HINT = "请直接输入："
+COLLECT_SAVED = "已保存，谢谢！截止前可以重新填写修改。"
+COLLECT_SAVED_FOR = "已替{name}同志保存。"
+COLLECT_NONE = "还没有信息统计。"
+COLLECT_PROGRESS_TITLE = "「{title}」截止{deadline}："
+COLLECT_PROGRESS_LINE = "{group}：{answered}/{expected}"
+COLLECT_FILL_FOR = "替{name}填"
+COLLECT_FILE = "{title}.xlsx"
+COLLECT_REMIND = (
+    "{name}同志，「{title}」明天截止，您还没有填写。请发 /collect 填写，"
+    "或告诉您的组长。"
+)
+COLLECT_REMIND_LEADER = "「{title}」明天截止，您组里还没填写的：{names}。没有手机的请您代填。"
+WHAT_COLLECT_REMIND = "「{title}」截止前提醒"
+TO_MISSING = "未填写的人和组长（私信）"

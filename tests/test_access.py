@@ -43,6 +43,7 @@ EXPECTED = {
     "/suggest": LINKED,
     "/deed": LINKED,
     "/dues": LINKED,
+    "/collect": LINKED,
     "/report": {"committee", "secretary"},
     "/suggestions": {"secretary"},
     "/audit": {"secretary"},
@@ -75,14 +76,15 @@ async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
     await branch.say(member, "/help")
     listed = {line.split()[0] for line in branch.reply(member).splitlines()[1:]}
     assert listed == {"/help", "/me", "/card", "/attendance", "/helpme", "/study",
-                      "/quiz", "/survey", "/suggest", "/deed", "/dues"}
+                      "/quiz", "/survey", "/suggest", "/deed", "/dues", "/collect"}
     secretary = await branch.link("王建国")
     await branch.say(secretary, "/help")
     listed = {line.split()[0] for line in branch.reply(secretary).splitlines()[1:]}
     assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role",
                       "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance",
                       "/visit", "/visits", "/care", "/flag", "/helpme", "/notice", "/notices",
-                      "/study", "/quiz", "/survey", "/suggest", "/deed", "/dues", "/report",
+                      "/study", "/quiz", "/survey", "/suggest", "/deed", "/dues", "/collect",
+                      "/report",
                       "/suggestions",
                       "/audit", "/export", "/erase"}
 
@@ -188,7 +190,7 @@ async def test_menus_are_scoped_per_chat(branch: Branch) -> None:
     fake = branch.fake
     assert fake.commands_for_scope({"type": "all_private_chats"}) == [
         "start", "help", "me", "card", "attendance", "helpme", "study", "quiz", "survey",
-        "suggest", "deed", "dues"]
+        "suggest", "deed", "dues", "collect"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": GROUP_ID}) == ["help"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": COMMITTEE_ID}) == [
         "help", "map"]

@@ -320,12 +320,31 @@ async def safe_follow_up(context: BranchContext) -> None:
                 names="、".join(names)))
 
 
+async def _collect_remind(context: BranchContext, deps: Deps, push: Planned) -> None:
+    """The day before a collection's deadline: whoever has not answered is reminded
+    privately, and each leader gets the names of his people still missing."""
+    c = await deps.collection_repo.get(push.data["collection"])
+    if c is None:
+        return
+    answers = await deps.collection_repo.answers(c.id)
+    missing = [p for p in await deps.collections.expected(c) if p.id not in answers]
+    by_leader: dict[int | None, list[str]] = defaultdict(list)
+    for person in missing:
+        await send_private(context, person, texts.COLLECT_REMIND.format(
+            name=person.name, title=c.title))
+        by_leader[await deps.care.assignee_for(person)].append(person.name)
+    for leader_id, names in by_leader.items():
+        for leader in await recipients(deps, leader_id):
+            await send_private(context, leader, texts.COLLECT_REMIND_LEADER.format(
+                title=c.title, names="、".join(names)))
+
+
 SENDERS = {
     "holiday": _holiday, "visit_list": _visit_list, "birthday": _birthday,
     "milestone": _milestone, "birthday_group": _birthday_group,
     "month_birthdays": _month_birthdays, "anniversary": _anniversary,
     "study_ahead": _study_ahead, "study_today": _study_today, "digest": _digest,
-    "weather": _weather,
+    "weather": _weather, "collect_remind": _collect_remind,
 }
 
 

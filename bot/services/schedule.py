@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.services.dates import DateError, parse_full_date
 from bot.services.holidays import HOLIDAYS, holiday_date
 from bot.services.people import is_milestone, next_birthday
+from storage.collections import CollectionRepo
 from storage.models import Person
 from storage.people import PeopleRepo
 
@@ -55,10 +56,12 @@ def _clock(text: str) -> time:
 
 
 class Scheduler(BranchTime):
-    def __init__(self, people: PeopleRepo, config: Config, clock: Clock, tz: ZoneInfo) -> None:
+    def __init__(self, people: PeopleRepo, config: Config, clock: Clock, tz: ZoneInfo,
+                 collections: CollectionRepo | None = None) -> None:
         super().__init__(clock, tz)
         self.people = people
         self.config = config
+        self.collections = collections
 
     def _at(self, day: date, hhmm: str) -> datetime:
         return datetime.combine(day, _clock(hhmm), tzinfo=self.tz)
@@ -99,6 +102,14 @@ class Scheduler(BranchTime):
                 and cfg.chats.committee_chat_id:
             out.append(Planned(f"digest:{day}", "digest", self._at(day, cfg.digest.time),
                                texts.WHAT_DIGEST, texts.TO_COMMITTEE))
+        if self.collections is not None:
+            tomorrow = (day + timedelta(days=1)).isoformat()
+            for c in await self.collections.recent(20):
+                if c.deadline == tomorrow:
+                    out.append(Planned(f"collect_remind:{c.id}", "collect_remind",
+                                       self._at(day, cfg.care.morning_time),
+                                       texts.WHAT_COLLECT_REMIND.format(title=c.title),
+                                       texts.TO_MISSING, {"collection": c.id}))
         if cfg.weather.enabled and (cfg.branch.latitude or cfg.branch.longitude):
             out.append(Planned(f"weather:{day}", "weather", self._at(day, cfg.weather.time),
                                texts.WHAT_WEATHER, texts.TO_GROUP))
