@@ -785,9 +785,17 @@ REPORT_ROWS = {
     "study": "学习资料完成率",
     "greetings": "节日和生日问候",
     "dues": "党费收 / 支",
+    "makeups": "补课完成 / 应补",
+    "visitors": "各人走访次数",
+    "quizzes": "知识答题",
+    "notices": "通知（送达率）",
+    "surveys": "满意度测评",
     "suggestions": "建言献策",
     "deeds": "好人好事",
 }
+REPORT_VALUE_QUIZ = "{title}：{count}人，平均{average}分"
+REPORT_VALUE_NOTICES = "{count}条（{coverage}）"
+REPORT_VALUE_SURVEY = "{title}：{count}人，满意度{satisfied}"
 REPORT_VALUE_MEETINGS = "{total}次（{detail}）"
 REPORT_VALUE_RATE = "{rate:.0%}（{present}/{expected}）"
 REPORT_VALUE_PAIR = "{a} / {b}"

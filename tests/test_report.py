@@ -40,11 +40,16 @@ async def test_report_counts_the_year(branch: Branch) -> None:
     assert "慰问金：100元" in text
     assert "党费收 / 支：240.00元 / 0.00元" in text
     assert "建言献策：1条" in text and "好人好事：1条" in text
+    assert "补课完成 / 应补：0 / 8" in text  # nine expected, one came
+    assert "各人走访次数：刘建华1" in text
     wb = load_workbook(io.BytesIO(branch.fake.uploads["2026年工作报告.xlsx"]))
     summary = {row[0]: row[1] for row in wb["概况"].iter_rows(min_row=2, values_only=True)}
     assert summary["慰问金"] == "100元"
     assert wb["出勤率"]["A2"].value == "12月"
     assert len(wb["出勤率"]._charts) == 1
+    assert wb.sheetnames == ["概况", "出勤率", "走访", "知识答题", "测评"]
+    column_a = [c.value for c in wb["走访"]["A"] if c.value]
+    assert column_a == ["类别", "日常走访", "走访人", "刘建华"]
 
     await branch.say(leader, "/report")
     assert "这项功能只对书记、支委开放" in branch.reply(leader)

@@ -38,6 +38,18 @@ def report_rows(r: Report) -> list[tuple[str, str]]:
         (labels["dues"], texts.REPORT_VALUE_PAIR.format(
             a=texts.REPORT_VALUE_YUAN.format(amount=fen_text(r.dues_collected_fen)),
             b=texts.REPORT_VALUE_YUAN.format(amount=fen_text(r.dues_spent_fen)))),
+        (labels["makeups"], texts.REPORT_VALUE_PAIR.format(a=r.makeups_done,
+                                                            b=r.makeups_total)),
+        (labels["visitors"], "、".join(f"{n}{c}" for n, c in r.visits_by_visitor.items())
+         or "-"),
+        (labels["quizzes"], "；".join(texts.REPORT_VALUE_QUIZ.format(
+            title=t, count=n, average=round(a * 100)) for t, n, a in r.quizzes) or "-"),
+        (labels["notices"], texts.REPORT_VALUE_NOTICES.format(
+            count=r.notices, coverage="-" if r.notice_coverage is None
+            else f"{r.notice_coverage:.0%}")),
+        (labels["surveys"], "；".join(texts.REPORT_VALUE_SURVEY.format(
+            title=t, count=n, satisfied="-" if s is None else f"{s:.0%}")
+            for t, n, s in r.surveys) or "-"),
         (labels["suggestions"], texts.REPORT_VALUE_ITEMS.format(count=r.suggestions)),
         (labels["deeds"], texts.REPORT_VALUE_ITEMS.format(count=r.good_deeds)),
     ]

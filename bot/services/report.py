@@ -38,7 +38,13 @@ class Report:
     dues_spent_fen: int
     suggestions: int
     good_deeds: int
-    notes: list[str] = field(default_factory=list)
+    makeups_done: int = 0
+    makeups_total: int = 0
+    visits_by_visitor: dict[str, int] = field(default_factory=dict)
+    quizzes: list[tuple[str, int, float]] = field(default_factory=list)  # title, n, avg %
+    notices: int = 0
+    notice_coverage: float | None = None
+    surveys: list[tuple[str, int, float | None]] = field(default_factory=list)
 
     @property
     def attendance_rate(self) -> float:
@@ -74,6 +80,30 @@ async def build_report(deps: Deps, year: int) -> Report:
     greetings = Counter(key.split(":", 1)[0] for key in
                         await deps.push_repo.sent_between(f"{year}-01-01", f"{year}-12-31"))
     statement = await deps.dues.statement(year)
+    meeting_ids = {m.id for m, _ in history}
+    makeups = [t for mid in meeting_ids
+               for t in await deps.meeting_repo.makeups_for_meeting(mid)]
+    quizzes = []
+    for quiz in await deps.quiz_repo.recent(50):
+        scores = [a.score / len(quiz.questions) for a in await deps.quiz_repo.attempts(quiz.id)
+                  if a.finished and quiz.questions]
+        if scores:
+            quizzes.append((quiz.title, len(scores), sum(scores) / len(scores)))
+    notice_posts = [p for p in await deps.post_repo.recent("notice", 500)
+                    if p.send_at.startswith(str(year))]
+    reached = total = 0
+    for post in notice_posts:
+        if post.receipt or post.audience in ("members", "party_group"):
+            for cov in (await deps.posts.coverage(post)).values():
+                reached += len(cov.direct) + len(cov.via_leader)
+                total += cov.total
+    surveys = []
+    for survey in await deps.survey_repo.recent(20):
+        results = await deps.surveys.results(survey)
+        if results is not None:
+            liked = [q.satisfied for q in results.questions if q.satisfied is not None]
+            surveys.append((survey.title, results.answers,
+                            sum(liked) / len(liked) if liked else None))
     return Report(
         year=year,
         meetings_by_kind={k: len(v) for k, v in kinds.items()},
@@ -90,11 +120,16 @@ async def build_report(deps: Deps, year: int) -> Report:
         suggestions=await deps.suggestion_repo.count_since(f"{year}-01-01"),
         good_deeds=len([d for d in await deps.suggestion_repo.deeds_since(f"{year}-01-01")
                         if d[2].startswith(str(year))]),
+        makeups_done=sum(1 for t in makeups if t.done_on), makeups_total=len(makeups),
+        visits_by_visitor=dict(visits.by_visitor.most_common()), quizzes=quizzes,
+        notices=len(notice_posts), notice_coverage=reached / total if total else None,
+        surveys=surveys,
     )
 
 
 def report_workbook(report: Report, rows: list[tuple[str, str]]) -> bytes:
-    """The report as .xlsx: the summary lines, and attendance by month with a bar chart."""
+    """The report as .xlsx: the summary, then one sheet per area (attendance by month with
+    a bar chart, visits, quizzes, surveys)."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
@@ -120,6 +155,22 @@ def report_workbook(report: Report, rows: list[tuple[str, str]]) -> bytes:
                        titles_from_data=True)
         chart.set_categories(Reference(monthly, min_col=1, min_row=2, max_row=count + 1))
         monthly.add_chart(chart, "D2")
+    visits = wb.create_sheet("走访")
+    visits.append(["类别", "次数"])
+    for kind, count in report.visits_by_kind.items():
+        visits.append([kind, count])
+    visits.append([])
+    visits.append(["走访人", "次数"])
+    for name, count in report.visits_by_visitor.items():
+        visits.append([name, count])
+    quizzes = wb.create_sheet("知识答题")
+    quizzes.append(["答题", "人数", "平均分"])
+    for title, count, average in report.quizzes:
+        quizzes.append([title, count, round(average * 100)])
+    surveys = wb.create_sheet("测评")
+    surveys.append(["测评", "参加人数", "满意度"])
+    for title, count, satisfied in report.surveys:
+        surveys.append([title, count, None if satisfied is None else round(satisfied * 100)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
