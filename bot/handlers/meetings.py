@@ -26,6 +26,7 @@ from telegram.warnings import PTBUserWarning
 from bot import texts
 from bot.callbacks import Callback, pack, parse, pattern
 from bot.context import BranchApp, BranchContext
+from bot.flows import Drafts, cancel_handler, timeout_handler
 from bot.guard import guarded
 from bot.jobs.meetings import schedule_meeting, unschedule
 from bot.meeting_ui import edit_card, summary, when
@@ -57,15 +58,10 @@ def _error_text(exc: MeetingError) -> str:
     return template.format(**exc.values)
 
 
-def _draft(context: BranchContext) -> WizardDraft:
-    assert context.user_data is not None
-    draft = context.user_data.get(_DRAFT_KEY)
-    return draft if isinstance(draft, WizardDraft) else WizardDraft()
-
-
-def _save(context: BranchContext, draft: WizardDraft) -> None:
-    assert context.user_data is not None
-    context.user_data[_DRAFT_KEY] = draft
+_DRAFTS: Drafts[WizardDraft] = Drafts(_DRAFT_KEY, WizardDraft)
+_draft, _save = _DRAFTS.get, _DRAFTS.put
+_wizard_cancel = cancel_handler(_DRAFTS, texts.WIZ_CANCELLED)
+wizard_timeout = timeout_handler(_DRAFTS, texts.WIZ_EXPIRED)
 
 
 def _cancel_row() -> list[InlineKeyboardButton]:
@@ -255,21 +251,6 @@ async def _prompt(update: Update, context: BranchContext, draft: WizardDraft) ->
                 InlineKeyboardButton(texts.BUTTON_CONFIRM, callback_data=pack("mw", "ok")),
                 InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=pack("mw", "no"))]]))
     return state
-
-
-async def _wizard_cancel(update: Update, context: BranchContext) -> int:
-    message = update.effective_message
-    _save(context, WizardDraft())
-    if message is not None:
-        await message.reply_text(texts.WIZ_CANCELLED)
-    return ConversationHandler.END
-
-
-async def wizard_timeout(update: Update, context: BranchContext) -> None:
-    """Ten minutes without a step: drop the draft and say so."""
-    _save(context, WizardDraft())
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, texts.WIZ_EXPIRED)
 
 
 # -- /meetings: reschedule, move, cancel -------------------------------------------------------

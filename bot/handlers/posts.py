@@ -29,6 +29,7 @@ from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.commands import POSTERS as COMPOSERS
 from bot.context import BranchApp, BranchContext
+from bot.flows import Drafts, cancel_handler, timeout_handler
 from bot.guard import guarded
 from bot.jobs.posts import schedule_send
 from bot.post_ui import followup
@@ -63,18 +64,10 @@ class Composing:
     when_asked: bool = False
 
 
-def _get(context: BranchContext) -> Composing:
-    assert context.user_data is not None
-    c = context.user_data.get(_KEY)
-    return c if isinstance(c, Composing) else Composing()
-
-
-def _put(context: BranchContext, c: Composing | None) -> None:
-    assert context.user_data is not None
-    if c is None:
-        context.user_data.pop(_KEY, None)
-    else:
-        context.user_data[_KEY] = c
+_DRAFTS: Drafts[Composing] = Drafts(_KEY, Composing)
+_get, _put = _DRAFTS.get, _DRAFTS.put
+cancel = cancel_handler(_DRAFTS, texts.POST_CANCELLED)
+on_timeout = timeout_handler(_DRAFTS, texts.POST_EXPIRED)
 
 
 def _cancel_row() -> list[InlineKeyboardButton]:
@@ -301,21 +294,6 @@ async def _send(update: Update, context: BranchContext, actor: Actor, c: Composi
         await message.reply_text(texts.POST_SCHEDULED.format(
             when=f"{show_date(local.date())} {local:%H:%M}"))
     return ConversationHandler.END
-
-
-async def cancel(update: Update, context: BranchContext) -> int:
-    """/cancel while composing."""
-    _put(context, None)
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.POST_CANCELLED)
-    return ConversationHandler.END
-
-
-async def on_timeout(update: Update, context: BranchContext) -> None:
-    """Fifteen minutes without a step: nothing is sent."""
-    _put(context, None)
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, texts.POST_EXPIRED)
 
 
 # -- buttons on posts ---------------------------------------------------------------------------

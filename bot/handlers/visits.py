@@ -27,6 +27,7 @@ from telegram.warnings import PTBUserWarning
 from bot import texts
 from bot.callbacks import Callback, pack, parse, pattern
 from bot.context import BranchApp, BranchContext
+from bot.flows import Drafts, cancel_handler, timeout_handler
 from bot.guard import guarded
 from bot.lookup import find_one
 from bot.services.access import Actor
@@ -58,18 +59,10 @@ class VisitDraft:
         return STEPS[self.step]
 
 
-def _draft(context: BranchContext) -> VisitDraft:
-    assert context.user_data is not None
-    draft = context.user_data.get(_KEY)
-    return draft if isinstance(draft, VisitDraft) else VisitDraft()
-
-
-def _save(context: BranchContext, draft: VisitDraft | None) -> None:
-    assert context.user_data is not None
-    if draft is None:
-        context.user_data.pop(_KEY, None)
-    else:
-        context.user_data[_KEY] = draft
+_DRAFTS: Drafts[VisitDraft] = Drafts(_KEY, VisitDraft)
+_draft, _save = _DRAFTS.get, _DRAFTS.put
+_cancel = cancel_handler(_DRAFTS, texts.VW_CANCELLED)
+on_timeout = timeout_handler(_DRAFTS, texts.VW_EXPIRED)
 
 
 def _nav(back: bool = True) -> list[InlineKeyboardButton]:
@@ -274,20 +267,6 @@ async def _finish(update: Update, context: BranchContext, d: VisitDraft) -> int:
     _save(context, None)
     await message.reply_text(texts.VW_SAVED.format(count=len(ids)))
     return ConversationHandler.END
-
-
-async def _cancel(update: Update, context: BranchContext) -> int:
-    _save(context, None)
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.VW_CANCELLED)
-    return ConversationHandler.END
-
-
-async def on_timeout(update: Update, context: BranchContext) -> None:
-    """Ten minutes without a step: nothing is written."""
-    _save(context, None)
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, texts.VW_EXPIRED)
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""What every guided flow (arranging a meeting, logging a visit, composing a notice) shares:
+a per-person draft kept in `user_data` until the flow ends, and the two ways a flow ends
+without writing anything — 取消, and expiry after a spell without a step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any, Generic, TypeVar
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.context import BranchContext
+
+D = TypeVar("D")
+
+
+class Drafts(Generic[D]):
+    """One flow's draft for the person in the conversation."""
+
+    def __init__(self, key: str, empty: Callable[[], D]) -> None:
+        self.key = key
+        self.empty = empty
+
+    def get(self, context: BranchContext) -> D:
+        assert context.user_data is not None
+        draft = context.user_data.get(self.key)
+        return draft if draft is not None else self.empty()
+
+    def put(self, context: BranchContext, draft: D | None) -> None:
+        assert context.user_data is not None
+        if draft is None:
+            context.user_data.pop(self.key, None)
+        else:
+            context.user_data[self.key] = draft
+
+
+def cancel_handler(drafts: Drafts[Any], text: str) -> Callable[
+        [Update, BranchContext], Coroutine[Any, Any, int]]:
+    """取消 or /cancel: drop the draft, say so, end the flow."""
+    async def cancel(update: Update, context: BranchContext) -> int:
+        drafts.put(context, None)
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(text)
+        return ConversationHandler.END
+
+    return cancel
+
+
+def timeout_handler(drafts: Drafts[Any], text: str) -> Callable[
+        [Update, BranchContext], Coroutine[Any, Any, None]]:
+    """The conversation timed out: drop the draft and say nothing was written."""
+    async def expired(update: Update, context: BranchContext) -> None:
+        drafts.put(context, None)
+        if update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, text)
+
+    return expired
