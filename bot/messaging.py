@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.error import Forbidden
 from telegram.ext import CallbackContext
 
@@ -30,4 +30,14 @@ async def send_private(context: CallbackContext[Any, Any, Any, Any], person: Per
     except Forbidden:
         log.info("person %s has not opened a private chat or blocked the bot", person.id)
         return False
+    return True
+
+
+async def open_in_private(query: CallbackQuery, bot_username: str, payload: str,
+                          text: str) -> bool:
+    """A button pressed in a group whose work happens in private chat: answer with a link
+    that opens the private chat on `/start <payload>`. False for a press already there."""
+    if query.message is None or query.message.chat.type == "private":
+        return False
+    await query.answer(text, url=f"https://t.me/{bot_username}?start={payload}")
     return True

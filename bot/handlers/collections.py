@@ -23,6 +23,7 @@ from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
+from bot.messaging import open_in_private
 from bot.services.access import Actor
 from bot.services.collections import CollectionError
 from bot.services.dates import show_date
@@ -107,9 +108,8 @@ async def start(update: Update, context: BranchContext) -> int:
     if query is not None:
         cb = parse(query.data)
         cid = cb.ids[0] if cb and cb.ids else 0
-        if query.message is not None and query.message.chat.type != "private":
-            await query.answer(texts.COLLECT_OPEN_CHAT,
-                               url=f"https://t.me/{context.bot.username}?start=col_{cid}")
+        if await open_in_private(query, context.bot.username, f"col_{cid}",
+                                 texts.COLLECT_OPEN_CHAT):
             return ConversationHandler.END
         if cb is not None and cb.action == "for" and len(cb.ids) == 2:
             person = await deps.people.get(cb.ids[1])

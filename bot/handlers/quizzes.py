@@ -28,6 +28,7 @@ from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
+from bot.messaging import open_in_private
 from bot.services.access import Actor
 from bot.services.quizzes import LETTERS, Next, Score, Start, parse_bank, typed_question
 from bot.services.tables import TableError
@@ -250,9 +251,9 @@ async def on_button(update: Update, context: BranchContext) -> None:
                 texts.BUTTON_QUIZ_START, callback_data=pack("qz", "go", quiz.id))]]))
     elif cb.action == "rt" and await deps.quizzes.allow_retakes(quiz.id, actor):
         await query.answer(texts.QUIZ_RETAKES_ON)
-    elif cb.action == "go" and query.message is not None and query.message.chat.type != "private":
-        link = f"https://t.me/{context.bot.username}?start=quiz_{quiz.id}"
-        await query.answer(texts.QUIZ_OPEN_CHAT, url=link)
+    elif cb.action == "go" and await open_in_private(
+            query, context.bot.username, f"quiz_{quiz.id}", texts.QUIZ_OPEN_CHAT):
+        return
     elif cb.action == "go":
         await query.answer()
         await _begin(context, actor, quiz.id, query.from_user.id)

@@ -25,6 +25,7 @@ from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
+from bot.messaging import open_in_private
 from bot.services.access import Actor
 from bot.services.surveys import MIN_ANSWERS, Results, SurveyError
 from storage.surveys import Survey
@@ -122,9 +123,8 @@ async def start(update: Update, context: BranchContext) -> int:
     if query is not None:
         cb = parse(query.data)
         survey_id = cb.ids[0] if cb and cb.ids else 0
-        if query.message is not None and query.message.chat.type != "private":
-            link = f"https://t.me/{context.bot.username}?start=svy_{survey_id}"
-            await query.answer(texts.SURVEY_OPEN_CHAT, url=link)
+        if await open_in_private(query, context.bot.username, f"svy_{survey_id}",
+                                 texts.SURVEY_OPEN_CHAT):
             return ConversationHandler.END
         await query.answer()
     else:
