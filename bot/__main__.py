@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     schedule = sub.add_parser("schedule", parents=[common],
                               help="列出未来几天要推送的内容（时间、内容、发给谁）")
     schedule.add_argument("--days", type=int, default=30, help="多少天（默认 30）")
-    report = sub.add_parser("report", parents=[common], help="生成年度工作报告 Excel 文件")
+    report = sub.add_parser("report", parents=[common], help="生成年度工作报告 Excel 文件和图表")
     report.add_argument("--year", type=int, help="哪一年（默认今年）")
     report.add_argument("--out", type=Path, help="保存到哪个文件（默认 <年份>年工作报告.xlsx）")
     backup = sub.add_parser("backup", parents=[common],
@@ -186,6 +186,7 @@ async def _report(args: argparse.Namespace) -> int:
     from bot.config import Config
     from bot.context import BotData
     from bot.handlers.report import report_rows
+    from bot.services.charts import report_charts
     from bot.services.report import build_report, report_workbook
 
     config = _load(args, need_token=False)
@@ -200,10 +201,15 @@ async def _report(args: argparse.Namespace) -> int:
         await close_deps(holder)
     out = args.out or Path(texts.REPORT_FILE.format(year=year))
     out.write_bytes(report_workbook(report, rows))
+    charts = []
+    for name, png in report_charts(report):  # beside the workbook
+        charts.append(out.with_name(name))
+        charts[-1].write_bytes(png)
     print(texts.REPORT_TITLE.format(year=year))
     for label, value in rows:
         print(texts.REPORT_LINE.format(label=label, value=value))
-    print(out)
+    for written in (out, *charts):
+        print(written)
     return 0
 
 

@@ -6,7 +6,9 @@ import io
 from datetime import datetime
 
 from openpyxl import load_workbook
+from PIL import Image
 
+from bot.services.charts import HEIGHT_PX, WIDTH_PX
 from tests.conftest import Branch
 
 
@@ -42,6 +44,9 @@ async def test_report_counts_the_year(branch: Branch) -> None:
     assert "建言献策：1条" in text and "好人好事：1条" in text
     assert "补课完成 / 应补：0 / 8" in text  # nine expected, one came
     assert "各人走访次数：刘建华1" in text
+    last = branch.fake.bot_messages(secretary)[-3:]
+    assert [next(k for k in ("photo", "document") if k in m) for m in last] == [
+        "photo", "photo", "document"]  # two charts, then the workbook
     wb = load_workbook(io.BytesIO(branch.fake.uploads["2026年工作报告.xlsx"]))
     summary = {row[0]: row[1] for row in wb["概况"].iter_rows(min_row=2, values_only=True)}
     assert summary["慰问金"] == "100元"
@@ -67,3 +72,7 @@ def test_report_command_line(tmp_path, capsys) -> None:  # type: ignore[no-untyp
     printed = capsys.readouterr().out
     assert printed.startswith("📊 2026年支部工作报告") and "召开会议：0次" in printed
     assert load_workbook(out)["概况"]["A2"].value == "召开会议"
+    for chart in ("2026年各月出勤率.png", "2026年走访慰问.png"):
+        with Image.open(tmp_path / chart) as image:
+            assert image.size == (WIDTH_PX, HEIGHT_PX)
+        assert str(tmp_path / chart) in printed

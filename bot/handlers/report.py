@@ -1,8 +1,9 @@
-"""`/report`: the year's work report for the secretary and committee, as a message and
-as an Excel workbook with a chart of attendance by month."""
+"""`/report`: the year's work report for the secretary and committee: a message, two chart
+images (attendance by month, visits by kind) and an Excel workbook."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from telegram import Update
@@ -12,6 +13,7 @@ from bot import texts
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
+from bot.services.charts import report_charts
 from bot.services.dues import fen_text
 from bot.services.report import Report, build_report, report_workbook
 
@@ -69,6 +71,8 @@ async def report_command(update: Update, context: BranchContext, actor: Actor) -
     await message.reply_text("\n".join(
         [texts.REPORT_TITLE.format(year=year)] +
         [texts.REPORT_LINE.format(label=label, value=value) for label, value in rows]))
+    for name, png in await asyncio.to_thread(report_charts, report):
+        await message.reply_photo(io.BytesIO(png), filename=name)
     await message.reply_document(io.BytesIO(report_workbook(report, rows)),
                                  filename=texts.REPORT_FILE.format(year=year))
 
