@@ -110,6 +110,9 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         .base_file_url(config.telegram.base_url.replace("/bot", "/file/bot"))
         .context_types(context_types)
         .defaults(Defaults(tzinfo=config.branch.tz))
+        .connect_timeout(config.telegram.timeout_seconds)
+        .read_timeout(config.telegram.timeout_seconds)
+        .write_timeout(config.telegram.timeout_seconds)
         # One message per 1/rate seconds rather than `rate` per period: aiolimiter's
         # bucket would let a full period's worth out at once and then keep going, which
         # a burst-checking server answers with 429 (bench/broadcast.py measured 7 per 200).

@@ -52,6 +52,7 @@ class TelegramConfig:
     token: str = ""
     base_url: str = OFFICIAL_BASE_URL
     mode: Literal["polling", "webhook"] = "polling"
+    timeout_seconds: float = 10.0
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
     rate_limit: RateLimitConfig = field(default_factory=RateLimitConfig)
 
@@ -328,6 +329,8 @@ def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> N
         problems.append("telegram.webhook.url：webhook 模式需要 https:// 开头的公网地址")
     if not 1 <= cfg.telegram.webhook.port <= 65535:
         problems.append("telegram.webhook.port：端口应在 1 到 65535 之间")
+    if not 0 < cfg.telegram.timeout_seconds <= 300:
+        problems.append("telegram.timeout_seconds：应在 0 到 300 秒之间")
     rl = cfg.telegram.rate_limit
     if rl.overall_per_second <= 0 or rl.group_per_minute <= 0:
         problems.append("telegram.rate_limit：速率必须大于 0")

@@ -65,6 +65,15 @@ def test_token_from_environment_wins() -> None:
     assert cfg.telegram.token == "from-env"
 
 
+@pytest.mark.parametrize("seconds", [0, -1, 301])
+def test_request_timeout_must_be_sensible(seconds: float) -> None:
+    settings = base_settings()
+    settings["telegram"]["timeout_seconds"] = seconds
+    with pytest.raises(ConfigError) as err:
+        parse_config(settings, env={"BOT_TOKEN": "1:a"})
+    assert any(p.startswith("telegram.timeout_seconds") for p in err.value.problems)
+
+
 def test_webhook_mode_needs_an_https_url() -> None:
     settings = base_settings()
     settings["telegram"]["mode"] = "webhook"

@@ -17,19 +17,36 @@ async def test_a_failing_handler_is_logged_reported_and_apologised_for(
     branch: Branch, caplog: pytest.LogCaptureFixture
 ) -> None:
     zhang = await branch.link("张懋")
-    # Telegram answers the reply to /card with a 502 once: the handler raises.
-    branch.fake.fail("sendMessage", 502, times=1)
+    # Telegram refuses the reply to /card once, as it would a bug of ours: the handler
+    # raises.
+    branch.fake.fail("sendMessage", 400, times=1, description="Bad Request: can't parse")
     with caplog.at_level(logging.ERROR, logger="bot.handlers.errors"):
         await branch.say(zhang, "/card")
     assert any("command /card" in r.getMessage() and r.exc_info for r in caplog.records)
     committee = branch.reply(branch.committee)
-    assert committee == "⚠️ 支部助手出错：NetworkError（command /card）。详情见日志。"
+    assert committee == "⚠️ 支部助手出错：BadRequest（command /card）。详情见日志。"
+    assert branch.reply(zhang) == "出了点问题，请稍后再试。"
+
+
+@pytest.mark.parametrize("status", [500, 502])
+async def test_telegram_failing_once_is_logged_not_reported(
+    branch: Branch, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    # A 5xx or a timeout from Telegram is Telegram's passing trouble: the committee can do
+    # nothing about it, so it is logged and the user is asked to try again.
+    zhang = await branch.link("张懋")
+    branch.fake.fail("sendMessage", status, times=1)
+    with caplog.at_level(logging.WARNING, logger="bot.handlers.errors"):
+        await branch.say(zhang, "/card")
+    assert any("Telegram did not answer while handling command /card" in r.getMessage()
+               for r in caplog.records)
+    assert branch.fake.bot_messages(branch.committee) == []
     assert branch.reply(zhang) == "出了点问题，请稍后再试。"
 
 
 async def test_error_report_to_the_committee_has_no_personal_data(branch: Branch) -> None:
     zhang = await branch.link("张懋")
-    branch.fake.fail("sendMessage", 500, times=1)
+    branch.fake.fail("sendMessage", 400, times=1, description="Bad Request: can't parse")
     await branch.say(zhang, "/me")
     report = branch.reply(branch.committee)
     assert "张懋" not in report and "1990000" not in report

@@ -7,7 +7,7 @@ import logging
 import sqlite3
 
 from telegram import Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot import texts
 from bot.context import BranchApp, BranchContext
@@ -47,11 +47,22 @@ def _harmless(error: BaseException | None) -> bool:
     return isinstance(error, BadRequest) and "query is too old" in error.message
 
 
+def _transient(error: BaseException | None) -> bool:
+    """A request to Telegram that timed out or lost its connection: whatever the user did
+    was saved before the reply was attempted, and the committee can do nothing about one
+    lost connection (BadRequest is a NetworkError subclass in PTB, but is not transient)."""
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
 async def on_error(update: object, context: BranchContext) -> None:
     """Log, tell the committee chat, apologise to the user."""
     error = context.error
     if _harmless(error):
         log.info("button answered twice or late: %s", error)
+        return
+    if _transient(error):
+        log.warning("Telegram did not answer while handling %s: %r", _where(update), error)
+        await _apologise(update)
         return
     storage = _storage_problem(error)
     log.error("error while handling %s%s", _where(update),
@@ -65,6 +76,10 @@ async def on_error(update: object, context: BranchContext) -> None:
             await context.bot.send_message(committee, report)
         except TelegramError as exc:
             log.warning("could not tell the committee about the error: %s", exc)
+    await _apologise(update)
+
+
+async def _apologise(update: object) -> None:
     if not isinstance(update, Update):
         return
     try:

@@ -118,6 +118,17 @@ class Fault:
     skip: int = 0  # let this many matching calls through first
 
 
+@dataclass
+class Chaos:
+    rng: random.Random
+    too_many: float
+    server_error: float
+    duplicate: float
+    timeout: float
+    dropped: float
+    hang: float
+
+
 _ERROR_TEXTS = {
     429: "Too Many Requests: retry after {retry_after}",
     500: "Internal Server Error",
@@ -154,8 +165,12 @@ class FakeBotApi:
         self.files: dict[str, bytes] = {}
         self.uploads: dict[str, bytes] = {}  # files the bot sent, by file name
         # Seeded chaos (see `chaos`): what was injected, by kind.
-        self._chaos: tuple[random.Random, float, float, float] | None = None
-        self.injected: dict[str, int] = {"429": 0, "5xx": 0, "duplicate_update": 0}
+        self._chaos: Chaos | None = None
+        self.injected: dict[str, int] = {"429": 0, "5xx": 0, "duplicate_update": 0,
+                                         "timeout": 0, "dropped": 0}
+        # Calls whose work was done but whose reply the bot never got (a connection cut
+        # or a client timeout after the fake had acted): (method, chat_id).
+        self.lost_replies: list[tuple[str, int | None]] = []
         # Telegram's flood limits, enforced only when set (benchmarks): messages a second
         # overall, and a minute per group chat. Beyond them: 429 with retry_after.
         self.limits: tuple[float, float] | None = None
@@ -244,7 +259,7 @@ class FakeBotApi:
     def _enqueue(self, kind: str, payload: Json) -> Json:
         update = {"update_id": next(self._update_ids), kind: payload}
         self._updates.append(update)
-        if self._chaos is not None and self._chaos[0].random() < self._chaos[3]:
+        if self._chaos is not None and self._chaos.rng.random() < self._chaos.duplicate:
             # Redelivered under a new id, as after a lost offset confirmation.
             self.injected["duplicate_update"] += 1
             self._updates.append({"update_id": next(self._update_ids), kind: payload})
@@ -433,20 +448,38 @@ class FakeBotApi:
         self.faults.append(Fault(method, status, times, retry_after, 0.0, description, after))
 
     def chaos(self, seed: int, *, too_many: float = 0.0, server_error: float = 0.0,
-              duplicate: float = 0.0) -> None:
-        """From now on, at these rates and reproducibly: answer any sending call with 429
-        (retry_after 1) or 502, and deliver an update twice (Telegram's at-least-once)."""
-        self._chaos = (random.Random(seed), too_many, server_error, duplicate)  # noqa: S311
+              duplicate: float = 0.0, timeout: float = 0.0, dropped: float = 0.0,
+              hang: float = 1.5) -> None:
+        """From now on, at these rates and reproducibly: answer a call with 429
+        (retry_after 1) or 502; leave it unanswered for `hang` seconds and then cut the
+        connection (the client's read timeout must be shorter); cut the connection at
+        once; deliver an update twice (Telegram's at-least-once). A timeout or a cut
+        happens half the time before the fake acts and half the time after, when the
+        bot cannot know its message went out (`lost_replies`)."""
+        self._chaos = Chaos(random.Random(seed), too_many, server_error, duplicate,  # noqa: S311
+                            timeout, dropped, hang)
+
+    def _chaos_loss(self, method: str) -> tuple[str, bool] | None:
+        """Whether this call's connection is lost, how, and whether after acting."""
+        chaos = self._chaos
+        if chaos is None or method.lower() in _NEVER_CHAOS:
+            return None
+        roll = chaos.rng.random()
+        if roll < chaos.timeout + chaos.dropped:
+            kind = "timeout" if roll < chaos.timeout else "dropped"
+            self.injected[kind] += 1
+            return kind, chaos.rng.random() < 0.5
+        return None
 
     def _chaos_fault(self, method: str) -> None:
-        if self._chaos is None or method.lower() in _NEVER_CHAOS:
+        chaos = self._chaos
+        if chaos is None or method.lower() in _NEVER_CHAOS:
             return
-        rng, too_many, server_error, _ = self._chaos
-        roll = rng.random()
-        if roll < too_many:
+        roll = chaos.rng.random()
+        if roll < chaos.too_many:
             self.injected["429"] += 1
             raise ApiError(429, "Too Many Requests: retry after 1", 1)
-        if roll < too_many + server_error:
+        if roll < chaos.too_many + chaos.server_error:
             self.injected["5xx"] += 1
             raise ApiError(502, "Bad Gateway")
 
@@ -850,6 +883,10 @@ class _MethodHandler(tornado.web.RequestHandler):
         if token != fake.token:
             self._reply(fake, method, params, files, ApiError(401, "Unauthorized"))
             return
+        loss = fake._chaos_loss(method)
+        if loss is not None and not loss[1]:
+            await self._lose(loss[0])  # before acting: as if the request never arrived
+            return
         try:
             result = await fake.handle(method, params, files)
         except asyncio.CancelledError:
@@ -857,7 +894,18 @@ class _MethodHandler(tornado.web.RequestHandler):
         except ApiError as exc:
             self._reply(fake, method, params, files, exc)
             return
+        if loss is not None:
+            fake.lost_replies.append((method.lower(), _int(params.get("chat_id"), None)))
+            await self._lose(loss[0])
+            return
         self._reply(fake, method, params, files, result)
+
+    async def _lose(self, kind: str) -> None:
+        """Cut the connection without an answer, at once or after hanging."""
+        if kind == "timeout":
+            assert self.fake._chaos is not None
+            await asyncio.sleep(self.fake._chaos.hang)
+        self.request.connection.close()  # type: ignore[union-attr]
 
     def _reply(self, fake: FakeBotApi, method: str, params: Json, files: dict[str, str],
                outcome: Any) -> None:
