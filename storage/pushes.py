@@ -1,4 +1,4 @@
-"""What the scheduler has done: pushes claimed (sent once, ever), weather warnings in
+"""What the scheduler has done: pushes claimed, sent and confirmed, weather warnings in
 force, 「我平安」 taps, and a few facts kept between days."""
 
 from __future__ import annotations
@@ -13,18 +13,35 @@ class PushRepo:
     async def claim(self, key: str, kind: str, day: str, at: str,
                     status: str = "sent") -> bool:
         """Take a push for sending (or mark it skipped); False if it was already taken.
-        Claiming before sending means a crash mid-send loses that one push rather than
-        ever sending it twice."""
+        A push taken for sending stays `sending` until `confirm`: no second job takes it
+        meanwhile, and a crash before the confirmation is found by `interrupted`."""
         async with self.db.transaction() as tx:
             changed = await tx.execute(
-                "INSERT OR IGNORE INTO pushes (key, kind, day, status, at) "
-                "VALUES (?, ?, ?, ?, ?)", (key, kind, day, status, at))
+                "INSERT OR IGNORE INTO pushes (key, kind, day, status, at, sending) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (key, kind, day, status, at, status == "sent"))
         return changed == 1
+
+    async def confirm(self, key: str) -> None:
+        """The push went out."""
+        async with self.db.transaction() as tx:
+            await tx.execute("UPDATE pushes SET sending = 0 WHERE key = ?", (key,))
 
     async def release(self, key: str) -> None:
         """Give a claimed push back after a failure, so a retry can take it."""
         async with self.db.transaction() as tx:
-            await tx.execute("DELETE FROM pushes WHERE key = ? AND status = 'sent'", (key,))
+            await tx.execute("DELETE FROM pushes WHERE key = ? AND sending = 1", (key,))
+
+    async def interrupted(self) -> list[str]:
+        """At start-up: give back the pushes a crash left unconfirmed, so today's plan
+        sends them again. A severe-weather push someone already answered 「我平安」 to
+        evidently went out and is confirmed instead. Returns the keys given back."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE pushes SET sending = 0 WHERE sending = 1 "
+                "AND key IN (SELECT push_key FROM safe_taps)")
+            rows = await tx.fetchall("SELECT key FROM pushes WHERE sending = 1")
+            await tx.execute("DELETE FROM pushes WHERE sending = 1")
+        return [r["key"] for r in rows]
 
     async def done(self, key: str) -> str | None:
         row = await self.db.fetchone("SELECT status FROM pushes WHERE key = ?", (key,))
@@ -37,7 +54,8 @@ class PushRepo:
 
     async def sent_between(self, first_day: str, last_day: str) -> list[str]:
         rows = await self.db.fetchall(
-            "SELECT key FROM pushes WHERE day >= ? AND day <= ? AND status = 'sent'",
+            "SELECT key FROM pushes WHERE day >= ? AND day <= ? AND status = 'sent' "
+            "AND sending = 0",
             (first_day, last_day))
         return [r["key"] for r in rows]
 

@@ -185,6 +185,24 @@ async def test_holiday_greeting_once_across_a_restart(config: Config, tmp_path: 
         assert "push:holiday:chongyang:2026-10-18" not in h.job_names()
 
 
+async def test_a_push_a_crash_left_unconfirmed_is_sent_on_restart(
+    config: Config, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.db"
+    key = "holiday:chongyang:2026-10-18"
+    clock = _clock_at(2026, 10, 18, 6, 0)
+    async with await _start(config, path, clock) as h:
+        # What a process killed while sending leaves behind: the claim, no confirmation.
+        assert await h.deps.push_repo.claim(key, "holiday", "2026-10-18", "2026-10-18T00:00")
+        assert await h.deps.push_repo.sent_between("2026-10-18", "2026-10-18") == []
+    clock.set(datetime(2026, 10, 18, 9, 0, tzinfo=ZoneInfo(SHANGHAI)))
+    async with await _start(config, path, clock) as h:
+        await _wait_group(h, "重阳")
+        await h.run_job("pushes:plan")
+        assert len([t for t in await _group_texts(h) if "重阳" in t]) == 1
+        assert key in await h.deps.push_repo.sent_between("2026-10-18", "2026-10-18")
+
+
 async def test_catch_up_only_within_the_grace_window(config: Config, tmp_path: Path) -> None:
     late = _clock_at(2027, 1, 1, 13, 59)  # 元旦 08:00 + 5h59: still sent
     async with await _start(config, tmp_path / "a.db", late) as h:

@@ -5,9 +5,11 @@ weekly digest and weather warnings.
 `Scheduler.plan(today)` what is due and schedules one job `push:<key>` per push still
 ahead. A push whose time passed while the bot was down is sent at once if it is at most
 `scheduler.grace_hours` late, else marked skipped and logged. Each push is claimed in the
-database under its key before it is sent, so it goes out at most once; if Telegram fails
-it is released and tried again in ten minutes, the same day only. One failing push never
-stops the others.
+database under its key before it is sent and confirmed after, so no two jobs send it; if
+Telegram fails it is released and tried again in ten minutes, the same day only. A push a
+crash left claimed but unconfirmed is given back at start-up and sent again: nothing is
+lost, and only a message Telegram had already accepted at the instant of the crash can
+arrive twice (Telegram has no way to ask). One failing push never stops the others.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ async def run_push(context: BranchContext) -> None:
         return
     try:
         await SENDERS[push.kind](context, deps, push)
+        await deps.push_repo.confirm(push.key)
     except TelegramError as exc:
         await deps.push_repo.release(push.key)
         retry_at = deps.scheduler.now() + RETRY
@@ -300,6 +303,7 @@ async def _weather_failed(context: BranchContext, deps: Deps, day: date, why: st
                                        day.isoformat(), iso(deps.scheduler.now())):
         await context.bot.send_message(deps.chats.committee_chat_id,
                                        texts.WEATHER_FAILED.format(days=days))
+        await deps.push_repo.confirm(f"weather_failed:{day}")
     if last_ok is None:
         await deps.push_repo.set_state("weather_last_ok", (day - timedelta(days=1)).isoformat())
 
@@ -352,6 +356,8 @@ async def schedule_all(app: BranchApp) -> None:
     """Plan every day just after midnight, and today's right now (catch-up included)."""
     deps = app.bot_data.deps
     assert app.job_queue is not None
+    for key in await deps.push_repo.interrupted():
+        log.warning("push %s was interrupted by a crash; sending it again", key)
     for job in app.job_queue.get_jobs_by_name(PLAN):
         job.schedule_removal()
     app.job_queue.run_daily(plan_today, time=time(0, 5, tzinfo=deps.config.branch.tz),
