@@ -134,8 +134,8 @@ class Database:
                         await self._conn.execute(statement)
                     await self._conn.execute(f"PRAGMA user_version = {number:d}")
                     await self._conn.execute("COMMIT")
-                except BaseException:
-                    await self._conn.execute("ROLLBACK")
+                except BaseException:  # COMMIT included: see transaction()
+                    await self._rollback()
                     raise
                 applied.append(number)
         return applied
@@ -146,10 +146,18 @@ class Database:
             await self._conn.execute_fetchall("BEGIN IMMEDIATE")
             try:
                 yield Tx(self._conn)
+                # Inside the try: a COMMIT that fails (disk full while writing the log)
+                # must not leave the shared connection in an open transaction.
+                await self._conn.execute_fetchall("COMMIT")
             except BaseException:
-                await self._conn.execute_fetchall("ROLLBACK")
+                await self._rollback()
                 raise
-            await self._conn.execute_fetchall("COMMIT")
+
+    async def _rollback(self) -> None:
+        """Roll back unless SQLite already has: on a full disk or an I/O error it ends
+        the transaction itself, and a second ROLLBACK would fail and hide the cause."""
+        if self._conn.in_transaction:
+            await self._conn.execute_fetchall("ROLLBACK")
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         async with self._lock:

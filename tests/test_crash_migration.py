@@ -17,6 +17,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from storage.db import Database, load_migrations
@@ -74,7 +75,8 @@ def _schema(path: Path) -> list[tuple[str, str]]:
         conn.close()
 
 
-async def _child(db: Path, stop_at: int, log: Path, *, kill: bool) -> list[str]:
+def _child(db: Path, stop_at: int, log: Path, *, kill: bool) -> list[str]:
+    """Run the child (stopping before statement `stop_at`) and, if asked, kill it there."""
     root = Path(__file__).resolve().parents[1]
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", CHILD, str(db), str(stop_at), str(log)], cwd=root,
@@ -83,11 +85,11 @@ async def _child(db: Path, stop_at: int, log: Path, *, kill: bool) -> list[str]:
         for _ in range(600):  # the child needs well under a second; allow a slow machine
             if log.exists() or proc.poll() is not None:
                 break
-            await asyncio.sleep(0.05)
+            time.sleep(0.05)
         if kill:
             assert proc.poll() is None, "the child finished before the chosen statement"
             os.kill(proc.pid, signal.SIGKILL)
-        await asyncio.to_thread(proc.wait, 60)
+        proc.wait(60)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -99,7 +101,8 @@ async def test_killed_mid_migration_then_started_again(tmp_path: Path) -> None:
     _prepare(prepared)
     clean = tmp_path / "clean.db"
     shutil.copy(prepared, clean)
-    statements = await _child(clean, 0, tmp_path / "clean.log", kill=False)
+    statements = await asyncio.to_thread(_child, clean, 0, tmp_path / "clean.log",
+                                         kill=False)
     expected_schema = _schema(clean)
     # Statement numbers inside a migration: after its BEGIN IMMEDIATE, before COMMIT.
     inside = []
@@ -114,14 +117,15 @@ async def test_killed_mid_migration_then_started_again(tmp_path: Path) -> None:
     assert len(inside) > 20  # ten migrations' worth of statements to choose from
 
     rng = random.Random(20261122)
-    chosen = sorted(rng.sample(inside, POINTS - 1)) + [inside[-1]]  # the last: the bump
+    chosen = [*sorted(rng.sample(inside, POINTS - 1)), inside[-1]]  # the last: the bump
     for point, (number, statement) in enumerate(chosen):
         db = tmp_path / f"kill{point}.db"
         for suffix in ("", "-wal", "-shm"):
             if (prepared.parent / (prepared.name + suffix)).exists():
                 shutil.copy(prepared.parent / (prepared.name + suffix),
                             db.parent / (db.name + suffix))
-        seen = await _child(db, number, tmp_path / f"kill{point}.log", kill=True)
+        seen = await asyncio.to_thread(_child, db, number, tmp_path / f"kill{point}.log",
+                                       kill=True)
         assert seen[-1] == statement
         # The kill really fell inside a migration: the ones before it are in, it is not.
         conn = sqlite3.connect(db)

@@ -7,9 +7,11 @@ import logging
 import sqlite3
 from pathlib import Path
 
+import aiosqlite
 import pytest
 from telegram.ext import _aioratelimiter
 
+from bot import texts
 from tests.conftest import Branch
 
 
@@ -96,6 +98,36 @@ async def test_read_only_database_is_reported_and_nothing_is_half_written(
     await conn.execute("PRAGMA query_only = OFF")
     assert await branch.h.deps.people.by_tg_user(member.id) is None
     branch.fake.share_contact(member, "19900000003")  # tried again once it is fixed
+    await branch.h.settle()
+    assert "绑定成功" in branch.reply(member)
+
+
+async def _fill(conn: aiosqlite.Connection, size: int) -> None:
+    for _ in range(10_000):
+        await conn.execute("INSERT INTO audit_log (at, action, detail) VALUES ('', '', ?)",
+                           ("x" * size,))
+
+
+async def test_full_disk_is_reported_and_nothing_is_half_written(branch: Branch) -> None:
+    member = branch.user("李秀英")
+    await branch.say(member, "/start")
+    conn = branch.h.deps.db.connection
+    # The disk fills up: the database may not grow by a page more. Every change writes
+    # an audit row, so fill the audit table's last page (and any free pages) first.
+    [[pages]] = await conn.execute_fetchall("PRAGMA page_count")
+    await conn.execute(f"PRAGMA max_page_count = {pages}")
+    for size in (500, 50, 0):  # big rows, then ever smaller, until not a byte is left
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            await _fill(conn, size)
+    branch.fake.share_contact(member, "19900000003")
+    await branch.h.settle()
+    assert branch.reply(branch.committee) == texts.DB_DISK_FULL
+    assert branch.reply(member) == "出了点问题，请稍后再试。"
+    assert await branch.h.deps.people.by_tg_user(member.id) is None  # nothing half-done
+    [[check]] = await conn.execute_fetchall("PRAGMA integrity_check")
+    assert check == "ok"
+    await conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
+    branch.fake.share_contact(member, "19900000003")
     await branch.h.settle()
     assert "绑定成功" in branch.reply(member)
 
