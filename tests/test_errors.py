@@ -46,6 +46,25 @@ async def test_telegram_failing_once_is_logged_not_reported(
     assert branch.reply(zhang) == "出了点问题，请稍后再试。"
 
 
+async def test_a_button_press_delivered_twice_is_not_an_error(branch: Branch) -> None:
+    # Telegram may deliver an update again (and the inbox replays one after a crash):
+    # the second answer to the same press is refused with "Query is too old" (PTB
+    # capitalises it), which is expected and must not alarm the committee.
+    secretary = await branch.link("王建国")
+    member = await branch.link("尤凤英")
+    await branch.say(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
+    [m] = await branch.h.deps.meeting_repo.active()
+    branch.h.clock.set(branch.h.deps.meetings.opens_at(m))  # type: ignore[attr-defined]
+    await branch.run_job(f"mtg:{m.id}:open")
+    committee_before = len(branch.fake.bot_messages(branch.committee))
+    branch.fake.chaos(1, duplicate=1.0)
+    branch.fake.press(member, branch.last(branch.group), "✅ 签到")
+    await branch.h.settle()
+    assert branch.fake.injected["duplicate_update"] == 1
+    assert len(branch.fake.bot_messages(branch.committee)) == committee_before
+    assert len(await branch.h.deps.meeting_repo.attendance(m.id)) == 1
+
+
 async def test_error_report_to_the_committee_has_no_personal_data(branch: Branch) -> None:
     zhang = await branch.link("张懋")
     branch.fake.fail("sendMessage", 400, times=1, description="Bad Request: can't parse")

@@ -44,7 +44,7 @@ def _storage_problem(error: BaseException | None) -> str | None:
 def _harmless(error: BaseException | None) -> bool:
     """Telegram refusing a second answer to the same button press (an update delivered
     twice, or answered late) loses nothing: the press itself was saved."""
-    return isinstance(error, BadRequest) and "query is too old" in error.message
+    return isinstance(error, BadRequest) and "query is too old" in error.message.lower()
 
 
 def _transient(error: BaseException | None) -> bool:
