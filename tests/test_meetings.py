@@ -6,6 +6,7 @@ member and is not expected at a 党小组会); its leader 刘建华 is not on th
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -492,6 +493,39 @@ async def test_restart_catches_up_a_card_missed_while_down(config, tmp_path) -> 
         closed = await h.deps.meeting_repo.get(m.id)
         assert closed is not None and closed.status == "closed"
         assert len(await h.deps.meeting_repo.makeups_for_meeting(m.id)) == 1
+
+
+async def test_a_meeting_left_open_without_its_card_gets_it_on_restart(  # type: ignore[no-untyped-def]
+    config, tmp_path
+) -> None:
+    # A crash between marking the meeting open and posting its card leaves exactly this.
+    from bot.testing.fakeapi import FakeBotApi
+    from bot.testing.harness import DEFAULT_START, BotHarness
+
+    db_path = tmp_path / "open.db"
+    clock_ = FrozenClock(DEFAULT_START)
+    async with BotHarness(config, db_path, clock=clock_) as h:
+        assert (await h.deps.roster.import_rows(
+            [{"编号": "S1", "姓名": "书记甲", "党小组": "一组", "类别": "退休",
+              "政治面貌": "党员", "角色": "书记、组长"}], actor_tg=None)).ok
+        sec = h.fake.add_user(config.admins.secretary_ids[0], "书记甲")
+        h.fake.send(sec, sec.id, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
+        await h.settle()
+        [m] = await h.deps.meeting_repo.active()
+        assert await h.deps.meetings.mark_open(m)
+    clock_.set(datetime.fromisoformat(m.starts_at))
+    fake = FakeBotApi(clock=clock_)
+    group = fake.add_group(config.chats.group_chat_id, "支部群")
+    async with BotHarness(config, db_path, clock=clock_, fake=fake) as h:
+        await h.fake.wait_for(lambda: bool(h.fake.bot_messages(group)))
+        assert "✅ 签到" in h.fake.labels(h.fake.last_bot_message(group))
+        for _ in range(200):  # the job records the card just after Telegram answers
+            opened = await h.deps.meeting_repo.get(m.id)
+            if opened is not None and opened.card_message_id is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert opened is not None and opened.card_message_id == h.fake.last_bot_message(
+            group)["message_id"]
 
 
 async def test_changing_the_place_and_topic_tells_those_who_answered(branch: Branch) -> None:

@@ -78,7 +78,7 @@ async def schedule_all(app: BranchApp) -> None:
                                    data=m.id)
             continue
         schedule_meeting(app.job_queue, deps, m)  # replaces any jobs of this meeting
-        if m.status == "scheduled" and deps.meetings.opens_at(m) <= now:
+        if _needs_card(m) and deps.meetings.opens_at(m) <= now:
             app.job_queue.run_once(open_meeting, when=0, name=job_name(m.id, "open"),
                                    data=m.id)
 
@@ -93,11 +93,14 @@ async def _meeting(context: BranchContext) -> Meeting | None:
 
 
 async def open_meeting(context: BranchContext) -> None:
-    """Post the check-in card, then mark the meeting open. If Telegram fails, try again
-    in a minute; the meeting stays scheduled until its card is really up."""
+    """Mark the meeting open, then post the check-in card. In that order, so that a crash
+    in between leaves an open meeting without a card (posted on start-up), never a card
+    on a meeting the bot still thinks is closed to taps. If Telegram fails, the card is
+    tried again in a minute."""
     m = await _meeting(context)
-    if m is None or m.status != "scheduled":
+    if m is None or not _needs_card(m):
         return
+    await context.deps.meetings.mark_open(m)
     try:
         await post_card(context, context.deps, m)
     except TelegramError as exc:
@@ -107,8 +110,10 @@ async def open_meeting(context: BranchContext) -> None:
         if queue is not None:
             queue.run_once(open_meeting, when=OPEN_RETRY_SECONDS,
                            name=job_name(m.id, "open"), data=m.id)
-        return
-    await context.deps.meetings.mark_open(m)
+
+
+def _needs_card(m: Meeting) -> bool:
+    return m.status == "scheduled" or (m.status == "open" and m.card_message_id is None)
 
 
 async def _remind(context: BranchContext, which: str) -> None:
