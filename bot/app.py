@@ -41,6 +41,7 @@ from bot.handlers import (
     surveys,
     visits,
 )
+from bot.inbox import BranchApplication, DurableQueue
 from bot.jobs import backup as backup_jobs
 from bot.jobs import care as care_jobs
 from bot.jobs import meetings as meeting_jobs
@@ -63,6 +64,7 @@ from storage.chats import ChatRepo
 from storage.collections import CollectionRepo
 from storage.db import Database
 from storage.dues import DuesRepo
+from storage.inbox import InboxRepo
 from storage.links import InviteRepo
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
@@ -99,12 +101,17 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         await post_jobs.schedule_all(app)
         await push_jobs.schedule_all(app)
         await backup_jobs.schedule_all(app)
+        # Last: the updates a previous run left unhandled are handled with all in place.
+        assert isinstance(app.update_queue, DurableQueue)
+        await app.update_queue.attach(deps.inbox, app.bot)
 
     async def post_shutdown(app: BranchApp) -> None:
         await close_deps(app.bot_data)
 
     app: BranchApp = (
         ApplicationBuilder()
+        .application_class(BranchApplication)
+        .update_queue(DurableQueue())
         .token(config.telegram.token)
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_url.replace("/bot", "/file/bot"))
@@ -171,6 +178,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         dues=DuesService(DuesRepo(db), clock, config.branch.tz),
         collection_repo=collection_repo,
         collections=CollectionService(collection_repo, people, clock, config.branch.tz),
+        inbox=InboxRepo(db),
     )
 
 

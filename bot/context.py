@@ -32,6 +32,7 @@ from bot.services.schedule import Scheduler
 from bot.services.surveys import SurveyService
 from storage.collections import CollectionRepo
 from storage.db import Database
+from storage.inbox import InboxRepo
 from storage.meetings import MeetingRepo
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
@@ -70,6 +71,7 @@ class Deps:
     dues: DuesService
     collection_repo: CollectionRepo
     collections: CollectionService
+    inbox: InboxRepo
     # How jobs wait between retries; tests replace it to control time.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

@@ -713,7 +713,8 @@ class FakeBotApi:
             raise bad_request("query is too old and response timeout expired or query ID "
                               "is invalid")
         toast = {"user_id": query["from"]["id"], "text": str(p.get("text") or ""),
-                 "show_alert": _json(p.get("show_alert")) is True, "url": p.get("url")}
+                 "show_alert": _json(p.get("show_alert")) is True, "url": p.get("url"),
+                 "query_id": query["id"]}
         self.toasts.append(toast)
         user = self.users.get(query["from"]["id"])
         self.events.append(Event("toast", self.chat_label(query["message"]["chat"]["id"]),
