@@ -4,6 +4,11 @@
 two configured chats through, follows a group that Telegram moved to a new id, answers
 the bot being added to a group it does not serve by saying so and leaving, and silently
 drops everything else from unknown groups.
+
+In our own chats it notes who leaves and who comes back: someone who left the branch
+group (or the committee chat) can no longer use that chat's buttons, even through an old
+or forged callback; his leader is told he left, in case an elderly member did it by
+mistake. Private-chat features stay: leaving the chat does not take anyone off the roster.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot import texts
 from bot.context import BranchApp, BranchContext
+from bot.messaging import send_private
 from bot.services.chats import ChatKind
 
 log = logging.getLogger(__name__)
@@ -41,6 +47,7 @@ async def chat_gate(update: Update, context: BranchContext) -> None:
                                                      new=chat.id))
         raise ApplicationHandlerStop
     if directory.kind(chat.id, chat.type) is not ChatKind.UNKNOWN:
+        await _membership(update, context, chat.id)
         return
     joined = update.my_chat_member
     if joined is not None and joined.new_chat_member.status in _PRESENT:
@@ -52,6 +59,42 @@ async def chat_gate(update: Update, context: BranchContext) -> None:
             log.info("could not say goodbye in %s: %s", chat.id, exc)
         await context.bot.leave_chat(chat.id)
     raise ApplicationHandlerStop
+
+
+async def _membership(update: Update, context: BranchContext, chat_id: int) -> None:
+    """Follow who leaves and rejoins our chats; refuse their buttons while they are out."""
+    directory = context.deps.chats
+    message = update.effective_message
+    query = update.callback_query
+    if query is not None:
+        if directory.has_left(chat_id, query.from_user.id):
+            kind = directory.kind(chat_id, "group")
+            await query.answer(texts.LEFT_CHAT_BUTTON[kind.value], show_alert=True)
+            raise ApplicationHandlerStop
+        return
+    # A service message, or (when the bot is an admin) a chat member update.
+    came = list(message.new_chat_members or ()) if message is not None else []
+    gone = message.left_chat_member if message is not None else None
+    if update.chat_member is not None:
+        member = update.chat_member.new_chat_member
+        if member.status in _PRESENT:
+            came.append(member.user)
+        else:
+            gone = member.user
+    for user in came:
+        await directory.joined(chat_id, user.id)
+    if gone is None or gone.is_bot or not await directory.left(chat_id, gone.id):
+        return
+    log.info("user %s left chat %s", gone.id, chat_id)
+    person = await context.deps.people.by_tg_user(gone.id)
+    if person is None or chat_id != directory.group_chat_id:
+        return
+    leader = await context.deps.meetings.leader_of(person)
+    if leader is not None and leader.id != person.id:
+        await send_private(context, leader, texts.LEFT_GROUP_NOTICE.format(name=person.name))
+    elif directory.committee_chat_id:
+        await context.bot.send_message(directory.committee_chat_id,
+                                       texts.LEFT_GROUP_NOTICE.format(name=person.name))
 
 
 def register(app: BranchApp) -> None:
