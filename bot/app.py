@@ -41,7 +41,7 @@ from bot.handlers import (
     surveys,
     visits,
 )
-from bot.inbox import BranchApplication, DurableQueue
+from bot.inbox import BranchApplication, DurableQueue, FlushingRequest
 from bot.jobs import backup as backup_jobs
 from bot.jobs import care as care_jobs
 from bot.jobs import meetings as meeting_jobs
@@ -108,18 +108,25 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
     async def post_shutdown(app: BranchApp) -> None:
         await close_deps(app.bot_data)
 
+    # Updates are written to the inbox before Telegram is told to forget them: before the
+    # next getUpdates, or (webhook) before Telegram's request is answered (bot/inbox.py).
+    queue = DurableQueue(eager=config.telegram.mode == "webhook")
+    timeout = config.telegram.timeout_seconds
     app: BranchApp = (
         ApplicationBuilder()
         .application_class(BranchApplication)
-        .update_queue(DurableQueue())
+        .update_queue(queue)
+        .get_updates_request(FlushingRequest(
+            queue, connection_pool_size=1, connect_timeout=timeout, read_timeout=timeout,
+            write_timeout=timeout))
         .token(config.telegram.token)
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_url.replace("/bot", "/file/bot"))
         .context_types(context_types)
         .defaults(Defaults(tzinfo=config.branch.tz))
-        .connect_timeout(config.telegram.timeout_seconds)
-        .read_timeout(config.telegram.timeout_seconds)
-        .write_timeout(config.telegram.timeout_seconds)
+        .connect_timeout(timeout)
+        .read_timeout(timeout)
+        .write_timeout(timeout)
         # One message per 1/rate seconds rather than `rate` per period: aiolimiter's
         # bucket would let a full period's worth out at once and then keep going, which
         # a burst-checking server answers with 429 (bench/broadcast.py measured 7 per 200).

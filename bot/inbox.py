@@ -1,17 +1,20 @@
-"""Updates kept in the database from the moment they arrive until they are handled.
+"""Updates kept in the database from the moment Telegram forgets them until handled.
 
 python-telegram-bot asks Telegram for the next updates as soon as it has queued the
-previous ones, and that request tells Telegram to forget them; the queue lives in memory.
-A crash (or a stop) between the two would lose every update still queued: taps Telegram
-delivered and nobody saved. So the application's update queue writes each update to the
-`inbox` table before queuing it (`DurableQueue.put`, which the poller and the webhook
-both await before confirming), and `BranchApplication.process_update` removes it once
-every handler has run, errors included. At start-up, whatever is still in the inbox is
-handled first. Handlers are idempotent (a check-in is one row; a second answer to a button
-is refused by Telegram), so an update handled just before a crash and again after it
-changes nothing.
+previous ones, and that request (`getUpdates` with the next offset) tells Telegram to
+forget them; the queue lives in memory. A crash, or a stop, before they are handled
+would lose them: taps Telegram delivered and nobody saved.
 
-Cost: two single-statement writes per update (measured in bench/taps.py).
+So `DurableQueue` notes each update as it is queued, and just before the next
+`getUpdates` goes out (`FlushingRequest`) writes to the `inbox` table, in one
+transaction, every update not yet handled, and removes those handled since.
+`BranchApplication.process_update` marks an update handled once every handler has run,
+errors included. An update handled before the next poll never touches the database, so
+a tap costs nothing extra in the usual case; the writes happen off the tap's path, once
+per poll. In webhook mode the write happens before Telegram is answered. At start-up,
+whatever is still in the inbox is handled first. Handlers are idempotent (a check-in is
+one row; a second answer to a button is refused by Telegram), so an update handled just
+before a crash and again after it changes nothing.
 """
 
 from __future__ import annotations
@@ -20,13 +23,17 @@ import asyncio
 import json
 import logging
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, ExtBot
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.context import BotData, BranchContext
 from storage.inbox import InboxRepo
+
+if TYPE_CHECKING:
+    from telegram._utils.types import ODVInput
 
 log = logging.getLogger(__name__)
 
@@ -34,35 +41,86 @@ log = logging.getLogger(__name__)
 class DurableQueue(asyncio.Queue[object]):
     """The application's update queue; durable once `attach` has given it the inbox."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, eager: bool = False) -> None:
         super().__init__()
         self.inbox: InboxRepo | None = None
+        self.eager = eager  # webhook: write before Telegram is answered
+        self._fresh: dict[int, str] = {}  # queued, not yet written
+        self._written: set[int] = set()  # in the table, not yet handled
+        self._handled: set[int] = set()  # in the table, handled: to delete
+        self._lock = asyncio.Lock()
 
     async def put(self, item: object) -> None:
         if self.inbox is not None and isinstance(item, Update):
-            body = json.dumps(item.to_dict(), ensure_ascii=False)
-            try:
-                kept = await self.inbox.add(item.update_id, body)
-            except sqlite3.Error as exc:
-                # The database cannot be written (full, read-only, locked): handle the
-                # update anyway, so the user hears back and the committee learns why.
-                log.warning("update %s not kept in the inbox: %s", item.update_id, exc)
-                kept = True
-            if not kept:
-                log.info("update %s is already in the inbox; not queued twice",
-                         item.update_id)
+            uid = item.update_id
+            if uid in self._fresh or uid in self._written:
+                log.info("update %s is already queued; not queued twice", uid)
                 return
+            self._fresh[uid] = json.dumps(item.to_dict(), ensure_ascii=False)
         await super().put(item)
+        if self.eager:
+            await self.flush()
+
+    def handled(self, update_id: int) -> None:
+        if self._fresh.pop(update_id, None) is None and update_id in self._written:
+            self._handled.add(update_id)
+
+    async def flush(self) -> None:
+        """Write what is queued and unhandled; remove what was handled. One transaction."""
+        if self.inbox is None:
+            return
+        async with self._lock:
+            fresh, handled = dict(self._fresh), set(self._handled)
+            if not fresh and not handled:
+                return
+            try:
+                await self.inbox.sync(fresh, handled)
+            except sqlite3.Error as exc:
+                # The database cannot be written (full, read-only, locked): go on
+                # receiving updates, so users hear back and the committee learns why.
+                log.warning("inbox not written (%d updates at risk): %s", len(fresh), exc)
+                return
+            for uid in fresh:
+                if self._fresh.pop(uid, None) is not None:
+                    self._written.add(uid)
+                else:  # handled while being written
+                    self._handled.add(uid)
+            self._written -= handled
+            self._handled -= handled
 
     async def attach(self, inbox: InboxRepo, bot: ExtBot[Any]) -> int:
         """Start keeping updates, and queue those a previous run left unhandled."""
         self.inbox = inbox
         left = await inbox.pending()
-        for body in left:
+        for uid, body in left:
+            self._written.add(uid)
             super().put_nowait(Update.de_json(json.loads(body), bot))
         if left:
             log.warning("handling %d update(s) left unhandled by the previous run", len(left))
         return len(left)
+
+
+class FlushingRequest(HTTPXRequest):
+    """The connection used for `getUpdates` only: writes the inbox before each call, since
+    each call confirms the previous updates to Telegram."""
+
+    def __init__(self, queue: DurableQueue, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.queue = queue
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        await self.queue.flush()
+        return await super().do_request(url, method, request_data, read_timeout,
+                                        write_timeout, connect_timeout, pool_timeout)
 
 
 class BranchApplication(
@@ -74,11 +132,5 @@ class BranchApplication(
         try:
             await super().process_update(update)
         finally:
-            queue = self.update_queue
-            if isinstance(update, Update) and isinstance(queue, DurableQueue) \
-                    and queue.inbox is not None:
-                try:
-                    await queue.inbox.handled(update.update_id)
-                except sqlite3.Error as exc:  # handled again after a restart: harmless
-                    log.warning("update %s not cleared from the inbox: %s",
-                                update.update_id, exc)
+            if isinstance(update, Update) and isinstance(self.update_queue, DurableQueue):
+                self.update_queue.handled(update.update_id)
