@@ -20,6 +20,11 @@ SELECT p.*, g.name AS group_name,
        (SELECT group_concat(role, ',') FROM person_roles r WHERE r.person_id = p.id) AS role_list
 FROM people p LEFT JOIN party_groups g ON g.id = p.group_id
 """
+# The same with the groups the person leads: who is pressing a button, in one query.
+_ACCOUNT_SELECT = _PERSON_SELECT.replace(
+    "FROM people p",
+    ", (SELECT group_concat(lg.id, ',') FROM party_groups lg WHERE lg.leader_id = p.id)"
+    " AS led\nFROM people p", 1)
 
 
 def _split(value: str | None) -> list[str]:
@@ -82,6 +87,14 @@ class PeopleRepo:
 
     async def by_tg_user(self, tg_user_id: int) -> Person | None:
         return await self._one("p.tg_user_id = ?", (tg_user_id,))
+
+    async def account(self, tg_user_id: int) -> tuple[Person | None, list[int]]:
+        """The person linked to a Telegram account and the groups he leads (one query)."""
+        row = await self.db.fetchone(f"{_ACCOUNT_SELECT} WHERE p.tg_user_id = ?",
+                                     (tg_user_id,))
+        if row is None:
+            return None, []
+        return _person(row), [int(g) for g in _split(row["led"])]
 
     async def by_ext_id(self, ext_id: str) -> Person | None:
         return await self._one("p.ext_id = ?", (ext_id,))

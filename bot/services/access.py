@@ -72,7 +72,7 @@ class AccessService:
         self.secretary_ids = frozenset(secretary_ids)
 
     async def actor(self, tg_user_id: int) -> Actor:
-        person = await self.people.by_tg_user(tg_user_id)
+        person, leads = await self.people.account(tg_user_id)
         if person is not None and not person.active:
             person = None  # an archived record's old account gets nothing
         roles: set[Role] = set()
@@ -80,7 +80,7 @@ class AccessService:
         if person is not None:
             roles.add(Role.MEMBER)
             roles.update(Role(r) for r in person.roles)
-            led = frozenset(await self.people.groups_led_by(person.id))
+            led = frozenset(leads)
             if led:
                 roles.add(Role.LEADER)
         if tg_user_id in self.secretary_ids:
