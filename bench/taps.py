@@ -5,7 +5,11 @@ The real bot polls the fake Bot API over HTTP. 100 members press 签到 within o
 bot's answerCallbackQuery reaching it. The floor is a bare python-telegram-bot
 application, run the same way on the same fake, whose only handler answers the callback.
 
-    python -m bench.taps [--rounds 20] [--members 100]
+The two run at the same time, each in its own process with its own fake (one core each
+on a 2-core machine), so that the machine's noise, which comes in bursts on a shared
+host, falls on both alike; `--repeat` runs the pair again and reports each run.
+
+    python -m bench.taps [--rounds 20] [--members 100] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
+import sys
 import time
 from datetime import timedelta
 from typing import Any
@@ -92,14 +98,37 @@ async def floor_run(rounds: int, members: int) -> dict[str, Any]:
                 "throughput_per_s": rounds * members / elapsed}
 
 
-async def main(rounds: int, members: int) -> None:
-    floor = await floor_run(rounds, members)
-    ours = await bot_run(rounds, members)
-    result = {
-        "machine": machine(), "floor": floor, "bot": ours,
+async def side(which: str, rounds: int, members: int) -> None:
+    run = bot_run if which == "bot" else floor_run
+    print(json.dumps(await run(rounds, members)))
+
+
+async def pair(rounds: int, members: int) -> dict[str, Any]:
+    """Bot and floor at the same time, one process each."""
+    async def launch(which: str) -> dict[str, Any]:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.taps", "--side", which, "--rounds", str(rounds),
+            "--members", str(members), stdout=asyncio.subprocess.PIPE)
+        out, _ = await proc.communicate()
+        assert proc.returncode == 0, which
+        result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+        return result
+
+    ours, floor = await asyncio.gather(launch("bot"), launch("floor"))
+    return {
+        "floor": floor, "bot": ours,
         "ratio_median": ours["median_ms"] / floor["median_ms"],
         "ratio_p99": ours["p99_ms"] / floor["p99_ms"],
         "throughput_share": ours["throughput_per_s"] / floor["throughput_per_s"],
+    }
+
+
+async def main(rounds: int, members: int, repeat: int) -> None:
+    runs = [await pair(rounds, members) for _ in range(repeat)]
+    result = {
+        "machine": machine(), "runs": runs,
+        "median_of_ratio_median": statistics.median(r["ratio_median"] for r in runs),
+        "median_of_ratio_p99": statistics.median(r["ratio_p99"] for r in runs),
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
@@ -108,5 +137,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--members", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--side", choices=("bot", "floor"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asyncio.run(main(args.rounds, args.members))
+    if args.side:
+        asyncio.run(side(args.side, args.rounds, args.members))
+    else:
+        asyncio.run(main(args.rounds, args.members, args.repeat))
