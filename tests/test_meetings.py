@@ -458,6 +458,18 @@ async def test_attendance_per_role(branch: Branch) -> None:
     assert f"{GROUP3}：22%" in branch_view
 
 
+async def _one_meeting(h, config):  # type: ignore[no-untyped-def]
+    """A one-person branch whose secretary creates one Party meeting on 12月5日."""
+    assert (await h.deps.roster.import_rows(
+        [{"编号": "S1", "姓名": "书记甲", "党小组": "一组", "类别": "退休",
+          "政治面貌": "党员", "角色": "书记、组长"}], actor_tg=None)).ok
+    sec = h.fake.add_user(config.admins.secretary_ids[0], "书记甲")
+    h.fake.send(sec, sec.id, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
+    await h.settle()
+    [m] = await h.deps.meeting_repo.active()
+    return m
+
+
 async def test_restart_catches_up_a_card_missed_while_down(config, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from bot.testing.fakeapi import FakeBotApi
     from bot.testing.harness import DEFAULT_START, BotHarness
@@ -470,13 +482,7 @@ async def test_restart_catches_up_a_card_missed_while_down(config, tmp_path) -> 
     db_path = tmp_path / "restart.db"
     clock_ = FrozenClock(DEFAULT_START)
     async with BotHarness(config, db_path, clock=clock_) as h:
-        assert (await h.deps.roster.import_rows(
-            [{"编号": "S1", "姓名": "书记甲", "党小组": "一组", "类别": "退休",
-              "政治面貌": "党员", "角色": "书记、组长"}], actor_tg=None)).ok
-        sec = h.fake.add_user(config.admins.secretary_ids[0], "书记甲")
-        h.fake.send(sec, sec.id, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
-        await h.settle()
-        m = (await h.deps.meeting_repo.active())[0]
+        m = await _one_meeting(h, config)
     # Down through the opening time; back up while the meeting is on.
     clock_.set(datetime.fromisoformat(m.starts_at))
     async with BotHarness(config, db_path, clock=clock_, fake=fake_with_group()) as h:
@@ -505,13 +511,7 @@ async def test_a_meeting_left_open_without_its_card_gets_it_on_restart(  # type:
     db_path = tmp_path / "open.db"
     clock_ = FrozenClock(DEFAULT_START)
     async with BotHarness(config, db_path, clock=clock_) as h:
-        assert (await h.deps.roster.import_rows(
-            [{"编号": "S1", "姓名": "书记甲", "党小组": "一组", "类别": "退休",
-              "政治面貌": "党员", "角色": "书记、组长"}], actor_tg=None)).ok
-        sec = h.fake.add_user(config.admins.secretary_ids[0], "书记甲")
-        h.fake.send(sec, sec.id, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
-        await h.settle()
-        [m] = await h.deps.meeting_repo.active()
+        m = await _one_meeting(h, config)
         assert await h.deps.meetings.mark_open(m)
     clock_.set(datetime.fromisoformat(m.starts_at))
     fake = FakeBotApi(clock=clock_)
