@@ -1,6 +1,7 @@
 """Benchmark 4: data growth. Ten years of a large branch (1,000 people, weekly meetings,
-monthly visits), then the time the real bot takes to answer `/attendance`, `/care` and
-`/report` (with its Excel file) for the secretary, for 1, 5 and 10 years side by side.
+monthly visits, a monthly notice with receipts, monthly dues), then the time the real
+bot takes to answer `/attendance`, `/care` and `/report` (with its charts and Excel file)
+for the secretary, for 1, 5 and 10 years side by side.
 
 History is written straight into SQLite with the schema the migrations made (generating
 it through the bot would take hours); the commands are then asked through the fake Bot
@@ -35,7 +36,7 @@ def fill(db: Path, people: int, years: int) -> dict[str, int]:
     conn = sqlite3.connect(db)
     ids = [r[0] for r in conn.execute("SELECT id FROM people ORDER BY id")]
     start = NOW - timedelta(days=365 * years)
-    meetings = visits = 0
+    meetings = visits = notices = payments = 0
     week = start
     with conn:
         while week < NOW - timedelta(days=1):
@@ -57,10 +58,31 @@ def fill(db: Path, people: int, years: int) -> dict[str, int]:
                     [(pid, "电话联系" if pid % 3 else "日常走访", week.date().isoformat(),
                       ids[0], stamp) for pid in ids])
                 visits += len(ids)
+                cur = conn.execute(
+                    "INSERT INTO posts (kind, title, body, audience, receipt, created_by, "
+                    "created_by_tg, created_at, send_at, status) VALUES ('notice', '通知', "
+                    "'每月通知', 'members', 1, ?, 0, ?, ?, 'sent')", (ids[0], stamp, stamp))
+                post = cur.lastrowid
+                conn.executemany(
+                    "INSERT INTO post_deliveries (post_id, person_id, state, at) "
+                    "VALUES (?, ?, 'sent', ?)", [(post, pid, stamp) for pid in ids])
+                conn.executemany(
+                    "INSERT INTO post_acks (post_id, person_id, how, at) "
+                    "VALUES (?, ?, 'self', ?)", [(post, pid, stamp) for pid in ids if pid % 5])
+                month = week.strftime("%Y-%m")
+                conn.executemany(
+                    "INSERT INTO dues_payments (person_id, paid_on, month_from, month_to, "
+                    "amount_fen, method, recorded_by, created_at) "
+                    "VALUES (?, ?, ?, ?, 200, '现金', ?, ?)",
+                    [(pid, week.date().isoformat(), month, month, ids[0], stamp)
+                     for pid in ids])
+                notices += 1
+                payments += len(ids)
             week += timedelta(days=7)
     size = db.stat().st_size
     conn.close()
     return {"meetings": meetings, "attendance_rows": meetings * len(ids), "visits": visits,
+            "notices": notices, "deliveries": notices * len(ids), "dues_payments": payments,
             "db_mb": round(size / 1e6, 1)}
 
 
