@@ -143,7 +143,7 @@ LEFT_CHAT_BUTTON = {
     "group": "您已退出支部群，群里的按钮不能再用了。需要帮助请联系党小组长。",
     "committee": "您已不在支委群，群里的按钮不能再用了。",
 }
-LEFT_GROUP_NOTICE = "{name}同志退出了支部群。如是不小心退出的，请帮他重新加入。"
+LEFT_GROUP_NOTICE = "{name}同志退出了支部群。如是不小心退出的，请帮忙重新拉进群。"
 GROUP_MIGRATED_LOG = "group {old} moved to {new}"
 
 # -- errors ------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ async def test_a_member_who_left_the_group_cannot_use_its_buttons(branch: Branch
     member = await branch.link("尤凤英")  # in 刘建华's group
     branch.fake.leave(member, branch.group)
     await branch.h.settle()
-    assert branch.reply(leader) == "尤凤英同志退出了支部群。如是不小心退出的，请帮他重新加入。"
+    assert branch.reply(leader) == "尤凤英同志退出了支部群。如是不小心退出的，请帮忙重新拉进群。"
     # Telegram hides the chat from her; an old or forged button press is refused anyway.
     branch.fake.press_data(member, card, card["reply_markup"]["inline_keyboard"][0][0][
         "callback_data"])
