@@ -6,12 +6,13 @@ forget them; the queue lives in memory. A crash, or a stop, before they are hand
 would lose them: taps Telegram delivered and nobody saved.
 
 So `DurableQueue` notes each update as it is queued, and just before the next
-`getUpdates` goes out (`FlushingRequest`) writes to the `inbox` table, in one
-transaction, every update not yet handled, and removes those handled since.
+`getUpdates` goes out (`FlushingRequest`) writes to the `inbox` table every update not
+yet handled, and removes those handled since (one statement each, batched per poll).
 `BranchApplication.process_update` marks an update handled once every handler has run,
-errors included. An update handled before the next poll never touches the database, so
-a tap costs nothing extra in the usual case; the writes happen off the tap's path, once
-per poll. In webhook mode the write happens before Telegram is answered. At start-up,
+errors included. An update handled before the next poll never touches the database; in
+practice the next poll follows at once, so most updates are written once and removed
+once, off the tap's own path (the cost is measured in docs/PERFORMANCE.md). In webhook
+mode the write happens before Telegram is answered. At start-up,
 whatever is still in the inbox is handled first. Handlers are idempotent (a check-in is
 one row; a second answer to a button is refused by Telegram), so an update handled just
 before a crash and again after it changes nothing.
@@ -66,7 +67,8 @@ class DurableQueue(asyncio.Queue[object]):
             self._handled.add(update_id)
 
     async def flush(self) -> None:
-        """Write what is queued and unhandled; remove what was handled. One transaction."""
+        """Write what is queued and unhandled; remove what was handled (two statements
+        at most, each atomic)."""
         if self.inbox is None:
             return
         async with self._lock:
