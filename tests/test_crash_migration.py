@@ -17,13 +17,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from storage.db import Database, load_migrations
 
 CHILD = r"""
-import asyncio, sqlite3, sys, time
+import asyncio, sqlite3, sys, threading
 from pathlib import Path
 
 path, stop_at, log = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
@@ -37,7 +36,8 @@ def connect(*args, **kwargs):
         seen.append(" ".join(statement.split()))
         if len(seen) == stop_at:
             log.write_text("\n".join(seen), encoding="utf-8")
-            time.sleep(120)  # killed here, inside the migration's transaction
+            print("stopped", flush=True)  # tells the parent it may kill now
+            threading.Event().wait()  # killed here, inside the migration's transaction
 
     conn.set_trace_callback(trace)
     return conn
@@ -80,19 +80,20 @@ def _child(db: Path, stop_at: int, log: Path, *, kill: bool) -> list[str]:
     root = Path(__file__).resolve().parents[1]
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", CHILD, str(db), str(stop_at), str(log)], cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)})
+        env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.PIPE, text=True)
     try:
-        for _ in range(600):  # the child needs well under a second; allow a slow machine
-            if log.exists() or proc.poll() is not None:
-                break
-            time.sleep(0.05)
+        assert proc.stdout is not None
+        # Blocks until the child says it stopped, or (dry run) until it exits.
+        stopped = proc.stdout.readline().strip() == "stopped"
         if kill:
-            assert proc.poll() is None, "the child finished before the chosen statement"
+            assert stopped, "the child finished before the chosen statement"
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait(60)
     finally:
         if proc.poll() is None:
             proc.kill()
+        if proc.stdout is not None:
+            proc.stdout.close()
     return log.read_text(encoding="utf-8").split("\n")
 
 

@@ -14,7 +14,6 @@ figures are printed (`-s`) and written in docs/RELIABILITY.md.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import signal
@@ -223,14 +222,20 @@ async def _month(config: Config, tmp_path: Path, rng: random.Random, log: IO[byt
                 before = len(fake.calls)
                 _kill(bot)
                 kills += 1
-                await asyncio.sleep(0.2)  # requests already on the wire reach the fake
-                in_flight.append({int(c.params["chat_id"]) for c in fake.calls[before - 3:]
-                                  if c.method.lower() == "sendmessage"})
                 bot = _start(cfg, tmp_path, morning + timedelta(minutes=5), log)
                 try:
                     await fake.wait_for(today.complete, timeout=60)
                 except TimeoutError:
                     raise AssertionError(f"day {day} unfinished: {today.status()}") from None
+                # In flight at the kill: the last sends before it, and any request already
+                # on the wire that the fake handled afterwards, up to the new run's getMe.
+                await fake.wait_for(lambda b=before: any(
+                    c.method.lower() == "getme" for c in fake.calls[b:]))
+                restart = next(i for i in range(before, len(fake.calls))
+                               if fake.calls[i].method.lower() == "getme")
+                in_flight.append({int(c.params["chat_id"])
+                                  for c in fake.calls[before - 3:restart]
+                                  if c.method.lower() == "sendmessage"})
             finally:
                 _kill(bot)
             kills += 1

@@ -6,8 +6,9 @@ member and is not expected at a 党小组会); its leader 刘建华 is not on th
 
 from __future__ import annotations
 
-import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -458,6 +459,16 @@ async def test_attendance_per_role(branch: Branch) -> None:
     assert f"{GROUP3}：22%" in branch_view
 
 
+def _card_recorded(db_path: Path, meeting_id: int) -> bool:
+    conn = sqlite3.connect(db_path)
+    try:
+        row = conn.execute("SELECT card_message_id FROM meetings WHERE id = ?",
+                           (meeting_id,)).fetchone()
+    finally:
+        conn.close()
+    return row is not None and row[0] is not None
+
+
 async def _one_meeting(h, config):  # type: ignore[no-untyped-def]
     """A one-person branch whose secretary creates one Party meeting on 12月5日."""
     assert (await h.deps.roster.import_rows(
@@ -519,11 +530,10 @@ async def test_a_meeting_left_open_without_its_card_gets_it_on_restart(  # type:
     async with BotHarness(config, db_path, clock=clock_, fake=fake) as h:
         await h.fake.wait_for(lambda: bool(h.fake.bot_messages(group)))
         assert "✅ 签到" in h.fake.labels(h.fake.last_bot_message(group))
-        for _ in range(200):  # the job records the card just after Telegram answers
-            opened = await h.deps.meeting_repo.get(m.id)
-            if opened is not None and opened.card_message_id is not None:
-                break
-            await asyncio.sleep(0.01)
+        # The job records the card just after Telegram answers; re-checked on the bot's
+        # next call to the fake (its next poll at the latest).
+        await h.fake.wait_for(lambda: _card_recorded(db_path, m.id))
+        opened = await h.deps.meeting_repo.get(m.id)
         assert opened is not None and opened.card_message_id == h.fake.last_bot_message(
             group)["message_id"]
 
