@@ -7,12 +7,14 @@ their Chinese names (`b.user("张懋")`), and helpers that read like what people
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram.ext import _aioratelimiter
 
 from bot import demo_data
 from bot.config import Config, parse_config
@@ -38,6 +40,28 @@ def base_settings() -> dict[str, Any]:
         # Open-Meteo served on 127.0.0.1.
         "weather": {"enabled": False},
     }
+
+
+class _SleepRecorder:
+    """Stands in for the rate limiter's `asyncio` module: records each wait it is asked
+    for and returns at once, so the test controls time instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(asyncio, name)
+
+
+@pytest.fixture
+def limiter_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits PTB's rate limiter asks for (after a 429), recorded instead of slept."""
+    recorder = _SleepRecorder()
+    monkeypatch.setattr(_aioratelimiter, "asyncio", recorder)
+    return recorder.waits
 
 
 @pytest.fixture

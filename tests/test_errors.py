@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from pathlib import Path
 
 import aiosqlite
 import pytest
-from telegram.ext import _aioratelimiter
 
 from bot import texts
 from tests.conftest import Branch
@@ -73,32 +71,16 @@ async def test_error_report_to_the_committee_has_no_personal_data(branch: Branch
     assert "张懋" not in report and "1990000" not in report
 
 
-class _SleepRecorder:
-    """Stands in for the rate limiter's `asyncio` module: records each wait it is asked
-    for and returns at once, so the test controls time instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(asyncio, name)
-
-
 async def test_429_is_waited_out_and_the_reply_arrives(
-    branch: Branch, monkeypatch: pytest.MonkeyPatch
+    branch: Branch, limiter_waits: list[float]
 ) -> None:
-    recorder = _SleepRecorder()
-    monkeypatch.setattr(_aioratelimiter, "asyncio", recorder)
     zhang = await branch.link("张懋")
     sent_before = len(branch.fake.calls_of("sendMessage"))
     branch.fake.fail("sendMessage", 429, times=2, retry_after=7)
     await branch.say(zhang, "/card")
     calls = branch.fake.calls_of("sendMessage")[sent_before:]
     assert [c.ok for c in calls] == [False, False, True]
-    assert recorder.waits == [pytest.approx(7.1), pytest.approx(7.1)]
+    assert limiter_waits == [pytest.approx(7.1), pytest.approx(7.1)]
     assert "亲情服务卡" in branch.reply(zhang)
 
 

@@ -10,12 +10,10 @@ Reproduce (the figures in docs/RELIABILITY.md): `python -m pytest tests/test_fau
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from datetime import datetime
 
 import pytest
-from telegram.ext import _aioratelimiter
 
 from bot import demo_data
 from bot.config import Config, parse_config
@@ -32,25 +30,10 @@ def config() -> Config:
     return parse_config(settings, env={}, need_token=False)
 
 
-class _NoWait:
-    """The rate limiter's `asyncio`, with its waits recorded instead of slept."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(asyncio, name)
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 async def test_a_day_of_faults_loses_and_doubles_nothing(
-    branch: Branch, monkeypatch: pytest.MonkeyPatch, seed: int
+    branch: Branch, limiter_waits: list[float], seed: int
 ) -> None:
-    limiter = _NoWait()
-    monkeypatch.setattr(_aioratelimiter, "asyncio", limiter)
     h, fake = branch.h, branch.fake
     members = {}
     for name in demo_data.telegram_ids():
@@ -119,7 +102,7 @@ async def test_a_day_of_faults_loses_and_doubles_nothing(
     assert all(injected[kind] > 0 for kind in ("429", "5xx", "duplicate_update", "timeout",
                                             "dropped"))
     print(f"\nfaults injected: {injected}; replies lost after acting: "
-          f"{len(fake.lost_replies)}; limiter waits: {len(limiter.waits)}; "
+          f"{len(fake.lost_replies)}; limiter waits: {len(limiter_waits)}; "
           f"actions checked: {len(names) * 2 + len(tappers)} presses, "
           f"{len(rows)} attendance rows, {sum(acks.values())} receipts; records lost: 0; "
           f"notice sent twice (reply lost): {twice}")

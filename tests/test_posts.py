@@ -7,7 +7,6 @@ Telegram answers 403 for them.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from telegram.ext import _aioratelimiter
 
 from bot.clock import FrozenClock
 from bot.config import Config
@@ -184,23 +182,11 @@ async def test_fan_out_interrupted_half_way_resumes_without_repeats(
         assert len(counts) == 45
 
 
-async def test_429_during_fan_out_is_waited_out(
-    big: Big, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    waits: list[float] = []
-
-    class Recorder:
-        async def sleep(self, seconds: float) -> None:
-            waits.append(seconds)
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(asyncio, name)
-
-    monkeypatch.setattr(_aioratelimiter, "asyncio", Recorder())
+async def test_429_during_fan_out_is_waited_out(big: Big, limiter_waits: list[float]) -> None:
     big.h.fake.fail("sendMessage", 429, times=2, retry_after=3, after=10)
     await big.compose("📢 通知", NOTICE, "✉️ 全体成员（私信）", "不用", "现在发", "✅ 发送")
     assert "送达45人" in await big.wait_summary()
-    assert waits == [pytest.approx(3.1), pytest.approx(3.1)]
+    assert limiter_waits == [pytest.approx(3.1), pytest.approx(3.1)]
     assert set(private_counts(big, NOTICE).values()) == {1}
 
 
