@@ -165,6 +165,12 @@ class Database:
         async with self._lock:
             return await Tx(self._conn).execute(sql, params)
 
+    async def returning(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """One writing statement with a RETURNING clause, as its own transaction (one
+        round trip); the rows it returns."""
+        async with self._lock:
+            return await Tx(self._conn).fetchall(sql, params)
+
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         async with self._lock:
             return await Tx(self._conn).fetchone(sql, params)

@@ -137,28 +137,28 @@ class MeetingRepo:
         self, meeting_id: int, person_id: int, status: str, *, at: str,
         recorded_by: int | None, replace: Sequence[str] = (), reason: str | None = None,
     ) -> Attendance | None:
-        """Write an answer. An existing answer is only overwritten when its status is in
-        `replace`. Returns the answer that was there before (None if there was none)."""
-        async with self.db.transaction() as tx:
-            row = await tx.fetchone(
-                "SELECT * FROM attendance WHERE meeting_id = ? AND person_id = ?",
-                (meeting_id, person_id))
-            before = _attendance(row) if row else None
-            if before is None:
-                await tx.execute(
-                    "INSERT INTO attendance (meeting_id, person_id, status, reason, "
-                    "recorded_by, at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (meeting_id, person_id, status, reason, recorded_by, at))
-            elif before.status in replace:
-                await tx.execute(
-                    "UPDATE attendance SET status = ?, reason = ?, recorded_by = ?, at = ? "
-                    "WHERE meeting_id = ? AND person_id = ?",
-                    (status, reason, recorded_by, at, meeting_id, person_id))
-            if before is None or before.status in replace:
-                await audit.record(tx, at=at, actor_tg=None, action=f"attendance:{status}",
-                                   subject_person=person_id,
-                                   detail=f"meeting={meeting_id} by={recorded_by}")
-        return before
+        """Write an answer in one statement; its audit row is written by a trigger in the
+        same statement (migration 0014), so a tap costs one round trip to SQLite's thread.
+
+        An existing answer is replaced only when its status is in `replace` and differs
+        from the new one. Returns None when this answer was saved; otherwise the answer
+        that was already there and stands (read again: only repeat taps pay for it)."""
+        conflict = "DO NOTHING"
+        if replace:
+            marks = ", ".join("?" * len(replace))
+            conflict = ("DO UPDATE SET status = excluded.status, reason = excluded.reason, "
+                        "recorded_by = excluded.recorded_by, at = excluded.at "
+                        f"WHERE attendance.status IN ({marks}) "
+                        "AND attendance.status != excluded.status")
+        # `conflict` is fixed text and placeholders only.
+        sql = ("INSERT INTO attendance (meeting_id, person_id, status, reason, recorded_by, at) "  # noqa: S608
+               "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (meeting_id, person_id) "
+               f"{conflict} RETURNING status")
+        saved = await self.db.returning(
+            sql, (meeting_id, person_id, status, reason, recorded_by, at, *replace))
+        if saved:
+            return None
+        return await self.answer_of(meeting_id, person_id)
 
     async def set_reason(self, meeting_id: int, person_id: int, reason: str) -> bool:
         async with self.db.transaction() as tx:

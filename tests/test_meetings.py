@@ -14,6 +14,7 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.testing.fakeapi import Json
+from storage import audit
 from storage.models import Meeting
 from tests.conftest import Branch
 
@@ -287,6 +288,38 @@ async def test_leader_checks_in_and_excuses_people_without_phones(branch: Branch
     assert xu is not None and leader_person is not None
     answer = await branch.h.deps.meeting_repo.answer_of(m.id, xu.id)
     assert answer is not None and answer.recorded_by == leader_person.id
+
+
+async def test_every_answer_is_audited_once_and_repeats_are_not(branch: Branch) -> None:
+    """The audit rows for answers are written by the database itself (migration 0014)."""
+    m = await arrange(branch)
+    card = await open_card(branch, m)
+    you, he = await branch.link("尤凤英"), await branch.link("何秀兰")
+    for user, button in ((you, "✅ 签到"), (you, "✅ 签到"), (he, "📝 请假"), (he, "📝 请假"),
+                         (he, "✅ 签到"), (he, "📝 请假")):
+        branch.fake.press(user, card, button)
+        await branch.h.settle()
+    leader = branch.user("刘建华")
+    await branch.say(leader, "/proxy")
+    branch.fake.press(leader, branch.last(leader), "✅ 许茂林")
+    await branch.h.settle()
+    assert branch.fake.toasts_for(he)[-1] == "何秀兰同志，您已经签到，不用请假"
+    clock(branch).set(datetime.fromisoformat(m.ends_at))
+    await branch.run_job(f"mtg:{m.id}:close")
+    rows = await audit.recent(branch.h.deps.db, 100)
+    leader_id = (await branch.h.deps.people.by_ext_id("C001")).id  # type: ignore[union-attr]
+    answers = [(r["action"], r["subject_name"], r["detail"]) for r in reversed(rows)
+               if str(r["action"]).startswith("attendance:")]
+    assert answers == [
+        ("attendance:present", "尤凤英", f"meeting={m.id} by=None"),
+        ("attendance:excused", "何秀兰", f"meeting={m.id} by=None"),
+        ("attendance:present", "何秀兰", f"meeting={m.id} by=None"),
+        ("attendance:present", "许茂林", f"meeting={m.id} by={leader_id}"),
+    ]
+    # Closing wrote the absentees' rows; the closing's own row covers them.
+    statuses = [a.status for a in await branch.h.deps.meeting_repo.attendance(m.id)]
+    assert statuses.count("absent") == 6
+    assert [r["action"] for r in rows].count("meeting:closed") == 1
 
 
 async def test_leader_cannot_answer_for_another_group(branch: Branch) -> None:
