@@ -8,7 +8,8 @@ a meeting in one transaction: absentees written, make-up tasks created, status c
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from storage import audit
 from storage.db import Database
@@ -36,8 +37,25 @@ def _makeup(r: sqlite3.Row) -> Makeup:
 
 
 class MeetingRepo:
+    """Meetings, attendance and make-up tasks.
+
+    `get` is on every button tap's path, so meetings read by id are kept in memory. This
+    repository is the only writer of the meetings table (the command-line tools only read
+    it; a restore needs the bot stopped), and each of its writes drops the meeting from
+    memory when done. A read that overlapped a write is not kept (`_version`)."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._known: dict[int, Meeting] = {}
+        self._version = 0
+
+    @contextmanager
+    def _changing(self, meeting_id: int) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            self._version += 1
+            self._known.pop(meeting_id, None)
 
     async def create(
         self, *, kind: str, topic: str, group_id: int | None, starts_at: str, ends_at: str,
@@ -54,8 +72,15 @@ class MeetingRepo:
         return meeting_id
 
     async def get(self, meeting_id: int) -> Meeting | None:
+        known = self._known.get(meeting_id)
+        if known is not None:
+            return known
+        version = self._version
         row = await self.db.fetchone("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
-        return _meeting(row) if row else None
+        m = _meeting(row) if row else None
+        if m is not None and version == self._version:
+            self._known[meeting_id] = m
+        return m
 
     async def active(self) -> list[Meeting]:
         """Scheduled or open meetings, soonest first."""
@@ -80,45 +105,49 @@ class MeetingRepo:
         self, meeting_id: int, *, starts_at: str, ends_at: str, place: str, topic: str,
         at: str, actor_tg: int,
     ) -> None:
-        async with self.db.transaction() as tx:
-            # A new time means the reminders are due again.
-            await tx.execute(
-                "UPDATE meetings SET starts_at = ?, ends_at = ?, place = ?, topic = ?, "
-                "eve_reminded_at = CASE WHEN starts_at = ? THEN eve_reminded_at END, "
-                "soon_reminded_at = CASE WHEN starts_at = ? THEN soon_reminded_at END "
-                "WHERE id = ?",
-                (starts_at, ends_at, place, topic, starts_at, starts_at, meeting_id))
-            await audit.record(tx, at=at, actor_tg=actor_tg, action="meeting~",
-                               detail=str(meeting_id))
+        with self._changing(meeting_id):
+            async with self.db.transaction() as tx:
+                # A new time means the reminders are due again.
+                await tx.execute(
+                    "UPDATE meetings SET starts_at = ?, ends_at = ?, place = ?, topic = ?, "
+                    "eve_reminded_at = CASE WHEN starts_at = ? THEN eve_reminded_at END, "
+                    "soon_reminded_at = CASE WHEN starts_at = ? THEN soon_reminded_at END "
+                    "WHERE id = ?",
+                    (starts_at, ends_at, place, topic, starts_at, starts_at, meeting_id))
+                await audit.record(tx, at=at, actor_tg=actor_tg, action="meeting~",
+                                   detail=str(meeting_id))
 
     async def set_status(self, meeting_id: int, status: str, *, at: str,
                          actor_tg: int | None) -> None:
         column = {"open": "opened_at", "closed": "closed_at"}.get(status)
-        async with self.db.transaction() as tx:
-            if column:
-                await tx.execute(
-                    f"UPDATE meetings SET status = ?, {column} = ? WHERE id = ?",  # noqa: S608
-                    (status, at, meeting_id))
-            else:
-                await tx.execute("UPDATE meetings SET status = ? WHERE id = ?",
-                                 (status, meeting_id))
-            await audit.record(tx, at=at, actor_tg=actor_tg, action=f"meeting:{status}",
-                               detail=str(meeting_id))
+        with self._changing(meeting_id):
+            async with self.db.transaction() as tx:
+                if column:
+                    await tx.execute(
+                        f"UPDATE meetings SET status = ?, {column} = ? WHERE id = ?",  # noqa: S608
+                        (status, at, meeting_id))
+                else:
+                    await tx.execute("UPDATE meetings SET status = ? WHERE id = ?",
+                                     (status, meeting_id))
+                await audit.record(tx, at=at, actor_tg=actor_tg, action=f"meeting:{status}",
+                                   detail=str(meeting_id))
 
     async def set_card(self, meeting_id: int, chat_id: int, message_id: int) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE meetings SET card_chat_id = ?, card_message_id = ? WHERE id = ?",
-                (chat_id, message_id, meeting_id))
+        with self._changing(meeting_id):
+            async with self.db.transaction() as tx:
+                await tx.execute(
+                    "UPDATE meetings SET card_chat_id = ?, card_message_id = ? WHERE id = ?",
+                    (chat_id, message_id, meeting_id))
 
     async def mark_reminded(self, meeting_id: int, which: str, at: str) -> bool:
         """Claim a reminder; False when it was already sent (restart-safe)."""
         column = {"eve": "eve_reminded_at", "soon": "soon_reminded_at"}[which]
-        async with self.db.transaction() as tx:
-            changed = await tx.execute(
-                f"UPDATE meetings SET {column} = ? WHERE id = ? AND {column} IS NULL",  # noqa: S608
-                (at, meeting_id))
-        return changed == 1
+        with self._changing(meeting_id):
+            async with self.db.transaction() as tx:
+                changed = await tx.execute(
+                    f"UPDATE meetings SET {column} = ? WHERE id = ? AND {column} IS NULL",  # noqa: S608
+                    (at, meeting_id))
+            return changed == 1
 
     # -- attendance -----------------------------------------------------------------------
 
@@ -173,21 +202,23 @@ class MeetingRepo:
     ) -> bool:
         """Freeze the meeting: absentees recorded, one make-up task per (person, assignee).
         False when it was already closed (a second close changes nothing)."""
-        async with self.db.transaction() as tx:
-            changed = await tx.execute(
-                "UPDATE meetings SET status = 'closed', closed_at = ? "
-                "WHERE id = ? AND status IN ('scheduled', 'open')", (at, meeting_id))
-            if changed != 1:
-                return False
-            await tx.executemany(
-                "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status, at) "
-                "VALUES (?, ?, 'absent', ?)", [(meeting_id, pid, at) for pid in absent])
-            await tx.executemany(
-                "INSERT OR IGNORE INTO makeups (meeting_id, person_id, assignee_id, created_at) "
-                "VALUES (?, ?, ?, ?)", [(meeting_id, pid, who, at) for pid, who in makeups])
-            await audit.record(tx, at=at, actor_tg=actor_tg, action="meeting:closed",
-                               detail=str(meeting_id))
-        return True
+        with self._changing(meeting_id):
+            async with self.db.transaction() as tx:
+                changed = await tx.execute(
+                    "UPDATE meetings SET status = 'closed', closed_at = ? "
+                    "WHERE id = ? AND status IN ('scheduled', 'open')", (at, meeting_id))
+                if changed != 1:
+                    return False
+                await tx.executemany(
+                    "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status, at) "
+                    "VALUES (?, ?, 'absent', ?)", [(meeting_id, pid, at) for pid in absent])
+                await tx.executemany(
+                    "INSERT OR IGNORE INTO makeups (meeting_id, person_id, assignee_id, "
+                    "created_at) VALUES (?, ?, ?, ?)",
+                    [(meeting_id, pid, who, at) for pid, who in makeups])
+                await audit.record(tx, at=at, actor_tg=actor_tg, action="meeting:closed",
+                                   detail=str(meeting_id))
+            return True
 
     # -- make-up tasks --------------------------------------------------------------------
 

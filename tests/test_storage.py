@@ -1,13 +1,17 @@
-"""Migrations: from empty, re-run, and a failing migration leaving nothing behind."""
+"""Migrations: from empty, re-run, and a failing migration leaving nothing behind; the
+meetings kept in memory by id."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
 from storage import db as db_module
 from storage.db import Database, load_migrations
+from storage.meetings import MeetingRepo
+from storage.models import Meeting
 
 
 async def test_migrations_from_empty_create_the_schema(tmp_path: Path) -> None:
@@ -65,3 +69,42 @@ async def test_foreign_keys_are_enforced(db: Database) -> None:
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO person_roles (person_id, role) VALUES (999, 'committee')")
+
+
+async def test_a_meeting_read_by_id_is_never_older_than_its_last_change(db: Database) -> None:
+    """MeetingRepo keeps meetings read by id in memory; every change must show at once."""
+    repo = MeetingRepo(db)
+    at = "2026-12-01T00:00:00+00:00"
+    mid = await repo.create(kind="党课", topic="旧题", group_id=None, starts_at=at,
+                            ends_at=at, place="礼堂", created_by_tg=1, at=at)
+
+    async def now() -> Meeting:
+        m = await repo.get(mid)
+        assert m is not None
+        row = await db.fetchone("SELECT * FROM meetings WHERE id = ?", (mid,))
+        assert row is not None and (m.status, m.place, m.card_message_id,
+                                    m.eve_reminded_at) == (
+            row["status"], row["place"], row["card_message_id"], row["eve_reminded_at"])
+        return m
+
+    assert (await now()).status == "scheduled"
+    await repo.set_status(mid, "open", at=at, actor_tg=None)
+    assert (await now()).status == "open"
+    await repo.set_card(mid, -100, 7)
+    assert (await now()).card_message_id == 7
+    assert await repo.mark_reminded(mid, "eve", at)
+    assert (await now()).eve_reminded_at == at
+    await repo.update_details(mid, starts_at=at, ends_at=at, place="活动室", topic="新题",
+                              at=at, actor_tg=1)
+    assert (await now()).place == "活动室"
+    # A read made while a change waits for the connection answers with the state before
+    # it, as the table would; the first read after the change has it.
+    async with db.transaction():
+        closing = asyncio.create_task(repo.close(mid, absent=[], makeups=[], at=at,
+                                                 actor_tg=None))
+        await asyncio.sleep(0)
+        during = await repo.get(mid)
+        assert during is not None and during.status == "open"
+    assert await closing
+    assert (await now()).status == "closed"
+    assert await repo.get(mid + 1) is None
