@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -38,6 +39,22 @@ async def test_daily_backup_while_running_is_consistent_and_pruned(
     assert info.people == 30
     # The copy holds what the bot had written, including the link made a moment ago.
     conn = sqlite3.connect(tmp_path / "backups" / "branch-20261122.db")
+    linked = conn.execute("SELECT name FROM people WHERE tg_user_id IS NOT NULL").fetchall()
+    conn.close()
+    assert linked == [("李秀英",)]
+
+
+async def test_checkpoint_job_copies_the_log_into_the_database_file(
+    branch: Branch, tmp_path: Path
+) -> None:
+    h = branch.h
+    assert "db:checkpoint" in h.job_names()
+    await branch.link("李秀英")
+    await h.run_job("db:checkpoint")
+    # The database file alone, without its log, now has the link made a moment ago.
+    alone = tmp_path / "alone.db"
+    shutil.copyfile(h.deps.config.storage.path, alone)
+    conn = sqlite3.connect(alone)
     linked = conn.execute("SELECT name FROM people WHERE tg_user_id IS NOT NULL").fetchall()
     conn.close()
     assert linked == [("李秀英",)]

@@ -108,3 +108,32 @@ async def test_a_meeting_read_by_id_is_never_older_than_its_last_change(db: Data
     assert await closing
     assert (await now()).status == "closed"
     assert await repo.get(mid + 1) is None
+
+
+async def test_checkpoints_run_beside_the_shared_connection(tmp_path: Path) -> None:
+    """The log is copied into the database file from a second connection, which does not
+    wait for a transaction open on the shared one; SQLite's own checkpoint inside a
+    commit is left as a backstop only."""
+    path = tmp_path / "a.db"
+    database = await Database.open(path)
+    try:
+        row = await database.fetchone("PRAGMA wal_autocheckpoint")
+        assert row is not None and row[0] == db_module.BACKSTOP_PAGES
+        await database.write("CREATE TABLE t (x TEXT)")
+        for i in range(50):
+            await database.write("INSERT INTO t VALUES (?)", ("x" * 2000 + str(i),))
+        size_before = path.stat().st_size
+        async with database.transaction() as tx:  # a writer in the middle of its work
+            await tx.execute("INSERT INTO t VALUES ('open')")
+            frames, copied = await asyncio.wait_for(database.checkpoint(), timeout=30)
+        assert frames > 0 and copied == frames
+        assert path.stat().st_size > size_before + 50 * 2000
+        count = await database.fetchone("SELECT count(*) FROM t")
+        assert count is not None and count[0] == 51
+    finally:
+        await database.close()
+    memory = await Database.open(":memory:")
+    try:
+        assert await memory.checkpoint() == (0, 0)
+    finally:
+        await memory.close()
