@@ -6,21 +6,24 @@ forget them; the queue lives in memory. A crash, or a stop, before they are hand
 would lose them: taps Telegram delivered and nobody saved.
 
 So `DurableQueue` notes each update as it is queued, and just before the next
-`getUpdates` goes out (`FlushingRequest`) writes to the `inbox` table every update not
-yet handled, and removes those handled since (one statement each, batched per poll).
+`getUpdates` goes out (`FlushingRequest`) makes sure every one of them is handled or
+written to the `inbox` table. Most are handled within a millisecond or two (a tap is two
+statements), so the flush first waits up to `GRACE_SECONDS` for them and writes only what
+is still unhandled then (a command waiting on Telegram, a slow report); rows handled
+since are removed in the same flush. Measured (docs/PERFORMANCE.md): writing every tap
+and removing it again cost each tap two round trips on the shared connection, queued
+ahead of its own; the wait costs the next poll about as long as the tap takes.
 `BranchApplication.process_update` marks an update handled once every handler has run,
-errors included. An update handled before the next poll never touches the database; in
-practice the next poll follows at once, so most updates are written once and removed
-once, off the tap's own path (the cost is measured in docs/PERFORMANCE.md). In webhook
-mode the write happens before Telegram is answered. At start-up,
-whatever is still in the inbox is handled first. Handlers are idempotent (a check-in is
-one row; a second answer to a button is refused by Telegram), so an update handled just
-before a crash and again after it changes nothing.
+errors included. In webhook mode the write happens before Telegram is answered, without
+waiting. At start-up, whatever is still in the inbox is handled first. Handlers are
+idempotent (a check-in is one row; a second answer to a button is refused by Telegram),
+so an update handled just before a crash and again after it changes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sqlite3
@@ -37,18 +40,22 @@ if TYPE_CHECKING:
     from telegram._utils.types import ODVInput
 
 log = logging.getLogger(__name__)
+GRACE_SECONDS = 0.005
 
 
 class DurableQueue(asyncio.Queue[object]):
     """The application's update queue; durable once `attach` has given it the inbox."""
 
-    def __init__(self, *, eager: bool = False) -> None:
+    def __init__(self, *, eager: bool = False, grace: float = GRACE_SECONDS) -> None:
         super().__init__()
         self.inbox: InboxRepo | None = None
         self.eager = eager  # webhook: write before Telegram is answered
-        self._fresh: dict[int, str] = {}  # queued, not yet written
+        self.grace = 0.0 if eager else grace
+        self._fresh: dict[int, Update] = {}  # queued, not yet written
         self._written: set[int] = set()  # in the table, not yet handled
         self._handled: set[int] = set()  # in the table, handled: to delete
+        self._settled = asyncio.Event()  # set while nothing is fresh
+        self._settled.set()
         self._lock = asyncio.Lock()
 
     async def put(self, item: object) -> None:
@@ -57,7 +64,8 @@ class DurableQueue(asyncio.Queue[object]):
             if uid in self._fresh or uid in self._written:
                 log.info("update %s is already queued; not queued twice", uid)
                 return
-            self._fresh[uid] = json.dumps(item.to_dict(), ensure_ascii=False)
+            self._fresh[uid] = item
+            self._settled.clear()
         await super().put(item)
         if self.eager:
             await self.flush()
@@ -65,14 +73,22 @@ class DurableQueue(asyncio.Queue[object]):
     def handled(self, update_id: int) -> None:
         if self._fresh.pop(update_id, None) is None and update_id in self._written:
             self._handled.add(update_id)
+        if not self._fresh:
+            self._settled.set()
 
     async def flush(self) -> None:
-        """Write what is queued and unhandled; remove what was handled (two statements
-        at most, each atomic)."""
+        """Make sure every update queued so far is handled or written: wait up to `grace`
+        for them to be handled, then write what is not and remove rows handled since
+        (two statements at most, each atomic)."""
         if self.inbox is None:
             return
+        if self._fresh and self.grace > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._settled.wait(), self.grace)
         async with self._lock:
-            fresh, handled = dict(self._fresh), set(self._handled)
+            fresh = {uid: json.dumps(u.to_dict(), ensure_ascii=False)
+                     for uid, u in self._fresh.items()}
+            handled = set(self._handled)
             if not fresh and not handled:
                 return
             try:
@@ -87,6 +103,8 @@ class DurableQueue(asyncio.Queue[object]):
                     self._written.add(uid)
                 else:  # handled while being written
                     self._handled.add(uid)
+            if not self._fresh:
+                self._settled.set()
             self._written -= handled
             self._handled -= handled
 

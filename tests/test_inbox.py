@@ -1,0 +1,68 @@
+"""The durable inbox (bot/inbox.py), fed updates directly: an update handled within the
+grace period is never written; one still unhandled when the next poll goes out is in
+the table before it, and is removed once handled."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram import Update
+
+from bot.inbox import DurableQueue
+from storage.db import Database
+from storage.inbox import InboxRepo
+
+
+@pytest.fixture
+async def inbox(tmp_path: Path) -> AsyncIterator[tuple[InboxRepo, list[str]]]:
+    db = await Database.open(tmp_path / "inbox.db")
+    statements: list[str] = []
+    await db.connection.set_trace_callback(
+        lambda sql: statements.append(sql) if "inbox" in sql else None)
+    yield InboxRepo(db), statements
+    await db.close()
+
+
+def _update(uid: int) -> Update:
+    return Update(uid)
+
+
+async def test_an_update_handled_within_the_grace_is_never_written(
+    inbox: tuple[InboxRepo, list[str]],
+) -> None:
+    repo, statements = inbox
+    queue = DurableQueue(grace=60.0)  # ends as soon as the update is handled
+    queue.inbox = repo
+    await queue.put(_update(1))
+    assert queue.get_nowait().update_id == 1  # type: ignore[attr-defined]
+    flushing = asyncio.create_task(queue.flush())  # the next poll is about to go out
+    await asyncio.sleep(0)  # one turn of the loop: the flush is now waiting
+    assert not flushing.done()
+    queue.handled(1)
+    await flushing
+    assert await repo.pending() == []
+    assert not any("INSERT" in s or "DELETE" in s for s in statements), statements
+
+
+async def test_an_update_not_handled_in_time_is_written_then_removed(
+    inbox: tuple[InboxRepo, list[str]],
+) -> None:
+    repo, statements = inbox
+    queue = DurableQueue(grace=0.0)  # the handler is slow: the grace has run out
+    queue.inbox = repo
+    await queue.put(_update(1))
+    await queue.put(_update(2))
+    queue.handled(1)
+    await queue.flush()
+    [(uid, body)] = await repo.pending()
+    restored = Update.de_json(json.loads(body), None)
+    assert uid == 2 and restored is not None and restored.update_id == 2
+    queue.handled(2)
+    await queue.flush()
+    assert await repo.pending() == []
+    assert sum("INSERT" in s for s in statements) == 1
+    assert sum("DELETE" in s for s in statements) == 1
