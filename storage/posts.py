@@ -120,11 +120,10 @@ class PostRepo:
 
     async def mark_delivery(self, post_id: int, person_id: int, state: str,
                             message_id: int | None, at: str) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE post_deliveries SET state = ?, message_id = ?, at = ? "
-                "WHERE post_id = ? AND person_id = ? AND state = 'pending'",
-                (state, message_id, at, post_id, person_id))
+        await self.db.write(  # one statement: atomic alone, one round trip per recipient
+            "UPDATE post_deliveries SET state = ?, message_id = ?, at = ? "
+            "WHERE post_id = ? AND person_id = ? AND state = 'pending'",
+            (state, message_id, at, post_id, person_id))
 
     # -- acknowledgements ---------------------------------------------------------------
 

@@ -115,11 +115,13 @@ async def _fan_out(context: BranchContext, deps: Deps, post: Post) -> None:
                                                       total=len(linked)))
         await repo.set_progress(post.id, progress.chat.id, progress.message_id)
         post = await repo.get(post.id) or post
+    # Read once for the whole run rather than once per recipient (bench/broadcast.py).
+    people = {p.id: p for p in await deps.people.all()}
     last_progress = time.monotonic()
     for d in linked:
         if d.state != "pending":
             continue
-        person = await deps.people.get(d.person_id)
+        person = people.get(d.person_id)
         state, message_id = "unreachable", None
         if person is not None and person.tg_user_id is not None and person.active:
             try:
