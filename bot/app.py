@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock, SystemClock
 from bot.commands import sync_menus
@@ -48,6 +48,7 @@ from bot.jobs import meetings as meeting_jobs
 from bot.jobs import posts as post_jobs
 from bot.jobs import pushes as push_jobs
 from bot.meeting_ui import CardRefresher
+from bot.ratelimit import rate_limiter
 from bot.services.access import AccessService, Role
 from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
@@ -127,16 +128,9 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         .connect_timeout(timeout)
         .read_timeout(timeout)
         .write_timeout(timeout)
-        # One message per 1/rate seconds rather than `rate` per period: aiolimiter's
-        # bucket would let a full period's worth out at once and then keep going, which
-        # a burst-checking server answers with 429 (bench/broadcast.py measured 7 per 200).
-        .rate_limiter(AIORateLimiter(
-            overall_max_rate=1,
-            overall_time_period=1 / rl.overall_per_second,
-            group_max_rate=1,
-            group_time_period=60 / rl.group_per_minute,
-            max_retries=rl.max_retries,
-        ))
+        # Buckets sized so that no window at the server exceeds the limits (bot/ratelimit.py).
+        .rate_limiter(rate_limiter(rl.overall_per_second, rl.group_per_minute,
+                                   rl.max_retries))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
