@@ -3,8 +3,8 @@ buckets): about 30 messages a second overall and 20 a minute per group, or whate
 `telegram.rate_limit` says (a self-hosted Bot API server or paid broadcasts allow more).
 
 A bucket that holds c messages and drains r a second lets fewer than c + r·W through in
-any W seconds. Two things move requests closer together than they left: the network, by
-a few milliseconds either way (`JITTER_SECONDS`), and nothing else; so r is chosen for
+any W seconds. Requests can reach the server closer together than they left, by the
+network's jitter (`JITTER_SECONDS` either way), so r is chosen for
 c + r·(W + 2·jitter) ≤ limit + 1, which keeps every window at the server within the
 limit. The bucket holds more than one message only at high rates: each wait for the
 bucket ends late by up to a millisecond (the event loop's timer resolution), which at

@@ -12,7 +12,7 @@ another's transaction on the shared connection.
 Checkpoints (copying the write-ahead log back into the database file, with an fsync) are
 not left to the shared connection: SQLite would run one inside whichever commit passes
 1,000 log pages, and that commit, a button tap as often as not, would wait ~10 ms for it
-(bench/taps.py found every 165th tap doing so). `checkpoint()` runs them on a second
+(bench/tap_phases.py found every 165th tap doing so). `checkpoint()` runs them on a second
 connection, with its own thread, which writers do not wait for; the job that calls it
 is in bot/jobs/backup.py. The shared connection still checkpoints by itself past
 `BACKSTOP_PAGES`, should that job ever stop.
