@@ -21,18 +21,38 @@ import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bench.common import COMMITTEE_ID, GROUP_ID, SECRETARY_TG, config, machine
 from bot.clock import FrozenClock
-from bot.testing.fakeapi import FakeBotApi
+from bot.testing.fakeapi import FakeBotApi, FakeUser
 from bot.testing.harness import BotHarness
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 
 
-def fill(db: Path, people: int, years: int) -> dict[str, int]:
+def _sent_post(conn: sqlite3.Connection, kind: str, due_on: str | None, ids: list[int],
+               stamp: str) -> int:
+    """A notice or study material sent privately to everyone; its id."""
+    cur = conn.execute(
+        "INSERT INTO posts (kind, title, body, audience, receipt, due_on, created_by, "
+        "created_by_tg, created_at, send_at, status) "
+        "VALUES (?, ?, ?, 'members', 1, ?, ?, 0, ?, ?, 'sent')",
+        (kind, f"每月{kind}", f"每月{kind}内容", due_on, ids[0], stamp, stamp))
+    assert cur.lastrowid is not None
+    conn.executemany(
+        "INSERT INTO post_deliveries (post_id, person_id, state, at) VALUES (?, ?, 'sent', ?)",
+        [(cur.lastrowid, pid, stamp) for pid in ids])
+    return cur.lastrowid
+
+
+def _more_than(fake: FakeBotApi, user: FakeUser, count: int) -> bool:
+    return len(fake.bot_messages(user)) > count
+
+
+def fill(db: Path, people: int, years: int) -> dict[str, float]:
     """Write `years` of history ending now."""
     conn = sqlite3.connect(db)
     ids = [r[0] for r in conn.execute("SELECT id FROM people ORDER BY id")]
@@ -59,26 +79,12 @@ def fill(db: Path, people: int, years: int) -> dict[str, int]:
                     [(pid, "电话联系" if pid % 3 else "日常走访", week.date().isoformat(),
                       ids[0], stamp) for pid in ids])
                 visits += len(ids)
-                cur = conn.execute(
-                    "INSERT INTO posts (kind, title, body, audience, receipt, created_by, "
-                    "created_by_tg, created_at, send_at, status) VALUES ('notice', '通知', "
-                    "'每月通知', 'members', 1, ?, 0, ?, ?, 'sent')", (ids[0], stamp, stamp))
-                post = cur.lastrowid
-                conn.executemany(
-                    "INSERT INTO post_deliveries (post_id, person_id, state, at) "
-                    "VALUES (?, ?, 'sent', ?)", [(post, pid, stamp) for pid in ids])
+                post = _sent_post(conn, "notice", None, ids, stamp)
                 conn.executemany(
                     "INSERT INTO post_acks (post_id, person_id, how, at) "
                     "VALUES (?, ?, 'self', ?)", [(post, pid, stamp) for pid in ids if pid % 5])
-                cur = conn.execute(
-                    "INSERT INTO posts (kind, title, body, audience, receipt, due_on, "
-                    "created_by, created_by_tg, created_at, send_at, status) VALUES "
-                    "('study', '学习资料', '每月学习', 'members', 1, ?, ?, 0, ?, ?, 'sent')",
-                    ((week + timedelta(days=14)).date().isoformat(), ids[0], stamp, stamp))
-                study = cur.lastrowid
-                conn.executemany(
-                    "INSERT INTO post_deliveries (post_id, person_id, state, at) "
-                    "VALUES (?, ?, 'sent', ?)", [(study, pid, stamp) for pid in ids])
+                study = _sent_post(conn, "study",
+                                   (week + timedelta(days=14)).date().isoformat(), ids, stamp)
                 # Three in four read it themselves, one in eight had it brought round.
                 conn.executemany(
                     "INSERT INTO post_acks (post_id, person_id, how, recorded_by, at) "
@@ -137,7 +143,7 @@ async def measure(people: int, years: int, repeat: int) -> dict[str, Any]:
                     before = len(fake.bot_messages(secretary)) + replies[command] - 1
                     t0 = time.perf_counter()
                     fake.send(secretary, secretary.id, command)
-                    await fake.wait_for(lambda b=before: len(fake.bot_messages(secretary)) > b,
+                    await fake.wait_for(partial(_more_than, fake, secretary, before),
                                         timeout=120)
                     timings[command].append(time.perf_counter() - t0)
             medians = {f"{c}_median_s": round(statistics.median(t), 3)
