@@ -1,5 +1,5 @@
 """Migrations: from empty, re-run, and a failing migration leaving nothing behind; the
-meetings kept in memory by id."""
+meetings kept in memory by id; checkpoints on their own connection."""
 
 from __future__ import annotations
 
