@@ -1,18 +1,36 @@
 """What every guided flow (arranging a meeting, logging a visit, composing a notice) shares:
-a per-person draft kept in `user_data` until the flow ends, and the two ways a flow ends
-without writing anything — 取消, and expiry after a spell without a step."""
+the ConversationHandler built one way (`flow`), the private deep links that start some of
+them (`start_payload`), a per-person draft kept in `user_data` until the flow ends, and
+the two ways a flow ends without writing anything — 取消, and expiry after a spell
+without a step."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any, Generic, TypeVar
 
 from telegram import Update
-from telegram.ext import ConversationHandler
+from telegram.ext import ConversationHandler, filters
+from telegram.warnings import PTBUserWarning
 
 from bot.context import BranchContext
 
 D = TypeVar("D")
+
+
+def flow(**kwargs: Any) -> ConversationHandler[BranchContext]:
+    """A ConversationHandler for one flow per person, mixing buttons and typed text. PTB
+    warns that with per_message=False a button is tracked per user, not per message;
+    that is what these flows want, so the warning is silenced here, once."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=PTBUserWarning)
+        return ConversationHandler(**kwargs)
+
+
+def start_payload(prefix: str) -> filters.BaseFilter:
+    """A `/start <prefix>_<id>` deep link, in the private chat."""
+    return filters.ChatType.PRIVATE & filters.Regex(rf"^/start {prefix}_\d+$")
 
 
 class Drafts(Generic[D]):

@@ -12,11 +12,12 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import texts
 from bot.callbacks import Callback, pack, parse, pattern
 from bot.context import BranchApp, BranchContext
+from bot.flows import start_payload
 from bot.guard import guarded
 from bot.jobs.care import notify_tasks
 from bot.jobs.meetings import close_and_report
@@ -427,7 +428,7 @@ async def _branch_view(context: BranchContext, year: int,
 
 def register(app: BranchApp) -> None:
     # Before membership's /start, which takes every other payload.
-    leave_payload = filters.ChatType.PRIVATE & filters.Regex(r"^/start leave_\d+$")
+    leave_payload = start_payload("leave")
     app.add_handler(CommandHandler("start", leave_link, filters=leave_payload))
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("att")))
     app.add_handler(CallbackQueryHandler(on_makeup_button, pattern=pattern("mk")))

@@ -7,7 +7,6 @@ any group chat.
 
 from __future__ import annotations
 
-import warnings
 from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -18,11 +17,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
+from bot.flows import flow
 from bot.guard import guarded
 from bot.jobs.care import notify_tasks, recipients, schedule_help_escalation
 from bot.lookup import find_one
@@ -231,17 +230,14 @@ def register(app: BranchApp) -> None:
     app.add_handler(CommandHandler("care", care_command))
     app.add_handler(CommandHandler("flag", flag_command))
     app.add_handler(CommandHandler("helpme", helpme_command))
-    with warnings.catch_warnings():
-        # One flow per person mixing buttons and text: per_message=False is intended.
-        warnings.filterwarnings("ignore", category=PTBUserWarning)
-        app.add_handler(ConversationHandler(
-            entry_points=[CallbackQueryHandler(choose_help_kind, pattern=r"^hp:k:")],
-            states={HELP_WORDS: [
-                MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
-                               help_text),
-                CallbackQueryHandler(help_text, pattern=r"^hp:skip")]},
-            fallbacks=[],
-            conversation_timeout=timedelta(minutes=30),
-            name="help_words",
-        ))
+    app.add_handler(flow(
+        entry_points=[CallbackQueryHandler(choose_help_kind, pattern=r"^hp:k:")],
+        states={HELP_WORDS: [
+            MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+                           help_text),
+            CallbackQueryHandler(help_text, pattern=r"^hp:skip")]},
+        fallbacks=[],
+        conversation_timeout=timedelta(minutes=30),
+        name="help_words",
+    ))
     app.add_handler(CallbackQueryHandler(on_help_button, pattern=pattern("hp")))

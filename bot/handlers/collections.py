@@ -5,7 +5,6 @@ secretary exports it to Excel."""
 from __future__ import annotations
 
 import io
-import warnings
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,11 +16,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
+from bot.flows import flow, start_payload
 from bot.guard import guarded
 from bot.messaging import open_in_private
 from bot.services.access import Actor
@@ -196,16 +195,14 @@ async def answer(update: Update, context: BranchContext) -> int:
 
 
 def register(app: BranchApp) -> None:
-    private_start = filters.ChatType.PRIVATE & filters.Regex(r"^/start col_\d+$")
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning)
-        app.add_handler(ConversationHandler(
-            entry_points=[CommandHandler("start", start, filters=private_start),
-                          CallbackQueryHandler(start, pattern=r"^col:(go|for):")],
-            states={ANSWER: [CallbackQueryHandler(answer, pattern=r"^col:a:"),
-                             MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
-                                            & ~filters.COMMAND, answer)]},
-            fallbacks=[], conversation_timeout=timedelta(minutes=30), name="collect",
-            per_chat=False))
+    private_start = start_payload("col")
+    app.add_handler(flow(
+        entry_points=[CommandHandler("start", start, filters=private_start),
+                      CallbackQueryHandler(start, pattern=r"^col:(go|for):")],
+        states={ANSWER: [CallbackQueryHandler(answer, pattern=r"^col:a:"),
+                         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
+                                        & ~filters.COMMAND, answer)]},
+        fallbacks=[], conversation_timeout=timedelta(minutes=30), name="collect",
+        per_chat=False))
     app.add_handler(CommandHandler("collect", collect_command))
     app.add_handler(CallbackQueryHandler(on_export, pattern=pattern("col")))

@@ -8,7 +8,6 @@ expires on its own after ten minutes without writing anything.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
@@ -21,12 +20,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.callbacks import Callback, pack, parse, pattern
 from bot.context import BranchApp, BranchContext
-from bot.flows import Drafts, cancel_handler, timeout_handler
+from bot.flows import Drafts, cancel_handler, flow, timeout_handler
 from bot.guard import guarded
 from bot.jobs.meetings import schedule_meeting, unschedule
 from bot.meeting_ui import edit_card, summary, when
@@ -441,33 +439,29 @@ async def _after_change(context: BranchContext, m: Meeting, template: str) -> No
 
 def register(app: BranchApp) -> None:
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        # PTB warns that with per_message=False a button is tracked per user, not per
-        # message. That is what these flows want: one flow per person, buttons and text.
-        warnings.filterwarnings("ignore", category=PTBUserWarning)
-        steps: dict[object, list[BaseHandler[Update, BranchContext, object]]] = {
-            state: [CallbackQueryHandler(wizard_button, pattern=pattern("mw")),
-                    MessageHandler(private_text, wizard_text)]
-            for state in (KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM)
-        }
-        steps[ConversationHandler.TIMEOUT] = [MessageHandler(filters.ALL, wizard_timeout),
-                                              CallbackQueryHandler(wizard_timeout)]
-        wizard = ConversationHandler(
-            entry_points=[CommandHandler("meeting", meeting_command)],
-            states=steps,
-            fallbacks=[CommandHandler("cancel", _wizard_cancel)],
-            conversation_timeout=WIZARD_TIMEOUT,
-            name="meeting_wizard",
-        )
-        manage = ConversationHandler(
-            entry_points=[CallbackQueryHandler(manage_button, pattern=r"^mt:(rs|pl|tp|cx):")],
-            states={NEW_TIME: [MessageHandler(private_text, new_time)],
-                    NEW_PLACE: [MessageHandler(private_text, new_place)],
-                    NEW_TOPIC: [MessageHandler(private_text, new_topic)]},
-            fallbacks=[CommandHandler("cancel", _wizard_cancel)],
-            conversation_timeout=WIZARD_TIMEOUT,
-            name="meeting_manage",
-        )
+    steps: dict[object, list[BaseHandler[Update, BranchContext, object]]] = {
+        state: [CallbackQueryHandler(wizard_button, pattern=pattern("mw")),
+                MessageHandler(private_text, wizard_text)]
+        for state in (KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM)
+    }
+    steps[ConversationHandler.TIMEOUT] = [MessageHandler(filters.ALL, wizard_timeout),
+                                          CallbackQueryHandler(wizard_timeout)]
+    wizard = flow(
+        entry_points=[CommandHandler("meeting", meeting_command)],
+        states=steps,
+        fallbacks=[CommandHandler("cancel", _wizard_cancel)],
+        conversation_timeout=WIZARD_TIMEOUT,
+        name="meeting_wizard",
+    )
+    manage = flow(
+        entry_points=[CallbackQueryHandler(manage_button, pattern=r"^mt:(rs|pl|tp|cx):")],
+        states={NEW_TIME: [MessageHandler(private_text, new_time)],
+                NEW_PLACE: [MessageHandler(private_text, new_place)],
+                NEW_TOPIC: [MessageHandler(private_text, new_topic)]},
+        fallbacks=[CommandHandler("cancel", _wizard_cancel)],
+        conversation_timeout=WIZARD_TIMEOUT,
+        name="meeting_manage",
+    )
     app.add_handler(wizard)
     app.add_handler(manage)
     app.add_handler(CommandHandler("meetings", meetings_command))

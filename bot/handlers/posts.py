@@ -9,7 +9,6 @@ sending itself is in `bot.jobs.posts`.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -23,13 +22,12 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.commands import POSTERS as COMPOSERS
 from bot.context import BranchApp, BranchContext
-from bot.flows import Drafts, cancel_handler, timeout_handler
+from bot.flows import Drafts, cancel_handler, flow, start_payload, timeout_handler
 from bot.guard import guarded
 from bot.jobs.posts import schedule_send
 from bot.post_ui import followup
@@ -527,20 +525,17 @@ def register(app: BranchApp) -> None:
     }
     steps[ConversationHandler.TIMEOUT] = [MessageHandler(filters.ALL, on_timeout),
                                           CallbackQueryHandler(on_timeout)]
-    with warnings.catch_warnings():
-        # One flow per person mixing buttons and text: per_message=False is intended.
-        warnings.filterwarnings("ignore", category=PTBUserWarning)
-        app.add_handler(ConversationHandler(
-            entry_points=[CommandHandler("notice", notice_command),
-                          MessageHandler(private & filters.FORWARDED, forwarded)],
-            states=steps, fallbacks=[CommandHandler("cancel", cancel)],
-            conversation_timeout=TIMEOUT, name="post_composer"))
-        app.add_handler(ConversationHandler(
-            entry_points=[CommandHandler(
-                "start", reflect_start, filters=private & filters.Regex(r"^/start refl_\d+$"))],
-            states={REFLECT: [MessageHandler(private & (filters.TEXT | filters.VOICE)
-                                             & ~filters.COMMAND, reflect_text)]},
-            fallbacks=[], conversation_timeout=TIMEOUT, name="reflection"))
+    app.add_handler(flow(
+        entry_points=[CommandHandler("notice", notice_command),
+                      MessageHandler(private & filters.FORWARDED, forwarded)],
+        states=steps, fallbacks=[CommandHandler("cancel", cancel)],
+        conversation_timeout=TIMEOUT, name="post_composer"))
+    app.add_handler(flow(
+        entry_points=[CommandHandler(
+            "start", reflect_start, filters=start_payload("refl"))],
+        states={REFLECT: [MessageHandler(private & (filters.TEXT | filters.VOICE)
+                                         & ~filters.COMMAND, reflect_text)]},
+        fallbacks=[], conversation_timeout=TIMEOUT, name="reflection"))
     app.add_handler(CallbackQueryHandler(on_post_button, pattern=pattern("pst")))
     app.add_handler(CommandHandler("notices", notices_command))
     app.add_handler(CommandHandler("study", study_command))

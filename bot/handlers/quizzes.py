@@ -6,7 +6,6 @@ all of it.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
@@ -22,11 +21,11 @@ from telegram.ext import (
     PollAnswerHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
+from bot.flows import flow, start_payload
 from bot.guard import guarded
 from bot.messaging import open_in_private
 from bot.services.access import Actor
@@ -350,22 +349,20 @@ async def _quiz_lines(context: BranchContext, actor: Actor, quiz: Quiz) -> list[
 
 
 def register(app: BranchApp) -> None:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning)
-        typed = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-        entry: BaseHandler[Update, BranchContext, object] = CallbackQueryHandler(
-            entry_button, pattern=pattern("qe"))
-        app.add_handler(ConversationHandler(
-            entry_points=[CommandHandler("quiz", quiz_command)],
-            states={
-                WAIT_FILE: [entry, MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND,
-                                                  quiz_file)],
-                **{state: [entry, MessageHandler(typed, entry_text)]
-                   for state in (Q_TITLE, Q_TEXT, Q_OPTIONS, Q_ANSWER, Q_EXPLAIN, Q_MORE)},
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            conversation_timeout=timedelta(minutes=15), name="quiz_import"))
-    quiz_payload = filters.ChatType.PRIVATE & filters.Regex(r"^/start quiz_\d+$")
+    typed = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    entry: BaseHandler[Update, BranchContext, object] = CallbackQueryHandler(
+        entry_button, pattern=pattern("qe"))
+    app.add_handler(flow(
+        entry_points=[CommandHandler("quiz", quiz_command)],
+        states={
+            WAIT_FILE: [entry, MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND,
+                                              quiz_file)],
+            **{state: [entry, MessageHandler(typed, entry_text)]
+               for state in (Q_TITLE, Q_TEXT, Q_OPTIONS, Q_ANSWER, Q_EXPLAIN, Q_MORE)},
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        conversation_timeout=timedelta(minutes=15), name="quiz_import"))
+    quiz_payload = start_payload("quiz")
     app.add_handler(CommandHandler("start", quiz_link, filters=quiz_payload))
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("qz")))
     app.add_handler(PollAnswerHandler(on_poll_answer))

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -15,12 +14,12 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.clock import iso
 from bot.context import BranchApp, BranchContext
+from bot.flows import flow
 from bot.guard import guarded
 from bot.jobs.care import recipients
 from bot.messaging import send_private
@@ -154,13 +153,11 @@ async def deed(update: Update, context: BranchContext, actor: Actor) -> None:
 
 
 def register(app: BranchApp) -> None:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning)
-        app.add_handler(ConversationHandler(
-            entry_points=[CallbackQueryHandler(ask_reply, pattern=r"^sg:rep:")],
-            states={REPLY: [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
-                                           & ~filters.COMMAND, send_reply)]},
-            fallbacks=[], conversation_timeout=timedelta(minutes=30), name="suggestion_reply"))
+    app.add_handler(flow(
+        entry_points=[CallbackQueryHandler(ask_reply, pattern=r"^sg:rep:")],
+        states={REPLY: [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
+                                       & ~filters.COMMAND, send_reply)]},
+        fallbacks=[], conversation_timeout=timedelta(minutes=30), name="suggestion_reply"))
     app.add_handler(CallbackQueryHandler(on_status, pattern=pattern("sg")))
     app.add_handler(CommandHandler("suggest", suggest))
     app.add_handler(CommandHandler("suggestions", suggestions))

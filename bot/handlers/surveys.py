@@ -8,7 +8,6 @@ database, until he submits; then only totals are stored (see `storage.surveys`).
 
 from __future__ import annotations
 
-import warnings
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -19,11 +18,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
+from bot.flows import flow, start_payload
 from bot.guard import guarded
 from bot.messaging import open_in_private
 from bot.services.access import Actor
@@ -214,19 +213,17 @@ async def _submit(update: Update, context: BranchContext, survey: Survey,
 
 
 def register(app: BranchApp) -> None:
-    private_start = filters.ChatType.PRIVATE & filters.Regex(r"^/start svy_\d+$")
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning)
-        app.add_handler(ConversationHandler(
-            entry_points=[CommandHandler("start", start, filters=private_start),
-                          CallbackQueryHandler(start, pattern=r"^svy:go:")],
-            states={
-                ANSWER: [CallbackQueryHandler(answer, pattern=r"^svy:a:")],
-                COMMENT: [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
-                                         & ~filters.COMMAND, comment),
-                          CallbackQueryHandler(comment, pattern=r"^svy:skip:")],
-            },
-            fallbacks=[], conversation_timeout=timedelta(minutes=30), name="survey",
-            per_chat=False))
+    private_start = start_payload("svy")
+    app.add_handler(flow(
+        entry_points=[CommandHandler("start", start, filters=private_start),
+                      CallbackQueryHandler(start, pattern=r"^svy:go:")],
+        states={
+            ANSWER: [CallbackQueryHandler(answer, pattern=r"^svy:a:")],
+            COMMENT: [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
+                                     & ~filters.COMMAND, comment),
+                      CallbackQueryHandler(comment, pattern=r"^svy:skip:")],
+        },
+        fallbacks=[], conversation_timeout=timedelta(minutes=30), name="survey",
+        per_chat=False))
     app.add_handler(CommandHandler("survey", survey_command))
     app.add_handler(CallbackQueryHandler(on_close, pattern=pattern("svy")))

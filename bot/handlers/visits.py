@@ -9,7 +9,6 @@ writing anything. `/visits 姓名` shows one person's visits, `/visits` the year
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -22,12 +21,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.callbacks import Callback, pack, parse, pattern
 from bot.context import BranchApp, BranchContext
-from bot.flows import Drafts, cancel_handler, timeout_handler
+from bot.flows import Drafts, cancel_handler, flow, timeout_handler
 from bot.guard import guarded
 from bot.lookup import find_one
 from bot.services.access import Actor
@@ -339,15 +337,12 @@ def register(app: BranchApp) -> None:
     }
     steps[ConversationHandler.TIMEOUT] = [MessageHandler(filters.ALL, on_timeout),
                                           CallbackQueryHandler(on_timeout)]
-    with warnings.catch_warnings():
-        # One flow per person mixing buttons and text: per_message=False is intended.
-        warnings.filterwarnings("ignore", category=PTBUserWarning)
-        app.add_handler(ConversationHandler(
-            entry_points=[CommandHandler("visit", visit_command),
-                          CallbackQueryHandler(start_from_task, pattern=r"^vt:go:")],
-            states=steps,
-            fallbacks=[CommandHandler("cancel", _cancel)],
-            conversation_timeout=TIMEOUT,
-            name="visit_flow",
-        ))
+    app.add_handler(flow(
+        entry_points=[CommandHandler("visit", visit_command),
+                      CallbackQueryHandler(start_from_task, pattern=r"^vt:go:")],
+        states=steps,
+        fallbacks=[CommandHandler("cancel", _cancel)],
+        conversation_timeout=TIMEOUT,
+        name="visit_flow",
+    ))
     app.add_handler(CommandHandler("visits", visits_command))
