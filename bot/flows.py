@@ -7,13 +7,20 @@ without a step."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Generic, TypeVar
 
 from telegram import Update
-from telegram.ext import ConversationHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 from telegram.warnings import PTBUserWarning
 
+from bot.callbacks import pattern
 from bot.context import BranchContext
 
 D = TypeVar("D")
@@ -26,6 +33,21 @@ def flow(**kwargs: Any) -> ConversationHandler[BranchContext]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         return ConversationHandler(**kwargs)
+
+
+Step = Callable[[Update, BranchContext], Coroutine[Any, Any, Any]]
+Steps = dict[object, list[BaseHandler[Update, BranchContext, object]]]
+
+
+def wizard_steps(states: Iterable[object], *, buttons: str, on_button: Step,
+                 typed: filters.BaseFilter, on_text: Step, on_timeout: Step) -> Steps:
+    """A wizard whose every step takes its buttons (callback data `buttons`) and typed
+    text alike, and which hears `on_timeout` when left alone too long."""
+    steps: Steps = {state: [CallbackQueryHandler(on_button, pattern=pattern(buttons)),
+                            MessageHandler(typed, on_text)] for state in states}
+    steps[ConversationHandler.TIMEOUT] = [MessageHandler(filters.ALL, on_timeout),
+                                          CallbackQueryHandler(on_timeout)]
+    return steps
 
 
 def start_payload(prefix: str) -> filters.BaseFilter:

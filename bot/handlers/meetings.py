@@ -13,7 +13,6 @@ from datetime import date, time, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -22,9 +21,9 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.callbacks import Callback, pack, parse, pattern
+from bot.callbacks import Callback, pack, parse
 from bot.context import BranchApp, BranchContext
-from bot.flows import Drafts, cancel_handler, flow, timeout_handler
+from bot.flows import Drafts, cancel_handler, flow, timeout_handler, wizard_steps
 from bot.guard import guarded
 from bot.jobs.meetings import schedule_meeting, unschedule
 from bot.meeting_ui import edit_card, summary, when
@@ -439,13 +438,9 @@ async def _after_change(context: BranchContext, m: Meeting, template: str) -> No
 
 def register(app: BranchApp) -> None:
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    steps: dict[object, list[BaseHandler[Update, BranchContext, object]]] = {
-        state: [CallbackQueryHandler(wizard_button, pattern=pattern("mw")),
-                MessageHandler(private_text, wizard_text)]
-        for state in (KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM)
-    }
-    steps[ConversationHandler.TIMEOUT] = [MessageHandler(filters.ALL, wizard_timeout),
-                                          CallbackQueryHandler(wizard_timeout)]
+    steps = wizard_steps((KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM), buttons="mw",
+                         on_button=wizard_button, typed=private_text, on_text=wizard_text,
+                         on_timeout=wizard_timeout)
     wizard = flow(
         entry_points=[CommandHandler("meeting", meeting_command)],
         states=steps,

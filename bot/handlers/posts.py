@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -27,7 +26,7 @@ from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.commands import POSTERS as COMPOSERS
 from bot.context import BranchApp, BranchContext
-from bot.flows import Drafts, cancel_handler, flow, start_payload, timeout_handler
+from bot.flows import Drafts, cancel_handler, flow, start_payload, timeout_handler, wizard_steps
 from bot.guard import guarded
 from bot.jobs.posts import schedule_send
 from bot.post_ui import followup
@@ -518,13 +517,9 @@ async def study_command(update: Update, context: BranchContext, actor: Actor) ->
 def register(app: BranchApp) -> None:
     private = filters.ChatType.PRIVATE
     content = private & (filters.TEXT | filters.Document.ALL | filters.PHOTO) & ~filters.COMMAND
-    steps: dict[object, list[BaseHandler[Update, BranchContext, object]]] = {
-        state: [CallbackQueryHandler(compose_button, pattern=pattern("pc")),
-                MessageHandler(content, compose_message)]
-        for state in (KIND, CONTENT, AUDIENCE, GROUP, RECEIPT, WHEN, CONFIRM)
-    }
-    steps[ConversationHandler.TIMEOUT] = [MessageHandler(filters.ALL, on_timeout),
-                                          CallbackQueryHandler(on_timeout)]
+    steps = wizard_steps((KIND, CONTENT, AUDIENCE, GROUP, RECEIPT, WHEN, CONFIRM),
+                         buttons="pc", on_button=compose_button, typed=content,
+                         on_text=compose_message, on_timeout=on_timeout)
     app.add_handler(flow(
         entry_points=[CommandHandler("notice", notice_command),
                       MessageHandler(private & filters.FORWARDED, forwarded)],

@@ -14,18 +14,16 @@ from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
     filters,
 )
 
 from bot import texts
-from bot.callbacks import Callback, pack, parse, pattern
+from bot.callbacks import Callback, pack, parse
 from bot.context import BranchApp, BranchContext
-from bot.flows import Drafts, cancel_handler, flow, timeout_handler
+from bot.flows import Drafts, cancel_handler, flow, timeout_handler, wizard_steps
 from bot.guard import guarded
 from bot.lookup import find_one
 from bot.services.access import Actor
@@ -330,13 +328,8 @@ async def _year_view(context: BranchContext, actor: Actor) -> str:
 
 def register(app: BranchApp) -> None:
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    steps: dict[object, list[BaseHandler[Update, BranchContext, object]]] = {
-        i: [CallbackQueryHandler(on_button, pattern=pattern("vw")),
-            MessageHandler(private_text, on_text)]
-        for i in range(len(STEPS))
-    }
-    steps[ConversationHandler.TIMEOUT] = [MessageHandler(filters.ALL, on_timeout),
-                                          CallbackQueryHandler(on_timeout)]
+    steps = wizard_steps(range(len(STEPS)), buttons="vw", on_button=on_button,
+                         typed=private_text, on_text=on_text, on_timeout=on_timeout)
     app.add_handler(flow(
         entry_points=[CommandHandler("visit", visit_command),
                       CallbackQueryHandler(start_from_task, pattern=r"^vt:go:")],
