@@ -24,7 +24,7 @@ async def run(members: int) -> dict[str, Any]:
         h.fake.send(secretary, secretary.id, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
         await h.settle()
         [meeting] = await h.deps.meeting_repo.active()
-        h.clock.set(h.deps.meetings.opens_at(meeting))  # type: ignore[attr-defined]
+        h.clock.set(h.deps.meetings.opens_at(meeting))
         await h.run_job(f"mtg:{meeting.id}:open")
         card_ref = await h.deps.meeting_repo.get(meeting.id)
         assert card_ref is not None and card_ref.card_message_id is not None

@@ -10,9 +10,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.clock import ShiftedClock
 from bot.config import Config, parse_config
 from bot.testing.fakeapi import FakeBotApi, FakeChat, FakeUser
-from bot.testing.harness import BotHarness
+from bot.testing.harness import DEFAULT_START, BotHarness
 
 GROUP_ID = -1001000000001
 COMMITTEE_ID = -1001000000002
@@ -38,12 +39,14 @@ async def branch(members: int, cfg: Config | None = None, *, groups: int = 3,
                  ) -> AsyncIterator[tuple[BotHarness, list[FakeUser], FakeChat]]:
     """The real bot with `members` linked people (the first is the secretary)."""
     with tempfile.TemporaryDirectory() as tmp:
-        fake = FakeBotApi()
+        # Seconds pass as on the machine (card refreshes fire by them), from a fixed date.
+        clock = ShiftedClock(DEFAULT_START)
+        fake = FakeBotApi(clock=clock)
         fake.limits = limits
         group = fake.add_group(GROUP_ID, "支部群")
         fake.add_group(COMMITTEE_ID, "支委群")
         async with BotHarness(cfg or config(), Path(tmp) / "bench.db", fake=fake,
-                              poll_timeout=2.0) as h:
+                              clock=clock, poll_timeout=2.0) as h:
             rows = [{"编号": f"B{i:05d}", "姓名": f"成员{i:05d}",
                      "党小组": f"第{i % groups + 1}组", "类别": "退休", "政治面貌": "党员"}
                     for i in range(members)]

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import COMMITTEE_ID, GROUP_ID, config, machine
+from bot.clock import ShiftedClock
 from bot.testing.fakeapi import FakeBotApi
-from bot.testing.harness import BotHarness
+from bot.testing.harness import DEFAULT_START, BotHarness
 
 
 def rss_mb() -> float:
@@ -47,11 +48,13 @@ async def feed(h: BotHarness, users: list[Any], card: dict[str, Any], meeting_id
 async def main(updates: int) -> None:
     result: dict[str, Any] = {"machine": machine()}
     with tempfile.TemporaryDirectory() as tmp:
-        fake = FakeBotApi()
+        clock = ShiftedClock(DEFAULT_START)
+        fake = FakeBotApi(clock=clock)
         group = fake.add_group(GROUP_ID, "支部群")
         fake.add_group(COMMITTEE_ID, "支委群")
         t0 = time.perf_counter()
-        async with BotHarness(config(), Path(tmp) / "f.db", fake=fake, poll_timeout=2.0) as h:
+        async with BotHarness(config(), Path(tmp) / "f.db", fake=fake, clock=clock,
+                              poll_timeout=2.0) as h:
             await fake.wait_for(lambda: fake.first_poll_at is not None)
             assert fake.first_poll_at is not None
             result["startup_to_first_poll_s"] = round(fake.first_poll_at - t0, 3)
@@ -69,7 +72,7 @@ async def main(updates: int) -> None:
             fake.send(users[0], users[0].id, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
             await h.settle()
             [m] = await h.deps.meeting_repo.active()
-            h.clock.set(h.deps.meetings.opens_at(m))  # type: ignore[attr-defined]
+            h.clock.set(h.deps.meetings.opens_at(m))
             await h.run_job(f"mtg:{m.id}:open")
             fresh = await h.deps.meeting_repo.get(m.id)
             assert fresh is not None and fresh.card_message_id is not None

@@ -48,7 +48,7 @@ async def bot_run(rounds: int, members: int) -> dict[str, Any]:
         meetings = sorted(await h.deps.meeting_repo.active(), key=lambda m: m.id)
         cards = []
         for m in meetings:
-            h.clock.set(h.deps.meetings.opens_at(m))  # type: ignore[attr-defined]
+            h.clock.set(h.deps.meetings.opens_at(m))
             await h.run_job(f"mtg:{m.id}:open")
             fresh = await h.deps.meeting_repo.get(m.id)
             assert fresh is not None and fresh.card_message_id is not None

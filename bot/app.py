@@ -42,6 +42,7 @@ from bot.handlers import (
     visits,
 )
 from bot.inbox import BranchApplication, DurableQueue, FlushingRequest
+from bot.jobqueue import BranchJobQueue
 from bot.jobs import backup as backup_jobs
 from bot.jobs import care as care_jobs
 from bot.jobs import meetings as meeting_jobs
@@ -124,6 +125,8 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_url.replace("/bot", "/file/bot"))
         .context_types(context_types)
+        # Jobs are placed (and, except with the machine's clock, fired) by `clock`.
+        .job_queue(BranchJobQueue(clock))
         .defaults(Defaults(tzinfo=config.branch.tz))
         .connect_timeout(timeout)
         .read_timeout(timeout)

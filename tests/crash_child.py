@@ -11,22 +11,13 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from telegram import Update
 
 from bot.app import build_application
+from bot.clock import ShiftedClock
 from bot.config import load_config
-
-
-class ShiftedClock:
-    def __init__(self, start: datetime) -> None:
-        self._start = start
-        self._began = time.monotonic()
-
-    def now(self) -> datetime:
-        return self._start + timedelta(seconds=time.monotonic() - self._began)
 
 
 def main() -> None:

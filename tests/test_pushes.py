@@ -164,12 +164,12 @@ async def _wait_group(h: BotHarness, needle: str) -> None:
 
 
 async def test_holiday_greeting_once_across_a_restart(config: Config, tmp_path: Path) -> None:
-    clock = _clock_at(2026, 10, 18, 9, 0)  # 重阳, an hour after the greeting
+    clock = _clock_at(2026, 10, 18, 7, 0)  # 重阳, an hour before the greeting
     path = tmp_path / "p.db"
     async with await _start(config, path, clock) as h:
         assert (await h.deps.roster.import_rows(demo_data.roster_rows(), actor_tg=None)).ok
+        await h.advance_to(datetime(2026, 10, 18, 9, 0, tzinfo=ZoneInfo(SHANGHAI)))
         await _wait_group(h, "重阳")
-        await h.run_job("pushes:plan")  # the roster is in now: the visit list goes out
         greetings = [t for t in await _group_texts(h) if "重阳" in t]
         assert len(greetings) == 1
         await h.fake.wait_for(lambda: any("看望" in m.get("text", "")

@@ -5,8 +5,28 @@
         await h.settle()
         assert "亲情服务卡" in h.fake.last_bot_message(alice)["text"]
 
-`settle()` returns once the bot has fetched every update the fake queued and the
-application has finished handling them, so a test never sleeps or guesses.
+`settle()` returns once the bot has fetched every update the fake queued, the
+application has finished handling them and every job due by the test clock has run, so a
+test never sleeps or guesses.
+
+One clock. The harness gives the bot a `FrozenClock`, and everything time-dependent reads
+it: the services, the fake Bot API's message dates, and the JobQueue (bot/jobqueue.py),
+which computes every job's time from that clock and never fires a job by the machine's
+date. The harness fires the jobs from the test clock, as APScheduler would if time stood
+still at the clock's reading:
+
+- `settle()` runs the jobs that were already due when they were added (`when=0`, a
+  meeting caught up at start-up), like APScheduler runs such a job at once;
+- `clock.set()` is a jump: it fires nothing. The test then runs the job it means with
+  `run_job(name)` (which runs it whatever its time), exactly as the tests did when they
+  were written;
+- `advance_to(moment)` is time passing: every job that falls due on the way runs at its
+  own time, in order.
+
+We chose this over handing APScheduler a fake "now" inside its timer loop: that loop and
+its executor read `datetime.now()` in five places and would still wait on the event
+loop's real timers. Firing from the test clock patches nothing, and a test written for
+2026-11-22 behaves the same on any real date.
 """
 
 from __future__ import annotations
@@ -16,12 +36,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import build_application, start_application, stop_application
-from bot.clock import Clock, FrozenClock
+from bot.clock import FrozenClock, ShiftedClock
 from bot.config import Config, StorageConfig, TelegramConfig
 from bot.context import BranchApp, Deps
+from bot.jobqueue import BranchJobQueue
 from bot.testing.fakeapi import FakeBotApi, FakeUser
 
 DEFAULT_START = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
@@ -35,9 +56,10 @@ def config_for_fake(config: Config, fake: FakeBotApi, db_path: Path | str) -> Co
 
 
 class BotHarness:
-    def __init__(self, config: Config, db_path: Path | str, *, clock: Clock | None = None,
+    def __init__(self, config: Config, db_path: Path | str, *,
+                 clock: FrozenClock | ShiftedClock | None = None,
                  fake: FakeBotApi | None = None, poll_timeout: float = 5.0) -> None:
-        self.clock = clock or FrozenClock(DEFAULT_START)
+        self.clock: FrozenClock | ShiftedClock = clock or FrozenClock(DEFAULT_START)
         self.fake = fake or FakeBotApi(clock=self.clock)
         self._base_config = config
         self._db_path = db_path
@@ -51,7 +73,10 @@ class BotHarness:
         self.app = build_application(self.config, clock=self.clock)
         try:
             await start_application(self.app, poll_timeout=self._poll_timeout)
+            # What start-up scheduled "at once" (catching up) runs now, as it would live.
+            await self.settle()
         except BaseException:
+            await stop_application(self.app)
             await self.fake.stop()
             raise
         return self
@@ -68,20 +93,46 @@ class BotHarness:
         assert self.app is not None
         return self.app.bot_data.deps
 
+    @property
+    def jobs(self) -> BranchJobQueue:
+        assert self.app is not None and isinstance(self.app.job_queue, BranchJobQueue)
+        return self.app.job_queue
+
     def job_names(self) -> list[str]:
-        assert self.app is not None and self.app.job_queue is not None
-        return sorted(j.name or "" for j in self.app.job_queue.jobs())
+        return sorted(j.name or "" for j in self.jobs.jobs())
 
     async def run_job(self, name: str) -> None:
-        """Run a scheduled job now: the clock is set by the caller, never waited for."""
-        assert self.app is not None and self.app.job_queue is not None
-        jobs = self.app.job_queue.get_jobs_by_name(name)
+        """Run a scheduled job now, whatever its time: the clock is set by the caller, never
+        waited for. A one-off job is then gone; a repeating one waits for its next time."""
+        jobs = self.jobs.get_jobs_by_name(name)
         if not jobs:
             raise LookupError(f"no job named {name}: {self.job_names()}")
         for job in jobs:
-            if isinstance(job.job.trigger, DateTrigger):  # one-off: it must not fire again
-                job.schedule_removal()
-            await job.run(self.app)
+            await self.jobs.fire(job)
+        await self.settle()
+
+    async def advance_to(self, moment: datetime) -> None:
+        """Move the clock forward to `moment`, firing each job that falls due on the way at
+        its own time, in order, as the real scheduler would."""
+        if moment < self.clock.now():
+            raise ValueError("the clock only moves forward")
+        await self.settle()
+        while due := sorted(((j.next_t, j) for j in self.jobs.jobs()
+                             if j.next_t is not None and j.next_t <= moment),
+                            key=lambda pair: pair[0]):
+            when, first = due[0]
+            trigger = first.job.trigger
+            if isinstance(trigger, IntervalTrigger):
+                # Every few seconds over days would be thousands of runs: run it once, at
+                # its last time before anything else happens (APScheduler's coalescing).
+                horizon = min([t for t, j in due if not isinstance(j.job.trigger,
+                                                                   IntervalTrigger)]
+                              + [moment])
+                when += trigger.interval * ((horizon - when) // trigger.interval)
+            self.clock.set(max(when, self.clock.now()))
+            await self.jobs.fire(first)
+            await self.settle()
+        self.clock.set(moment)
         await self.settle()
 
     async def flush_cards(self) -> None:
@@ -100,10 +151,14 @@ class BotHarness:
         await self.settle()
 
     async def settle(self, timeout: float = 10.0) -> None:
-        """Wait until every queued update has been fetched and fully handled."""
+        """Wait until every queued update has been fetched and fully handled, and every job
+        added as due at once has run (with whatever updates and jobs those brought)."""
         assert self.app is not None
-        await self.fake.wait_delivered(timeout)
-        await self.app.update_queue.join()
+        while True:
+            await self.fake.wait_delivered(timeout)
+            await self.app.update_queue.join()
+            if not await self.jobs.fire_due(at_once_only=True):
+                return
 
 
 __all__ = ["DEFAULT_START", "BotHarness", "TelegramConfig", "config_for_fake"]
