@@ -15,9 +15,14 @@ and removing it again cost each tap two round trips on the shared connection, qu
 ahead of its own; the wait costs the next poll about as long as the tap takes.
 `BranchApplication.process_update` marks an update handled once every handler has run,
 errors included. In webhook mode the write happens before Telegram is answered, without
-waiting. At start-up, whatever is still in the inbox is handled first. Handlers are
-idempotent (a check-in is one row; a second answer to a button is refused by Telegram),
-so an update handled just before a crash and again after it changes nothing.
+waiting. At start-up, whatever is still in the inbox is handled first.
+
+Exactly once is not left to each handler being idempotent (`/dues 交`, `/suggest`, `/deed`
+are not). While an update is handled, `applying_update` holds its id and every write
+records it in `applied_updates` in the same transaction (storage/db.py). An update whose
+id is recorded there took effect: replayed from the inbox or delivered again by Telegram,
+it is skipped. Ids are checked in memory (`DurableQueue.applied`, read once at start-up),
+so a tap pays nothing for the check.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import contextlib
 import json
 import logging
 import sqlite3
+import time
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
@@ -34,6 +40,7 @@ from telegram.ext import Application, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.context import BotData, BranchContext
+from storage.db import applying_update
 from storage.inbox import InboxRepo
 
 if TYPE_CHECKING:
@@ -41,6 +48,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 0.005
+# How long an update is remembered as applied: Telegram redelivers for a day at most.
+KEEP_APPLIED_SECONDS = 2 * 24 * 3600
 
 
 class DurableQueue(asyncio.Queue[object]):
@@ -57,6 +66,8 @@ class DurableQueue(asyncio.Queue[object]):
         self._settled = asyncio.Event()  # set while nothing is fresh
         self._settled.set()
         self._lock = asyncio.Lock()
+        # Updates handled in this run or recorded as applied, with when (monotonic).
+        self.applied: dict[int, float] = {}
 
     async def put(self, item: object) -> None:
         if self.inbox is not None and isinstance(item, Update):
@@ -75,6 +86,12 @@ class DurableQueue(asyncio.Queue[object]):
             self._handled.add(update_id)
         if not self._fresh:
             self._settled.set()
+        now = time.monotonic()
+        self.applied[update_id] = now
+        oldest = next(iter(self.applied.values()))  # insertion order: the oldest first
+        if now - oldest > KEEP_APPLIED_SECONDS:
+            self.applied = {uid: at for uid, at in self.applied.items()
+                            if now - at <= KEEP_APPLIED_SECONDS}
 
     async def flush(self) -> None:
         """Make sure every update queued so far is handled or written: wait up to `grace`
@@ -111,13 +128,20 @@ class DurableQueue(asyncio.Queue[object]):
     async def attach(self, inbox: InboxRepo, bot: ExtBot[Any]) -> int:
         """Start keeping updates, and queue those a previous run left unhandled."""
         self.inbox = inbox
+        await inbox.forget_applied(KEEP_APPLIED_SECONDS)
+        now = time.monotonic()
+        self.applied = dict.fromkeys(sorted(await inbox.applied()), now)
         left = await inbox.pending()
         for uid, body in left:
             self._written.add(uid)
+            if uid in self.applied:  # took effect, then the process stopped: drop it
+                self._handled.add(uid)
+                continue
             super().put_nowait(Update.de_json(json.loads(body), bot))
-        if left:
-            log.warning("handling %d update(s) left unhandled by the previous run", len(left))
-        return len(left)
+        todo = len(left) - len(self._handled)
+        if todo:
+            log.warning("handling %d update(s) left unhandled by the previous run", todo)
+        return todo
 
 
 class FlushingRequest(HTTPXRequest):
@@ -149,8 +173,24 @@ class BranchApplication(
     """PTB's Application, marking each update handled in the inbox when done."""
 
     async def process_update(self, update: object) -> None:
+        queue = self.update_queue
+        if not isinstance(update, Update) or not isinstance(queue, DurableQueue):
+            await super().process_update(update)
+            return
+        uid = update.update_id
+        if uid in queue.applied:
+            log.info("update %s was handled before: not applied again", uid)
+            queue.handled(uid)
+            return
+        token = applying_update.set(uid)
         try:
             await super().process_update(update)
         finally:
-            if isinstance(update, Update) and isinstance(self.update_queue, DurableQueue):
-                self.update_queue.handled(update.update_id)
+            applying_update.reset(token)
+            queue.handled(uid)
+
+    async def stop(self) -> None:
+        """Stop, then forget the handled updates at once rather than at the next start."""
+        await super().stop()
+        if isinstance(self.update_queue, DurableQueue):
+            await self.update_queue.flush()

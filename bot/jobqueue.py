@@ -23,6 +23,7 @@ A test written for 2026-11-22 thus behaves the same on any real date.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -59,6 +60,12 @@ class ClockScheduler(AsyncIOScheduler):
                 self.due_when_added.add(job.id)
         super()._real_add_job(job, jobstore_alias, replace_existing)
 
+    def wakeup(self) -> None:
+        # Jobs run in a context of their own: a job added while an update is handled
+        # must not write under that update's id (storage/db.py, exactly once). The timer,
+        # the executor's tasks and everything after inherit this empty context.
+        contextvars.Context().run(super().wakeup)
+
 
 class BranchJobQueue(JobQueue[Any]):
     def __init__(self, clock: Clock) -> None:
@@ -93,7 +100,8 @@ class BranchJobQueue(JobQueue[Any]):
             async with self._firing:
                 for job in self.due():
                     self.move_on(job)
-                    task = asyncio.get_running_loop().create_task(job.run(self.application))
+                    task = asyncio.get_running_loop().create_task(
+                        job.run(self.application), context=contextvars.Context())
                     running.add(task)
                     task.add_done_callback(running.discard)
             await asyncio.sleep(FOLLOW_SECONDS)

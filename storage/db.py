@@ -9,6 +9,14 @@ The connection runs in autocommit mode; every write goes through `transaction()`
 holds an asyncio lock so that concurrent handlers never interleave statements inside one
 another's transaction on the shared connection.
 
+Exactly once. While an update from Telegram is being handled, `applying_update` holds its
+id (bot/inbox.py sets it), and every write made then also records that id in
+`applied_updates`, in the same transaction: the record of "this update took effect" is
+committed with the effect or not at all. An update replayed after a crash is then
+skipped, whether or not its handler is idempotent. A lone statement (`write`,
+`returning`) stays one round trip to SQLite's thread: the statement, the record and the
+commit run there together (`_apply_on_thread`).
+
 Checkpoints (copying the write-ahead log back into the database file, with an fsync) are
 not left to the shared connection: SQLite would run one inside whichever commit passes
 1,000 log pages, and that commit, a button tap as often as not, would wait ~10 ms for it
@@ -26,6 +34,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,6 +45,9 @@ log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
 BACKSTOP_PAGES = 10_000  # about 40 MB of log
+# The update being handled in this task, if any (see the module docstring).
+applying_update: ContextVar[int | None] = ContextVar("applying_update", default=None)
+_MARK_APPLIED = "INSERT OR IGNORE INTO applied_updates (update_id) VALUES (?)"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -173,6 +185,9 @@ class Database:
         async with self._lock:
             await self._conn.execute_fetchall("BEGIN IMMEDIATE")
             try:
+                update_id = applying_update.get()
+                if update_id is not None:
+                    await self._conn.execute_fetchall(_MARK_APPLIED, (update_id,))
                 yield Tx(self._conn)
                 # Inside the try: a COMMIT that fails (disk full while writing the log)
                 # must not leave the shared connection in an open transaction.
@@ -190,14 +205,46 @@ class Database:
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement as its own transaction (SQLite makes a lone statement atomic):
         one round trip to SQLite's thread instead of three. Returns rows changed."""
+        update_id = applying_update.get()
         async with self._lock:
-            return await Tx(self._conn).execute(sql, params)
+            if update_id is None:
+                return await Tx(self._conn).execute(sql, params)
+            changed, _ = await self._apply_on_thread(sql, params, update_id)
+            return changed
 
     async def returning(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """One writing statement with a RETURNING clause, as its own transaction (one
         round trip); the rows it returns."""
+        update_id = applying_update.get()
         async with self._lock:
-            return await Tx(self._conn).fetchall(sql, params)
+            if update_id is None:
+                return await Tx(self._conn).fetchall(sql, params)
+            _, rows = await self._apply_on_thread(sql, params, update_id)
+            return rows
+
+    async def _apply_on_thread(self, sql: str, params: Params,
+                               update_id: int) -> tuple[int, list[sqlite3.Row]]:
+        """One statement and the update's record, in one transaction, in one trip to
+        aiosqlite's thread (its `_execute` runs a function there: the only way to keep a
+        tap at one round trip; aiosqlite has had it unchanged since 0.17)."""
+
+        def run(conn: sqlite3.Connection) -> tuple[int, list[sqlite3.Row]]:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                before = conn.total_changes
+                rows = conn.execute(sql, params).fetchall()
+                changed = conn.total_changes - before
+                conn.execute(_MARK_APPLIED, (update_id,))
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return changed, rows
+
+        result: tuple[int, list[sqlite3.Row]] = await self._conn._execute(
+            run, self._conn._conn)
+        return result
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         async with self._lock:

@@ -30,6 +30,18 @@ class InboxRepo:
             await self.db.write(
                 f"DELETE FROM inbox WHERE update_id IN ({marks})", some)  # noqa: S608
 
+    async def applied(self) -> set[int]:
+        """Ids of the updates whose effect is in the database (storage/db.py)."""
+        rows = await self.db.fetchall("SELECT update_id FROM applied_updates")
+        return {int(r["update_id"]) for r in rows}
+
+    async def forget_applied(self, older_than_seconds: int) -> None:
+        """Forget records older than this: Telegram delivers an update again for a day at
+        most, and after a week of silence may number new updates anywhere."""
+        await self.db.write(
+            "DELETE FROM applied_updates "
+            "WHERE at < CAST(strftime('%s', 'now') AS INTEGER) - ?", (older_than_seconds,))
+
     async def pending(self) -> list[tuple[int, str]]:
         rows = await self.db.fetchall("SELECT update_id, body FROM inbox ORDER BY update_id")
         return [(r["update_id"], r["body"]) for r in rows]

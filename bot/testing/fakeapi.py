@@ -145,7 +145,10 @@ class FakeBotApi:
         bot_username: str = "branch_helper_bot",
         bot_name: str = "支部助手",
         clock: Clock | None = None,
+        first_update_id: int = 1,
     ) -> None:
+        # Telegram numbers a bot's updates in sequence across restarts; a test that
+        # serves the same bot again from a new fake continues the numbering.
         self.token = token
         self.bot = FakeUser(int(token.split(":")[0]), bot_name, username=bot_username,
                             is_bot=True)
@@ -182,7 +185,7 @@ class FakeBotApi:
         self.first_poll_at: float | None = None  # perf_counter of the first getUpdates
         self._pressed_at: dict[str, float] = {}
         self._updates: list[Json] = []
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(first_update_id)
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._query_ids = itertools.count(1)
         self._open_queries: dict[str, Json] = {}
