@@ -37,8 +37,8 @@ def when(m: Meeting, tz: ZoneInfo) -> str:
     start = datetime.fromisoformat(m.starts_at).astimezone(tz)
     end = datetime.fromisoformat(m.ends_at).astimezone(tz)
     return texts.MEETING_WHEN.format(day=show_date(start.date()),
-                                     start=f"{start:%H:%M}".lstrip("0"),
-                                     end=f"{end:%H:%M}".lstrip("0"))
+                                     start=f"{start.hour}:{start:%M}",
+                                     end=f"{end.hour}:{end:%M}")
 
 
 def summary(m: Meeting, tz: ZoneInfo) -> str:

@@ -196,7 +196,12 @@ MEETING_NEED_GROUP = (
 )
 MEETING_IN_PAST = "这个时间已经过去了，请换一个时间。"
 MEETING_NOT_ALLOWED = "抱歉，您只能安排和管理本党小组的党小组会，其他会议请联系书记。"
-MEETING_CREATED = "已安排：{summary}\n会前{minutes}分钟在群里发签到卡，前一晚和会前会提醒大家。"
+MEETING_CREATED = "已安排：{summary}\n{plan}"
+# What will happen, said truthfully: the parts are joined into one sentence.
+PLAN_CARD_LATER = "会前{minutes}分钟在群里发签到卡"
+PLAN_CARD_NOW = "签到卡现在就发到群里"
+PLAN_REMIND = {("eve", "soon"): "前一晚和会前会提醒大家", ("soon",): "会前会提醒大家",
+               ("eve",): "前一晚会提醒大家", (): ""}
 MEETING_SUMMARY = "{kind}「{topic}」，{when}，{place}"
 MEETING_WHEN = "{day} {start}–{end}"
 WHEN_ERROR = "{message}"
@@ -233,7 +238,7 @@ ASK_NEW_TOPIC = "请输入新的议题："
 ASK_CANCEL = "确定取消这个会议吗？已回复的同志会收到通知。\n{summary}"
 BUTTON_CANCEL_YES = "确定取消"
 BUTTON_CANCEL_NO = "不取消"
-MEETING_RESCHEDULED = "已改期：{summary}"
+MEETING_RESCHEDULED = "已改期：{summary}\n{plan}"
 MEETING_DETAILS_CHANGED = "已修改：{summary}"
 MEETING_CANCELLED = "已取消：{summary}"
 MEETING_KEPT = "好的，会议照常。"

@@ -587,3 +587,43 @@ async def test_changing_the_place_and_topic_tells_those_who_answered(branch: Bra
     assert (changed.place, changed.topic) == ("社区会议室", "学习党章")
     assert "会议安排有变化" in branch.reply(you)
     assert "学习党章" in branch.reply(you)
+
+
+def _card_of(b: Branch, m: Meeting) -> Json | None:
+    cards = [msg for msg in b.fake.bot_messages(b.group)
+             if m.topic in msg.get("text", "") and "✅ 签到" in b.fake.labels(msg)]
+    return cards[-1] if cards else None
+
+
+async def test_a_meeting_at_short_notice_gets_its_card_at_once(branch: Branch) -> None:
+    # 09:00 on 22 November; the meeting starts in 30 minutes, inside the 60-minute window.
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/meeting 党小组会 11月22日 9:30 东湖花园活动室 紧急学习")
+    reply = branch.reply(leader)
+    assert "签到卡现在就发到群里" in reply, reply
+    assert "前一晚" not in reply and "会前60分钟" not in reply
+    m = await only_meeting(branch)
+    card = _card_of(branch, m)
+    assert card is not None, "no check-in card in the group"
+    you = await branch.link("尤凤英")
+    branch.fake.press(you, card, "✅ 签到")
+    await branch.h.settle()
+    assert "已签到 1" in branch.fake.message(branch.group.id, card["message_id"])["text"]
+    assert (await branch.h.deps.meeting_repo.get(m.id)).status == "open"  # type: ignore[union-attr]
+
+
+async def test_moving_a_meeting_into_its_window_posts_the_card_at_once(branch: Branch) -> None:
+    m = await arrange(branch)  # 5 December
+    leader = branch.user("刘建华")
+    await branch.say(leader, "/meetings")
+    branch.fake.press(leader, branch.last(leader), "🕘 改时间")
+    await branch.h.settle()
+    await branch.say(leader, "11月22日 9:02")  # two minutes from now
+    assert "签到卡现在就发到群里" in branch.reply(leader)
+    assert _card_of(branch, m) is not None
+
+
+async def test_a_time_in_the_small_hours_keeps_its_hour(branch: Branch) -> None:
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/meeting 党小组会 11月30日 0:50 东湖花园活动室 守岁")
+    assert "0:50–2:50" in branch.reply(leader), branch.reply(leader)

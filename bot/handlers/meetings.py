@@ -22,10 +22,10 @@ from telegram.ext import (
 
 from bot import texts
 from bot.callbacks import Callback, pack, parse
-from bot.context import BranchApp, BranchContext
+from bot.context import BranchApp, BranchContext, Deps
 from bot.flows import Drafts, cancel_handler, flow, timeout_handler, wizard_steps
 from bot.guard import guarded
-from bot.jobs.meetings import schedule_meeting, unschedule
+from bot.jobs.meetings import Plan, schedule_meeting, unschedule
 from bot.meeting_ui import edit_card, summary, when
 from bot.messaging import send_private
 from bot.services.access import Actor
@@ -76,10 +76,17 @@ async def _publish(update: Update, context: BranchContext, actor: Actor, draft: 
         await message.reply_text(_error_text(exc))
         return
     assert context.job_queue is not None
-    schedule_meeting(context.job_queue, deps, meeting)
+    plan = schedule_meeting(context.job_queue, deps, meeting)
     await message.reply_text(texts.MEETING_CREATED.format(
-        summary=summary(meeting, deps.config.branch.tz),
-        minutes=deps.config.meetings.open_minutes_before))
+        summary=summary(meeting, deps.config.branch.tz), plan=_plan_text(deps, plan)))
+
+
+def _plan_text(deps: Deps, plan: Plan) -> str:
+    """What the bot will do for the meeting, as the jobs were actually scheduled."""
+    card = (texts.PLAN_CARD_NOW if plan.card_now else
+            texts.PLAN_CARD_LATER.format(minutes=deps.config.meetings.open_minutes_before))
+    remind = texts.PLAN_REMIND[plan.reminders]
+    return f"{card}，{remind}。" if remind else f"{card}。"
 
 
 @guarded("meeting")
@@ -382,10 +389,10 @@ async def new_time(update: Update, context: BranchContext) -> int:
         await message.reply_text(_error_text(exc))
         return NEW_TIME
     assert context.job_queue is not None
-    schedule_meeting(context.job_queue, deps, updated)
+    plan = schedule_meeting(context.job_queue, deps, updated)
     await _after_change(context, updated, texts.NOTIFY_RESCHEDULED)
     await message.reply_text(texts.MEETING_RESCHEDULED.format(
-        summary=summary(updated, deps.config.branch.tz)))
+        summary=summary(updated, deps.config.branch.tz), plan=_plan_text(deps, plan)))
     return ConversationHandler.END
 
 

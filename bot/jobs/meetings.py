@@ -12,6 +12,7 @@ meeting whose end has passed is closed.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -48,39 +49,47 @@ def unschedule(job_queue: JobQueue[Any], meeting_id: int) -> None:
             job.schedule_removal()
 
 
-def schedule_meeting(job_queue: JobQueue[Any], deps: Deps, m: Meeting) -> None:
-    """(Re)create the meeting's jobs for every step still ahead of now."""
+@dataclass(frozen=True)
+class Plan:
+    """What the meeting's jobs will do, for a truthful confirmation."""
+
+    card_now: bool  # the card's time has come: it is posted at once
+    reminders: tuple[str, ...]  # "eve", "soon": the reminders still ahead
+
+
+def schedule_meeting(job_queue: JobQueue[Any], deps: Deps, m: Meeting) -> Plan:
+    """(Re)create the meeting's jobs. A step whose time is still ahead waits for it; a
+    card whose time has passed (arranged at short notice, moved closer, or missed while
+    the bot was down) is posted at once, and so is a close whose time has passed; a
+    reminder whose time has passed is skipped, since the card or the meeting itself
+    has overtaken it."""
     unschedule(job_queue, m.id)
     svc = deps.meetings
     now = svc.now()
-    steps: dict[str, tuple[datetime, Any]] = {
-        "open": (svc.opens_at(m), open_meeting),
-        "eve": (svc.eve_reminder_at(m), remind_eve),
-        "soon": (svc.soon_reminder_at(m), remind_soon),
-        "close": (datetime.fromisoformat(m.ends_at), close_meeting),
-    }
-    for step, (when, callback) in steps.items():
-        if step == "open" and m.status != "scheduled":
-            continue
+    ends = datetime.fromisoformat(m.ends_at)
+    card_now = False
+    if _needs_card(m) and ends > now:
+        opens = svc.opens_at(m)
+        card_now = opens <= now
+        job_queue.run_once(open_meeting, when=0 if card_now else opens,
+                           name=job_name(m.id, "open"), data=m.id)
+    reminders = []
+    for step, when, callback in (("eve", svc.eve_reminder_at(m), remind_eve),
+                                 ("soon", svc.soon_reminder_at(m), remind_soon)):
         if when > now:
             job_queue.run_once(callback, when=when, name=job_name(m.id, step), data=m.id)
+            reminders.append(step)
+    job_queue.run_once(close_meeting, when=ends if ends > now else 0,
+                       name=job_name(m.id, "close"), data=m.id)
+    return Plan(card_now, tuple(reminders))
 
 
 async def schedule_all(app: BranchApp) -> None:
-    """On start-up: jobs for every active meeting, and catch-up for what was missed."""
+    """On start-up: jobs for every active meeting, catching up on what was missed."""
     deps = app.bot_data.deps
     assert app.job_queue is not None
-    now = deps.meetings.now()
     for m in await deps.meeting_repo.active():
-        if datetime.fromisoformat(m.ends_at) <= now:
-            unschedule(app.job_queue, m.id)
-            app.job_queue.run_once(close_meeting, when=0, name=job_name(m.id, "close"),
-                                   data=m.id)
-            continue
         schedule_meeting(app.job_queue, deps, m)  # replaces any jobs of this meeting
-        if _needs_card(m) and deps.meetings.opens_at(m) <= now:
-            app.job_queue.run_once(open_meeting, when=0, name=job_name(m.id, "open"),
-                                   data=m.id)
 
 
 def _meeting_id(context: BranchContext) -> int:
