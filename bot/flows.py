@@ -52,7 +52,7 @@ def wizard_steps(states: Iterable[object], *, buttons: str, on_button: Step,
 
 def start_payload(prefix: str) -> filters.BaseFilter:
     """A `/start <prefix>_<id>` deep link, in the private chat."""
-    return filters.ChatType.PRIVATE & filters.Regex(rf"^/start {prefix}_\d+$")
+    return filters.ChatType.PRIVATE & filters.Regex(rf"^/start {prefix}_\d{{1,9}}$")
 
 
 class Drafts(Generic[D]):

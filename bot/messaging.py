@@ -12,12 +12,32 @@ import logging
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup
-from telegram.error import Forbidden
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    TelegramError,
+)
 from telegram.ext import CallbackContext
 
 from storage.models import Person
 
 log = logging.getLogger(__name__)
+
+
+def refused_for_good(exc: TelegramError) -> bool:
+    """Whether Telegram's answer is final: trying the same request again cannot help (400:
+    no rights, chat not found; 403: removed or blocked; a bad token). 429, 5xx, timeouts
+    and network failures are not final: those are retried, with backoff."""
+    return isinstance(exc, BadRequest | Forbidden | InvalidToken | ChatMigrated
+                      | EndPointNotFound)
+
+
+def backoff_seconds(first: float, attempt: int, ceiling: float = 1800.0) -> float:
+    """How long to wait before retry number `attempt` (1, 2, …): doubling, with a ceiling."""
+    return float(min(ceiling, first * 2 ** max(0, attempt - 1)))
 
 
 async def send_private(context: CallbackContext[Any, Any, Any, Any], person: Person,

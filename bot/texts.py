@@ -196,6 +196,22 @@ MEETING_NEED_GROUP = (
 )
 MEETING_IN_PAST = "这个时间已经过去了，请换一个时间。"
 MEETING_NOT_ALLOWED = "抱歉，您只能安排和管理本党小组的党小组会，其他会议请联系书记。"
+SEND_REFUSED = "⚠️ 通知「{title}」没能发到{chat}，已停止发送。{advice}改好后请重新发一次。"
+REFUSAL_NO_RIGHTS = "我在群里没有发言权限：请把我设为群管理员。"
+REFUSAL_NOT_IN_CHAT = "我已经不在这个群里了：请把我重新拉进群，并设为群管理员。"
+REFUSAL_OTHER = "Telegram 拒绝了这条消息：请检查群的设置，或联系技术人员。"
+
+
+def refusal_advice(reason: str) -> str:
+    """Plain words for why Telegram refused a message for good, from its own reason."""
+    reason = reason.lower()
+    if "rights" in reason or "not allowed" in reason or "administrator" in reason:
+        return REFUSAL_NO_RIGHTS
+    if "not found" in reason or "kicked" in reason or "not a member" in reason:
+        return REFUSAL_NOT_IN_CHAT
+    return REFUSAL_OTHER
+
+
 MEETING_CREATED = "已安排：{summary}\n{plan}"
 # What will happen, said truthfully: the parts are joined into one sentence.
 PLAN_CARD_LATER = "会前{minutes}分钟在群里发签到卡"
@@ -763,6 +779,7 @@ DUES_USAGE = (
     "书记：/dues 支出 500 慰问品 王建国（金额、用途、批准人）"
 )
 DUES_BAD_AMOUNT = "金额请写数字，例如 120 或 8.5。"
+DUES_ZERO_AMOUNT = "金额要大于 0 元，例如 120 或 8.5。"
 DUES_BAD_MONTHS = "月份请写成 1-6月、3月 或 全年。"
 DUES_NOT_MEMBER = "这位同志不是党员，不需要交党费。"
 DUES_NOT_ALLOWED = "抱歉，您只能为本组同志记党费。"

@@ -68,8 +68,15 @@ class PostRepo:
     async def unfinished(self) -> list[Post]:
         """Posts still to send or being sent: resumed on start-up."""
         rows = await self.db.fetchall(
-            "SELECT * FROM posts WHERE status IN ('scheduled', 'sending') ORDER BY id")
+            "SELECT * FROM posts WHERE status IN ('scheduled', 'sending') "
+            "AND failed_at IS NULL ORDER BY id")
         return [_post(r) for r in rows]
+
+    async def mark_failed(self, post_id: int, at: str) -> bool:
+        """Note that Telegram refused the post for good; True the first time only."""
+        return await self.db.write(
+            "UPDATE posts SET failed_at = ? WHERE id = ? AND failed_at IS NULL",
+            (at, post_id)) == 1
 
     async def sent_posts(self) -> list[Post]:
         rows = await self.db.fetchall("SELECT * FROM posts WHERE status = 'sent' ORDER BY id")

@@ -127,3 +127,24 @@ async def test_longest_notice_is_refused_politely(branch: Branch) -> None:
     assert "太长了" in branch.reply(secretary)
     await branch.say(secretary, "短通知")
     assert "发给谁" in branch.reply(secretary)
+
+
+async def test_zero_dues_are_refused_politely_and_nothing_is_saved(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    committee_before = len(branch.fake.bot_messages(branch.committee))
+    for line in ("/dues 张懋 交 1月 0", "/dues 张懋 交 1月 0.00", "/dues 支出 0 慰问品 王建国"):
+        await branch.say(secretary, line)
+        assert "大于 0 元" in branch.reply(secretary), (line, branch.reply(secretary))
+    rows = await branch.h.deps.db.fetchall(
+        "SELECT (SELECT COUNT(*) FROM dues_payments) + (SELECT COUNT(*) FROM dues_spending)")
+    assert rows[0][0] == 0
+    assert len(branch.fake.bot_messages(branch.committee)) == committee_before  # no alarm
+
+
+async def test_huge_ids_in_start_links_never_alarm_the_committee(branch: Branch) -> None:
+    committee_before = len(branch.fake.bot_messages(branch.committee))
+    for prefix in ("leave", "col", "refl", "quiz", "svy"):
+        await branch.say(branch.outsider, f"/start {prefix}_{'9' * 25}")
+        assert branch.reply(branch.outsider), prefix  # answered, politely
+        assert "出了点问题" not in branch.reply(branch.outsider), prefix
+    assert len(branch.fake.bot_messages(branch.committee)) == committee_before

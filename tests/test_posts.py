@@ -339,3 +339,26 @@ async def test_notice_sent_later_at_the_time_given(branch: Branch) -> None:
     clock.set(datetime.fromisoformat(post.send_at))
     await branch.h.run_job(f"post:{post.id}:send")
     assert any("体检" in m.get("text", "") for m in fake.bot_messages(branch.group))
+
+
+async def test_a_notice_telegram_refuses_for_good_is_stopped_and_the_sender_told(
+    branch: Branch,
+) -> None:
+    secretary = await branch.link("王建国")
+    fake = branch.fake
+    fake.send(secretary, secretary.id, "/notice")
+    await branch.h.settle()
+    branch.group.bot_may_post = False  # the group's admins took away the bot's right to post
+    for step in ("📢 通知", "明天下午停水。", "📣 支部群", "不用", "现在发", "✅ 发送"):
+        await branch.h.tap_or_type(secretary, step)
+    told = [m["text"] for m in fake.bot_messages(secretary) if "没能发到" in m.get("text", "")]
+    assert len(told) == 1 and "设为群管理员" in told[0], told
+    [post] = await branch.h.deps.post_repo.recent("notice", 1)
+    assert not [n for n in branch.job_names() if n.startswith(f"post:{post.id}:send")]
+    # An hour later nothing was tried again, and the sender was told only once.
+    await branch.h.advance_to(branch.h.clock.now() + timedelta(hours=1))
+    group_sends = [c for c in fake.calls_of("sendMessage")
+                   if int(c.params["chat_id"]) == branch.group.id]
+    assert len(group_sends) == 1
+    assert len([m for m in fake.bot_messages(secretary) if "没能发到" in m.get("text", "")]) == 1
+    assert post.id not in {p.id for p in await branch.h.deps.post_repo.unfinished()}

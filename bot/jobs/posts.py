@@ -29,13 +29,15 @@ from bot import texts
 from bot.clock import iso
 from bot.context import BranchApp, BranchContext, Deps
 from bot.jobs.care import recipients
-from bot.messaging import send_private
+from bot.messaging import backoff_seconds, refused_for_good, send_private
 from bot.post_ui import followup, post_keyboard, post_text
 from bot.services.dates import show_date
 from storage.models import Post
 
 log = logging.getLogger(__name__)
-RETRY_SECONDS = 30
+RETRY_SECONDS = 30  # the first wait after a passing failure; doubled each time after
+# Passing failures in a row, per post, in this process (a restart starts again at 30 s).
+_attempts: dict[int, int] = {}
 # The progress message is edited at most this often: each edit counts against the same
 # 30-a-second limit as the notice itself (bench/broadcast.py).
 PROGRESS_SECONDS = 5.0
@@ -78,17 +80,39 @@ async def send_post(context: BranchContext) -> None:
         else:
             await _fan_out(context, deps, post)
     except TelegramError as exc:
-        log.warning("post %s interrupted (%s); resuming in %ss", post.id, exc, RETRY_SECONDS)
+        if refused_for_good(exc):
+            await _refused(context, deps, post, exc)
+            return
+        attempt = _attempts[post.id] = _attempts.get(post.id, 0) + 1
+        delay = backoff_seconds(RETRY_SECONDS, attempt)
+        log.warning("post %s interrupted (%s); resuming in %ss", post.id, exc, delay)
         queue: JobQueue[Any] | None = context.job_queue
         if queue is not None:
-            queue.run_once(send_post, when=RETRY_SECONDS, name=job_name(post.id, "send"),
+            queue.run_once(send_post, when=delay, name=job_name(post.id, "send"),
                            data=post.id)
         return
+    _attempts.pop(post.id, None)
     await deps.post_repo.set_status(post.id, "sent")
     sent = await deps.post_repo.get(post.id)
     assert sent is not None
     if context.job_queue is not None:
         schedule_follow_ups(context.job_queue, deps, sent)
+
+
+async def _refused(context: BranchContext, deps: Deps, post: Post,
+                   exc: TelegramError) -> None:
+    """Telegram refused for good: stop, and tell the sender once what to do."""
+    _attempts.pop(post.id, None)
+    log.error("post %s refused by Telegram: %s", post.id, exc)
+    if not await deps.post_repo.mark_failed(post.id, iso(deps.posts.now())):
+        return
+    text = texts.SEND_REFUSED.format(title=post.title,
+                                     chat=texts.AUDIENCE_NAMES.get(post.audience, ""),
+                                     advice=texts.refusal_advice(str(exc)))
+    try:
+        await context.bot.send_message(post.created_by_tg, text)
+    except TelegramError as told:
+        log.warning("sender of post %s not told of the refusal: %s", post.id, told)
 
 
 async def _post_in_chat(context: BranchContext, deps: Deps, post: Post) -> None:

@@ -35,7 +35,10 @@ def parse_yuan(text: str) -> int:
     m = _YUAN.match(text.strip())
     if not m:
         raise DuesError("DUES_BAD_AMOUNT")
-    return int(m.group(1)) * 100 + int((m.group(2) or "0").ljust(2, "0"))
+    fen = int(m.group(1)) * 100 + int((m.group(2) or "0").ljust(2, "0"))
+    if fen <= 0:
+        raise DuesError("DUES_ZERO_AMOUNT")
+    return fen
 
 
 def parse_months(text: str, year: int) -> tuple[str, str]:

@@ -74,6 +74,7 @@ class FakeChat:
     user: FakeUser | None = None  # for private chats
     members: set[int] = field(default_factory=set)
     bot_present: bool = True
+    bot_may_post: bool = True  # False: the group's admins took the bot's right to post
 
     def json(self) -> Json:
         data: Json = {"id": self.id, "type": self.type}
@@ -639,6 +640,8 @@ class FakeBotApi:
                 raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         elif not chat.bot_present:
             raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
+        elif not chat.bot_may_post:
+            raise bad_request("not enough rights to send text messages to the chat")
         return chat
 
     def _bot_message(self, chat: FakeChat, p: Json, kind: str, **content: Any) -> Json:
