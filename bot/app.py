@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from bot.clock import Clock, SystemClock
 from bot.commands import sync_menus
@@ -48,6 +49,7 @@ from bot.jobs import care as care_jobs
 from bot.jobs import meetings as meeting_jobs
 from bot.jobs import posts as post_jobs
 from bot.jobs import pushes as push_jobs
+from bot.limits import BranchBot
 from bot.meeting_ui import CardRefresher
 from bot.ratelimit import rate_limiter
 from bot.services.access import AccessService, Role
@@ -114,30 +116,33 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
     # next getUpdates, or (webhook) before Telegram's request is answered (bot/inbox.py).
     queue = DurableQueue(eager=config.telegram.mode == "webhook")
     timeout = config.telegram.timeout_seconds
-    app: BranchApp = (
+    # Every message the bot composes is kept within Telegram's limits (bot/limits.py).
+    bot = BranchBot(
+        token=config.telegram.token,
+        base_url=config.telegram.base_url,
+        base_file_url=config.telegram.base_url.replace("/bot", "/file/bot"),
+        defaults=Defaults(tzinfo=config.branch.tz),
+        request=HTTPXRequest(connection_pool_size=256, connect_timeout=timeout,
+                             read_timeout=timeout, write_timeout=timeout),
+        get_updates_request=FlushingRequest(
+            queue, connection_pool_size=1, connect_timeout=timeout, read_timeout=timeout,
+            write_timeout=timeout),
+        # Buckets sized so that no window at the server exceeds the limits (bot/ratelimit.py).
+        rate_limiter=rate_limiter(rl.overall_per_second, rl.group_per_minute,
+                                  rl.max_retries),
+    )
+    app = cast(BranchApp, (
         ApplicationBuilder()
         .application_class(BranchApplication)
+        .bot(bot)
         .update_queue(queue)
-        .get_updates_request(FlushingRequest(
-            queue, connection_pool_size=1, connect_timeout=timeout, read_timeout=timeout,
-            write_timeout=timeout))
-        .token(config.telegram.token)
-        .base_url(config.telegram.base_url)
-        .base_file_url(config.telegram.base_url.replace("/bot", "/file/bot"))
         .context_types(context_types)
         # Jobs are placed (and, except with the machine's clock, fired) by `clock`.
         .job_queue(BranchJobQueue(clock))
-        .defaults(Defaults(tzinfo=config.branch.tz))
-        .connect_timeout(timeout)
-        .read_timeout(timeout)
-        .write_timeout(timeout)
-        # Buckets sized so that no window at the server exceeds the limits (bot/ratelimit.py).
-        .rate_limiter(rate_limiter(rl.overall_per_second, rl.group_per_minute,
-                                   rl.max_retries))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
-    )
+    ))
     for feature in FEATURES:
         feature.register(app)
     return app

@@ -148,6 +148,8 @@ GROUP_MIGRATED_LOG = "group {old} moved to {new}"
 
 # -- errors ------------------------------------------------------------------------------
 ERROR_USER = "出了点问题，请稍后再试。"
+# When what the person did was saved, but the answer could not be given.
+ERROR_USER_SAVED = "您的操作已经保存好了，只是回复没能发出。请不要再做一遍。"
 ERROR_COMMITTEE = "⚠️ 支部助手出错：{error}（{where}）。详情见日志。"
 DB_LOCKED = "⚠️ 数据库被别的程序占用，刚才的操作没有保存。请检查是否有人打开了数据库文件。"
 DB_READONLY = "⚠️ 数据库变成了只读，刚才的操作没有保存。请检查文件权限或磁盘。"

@@ -35,6 +35,12 @@ class InboxRepo:
         rows = await self.db.fetchall("SELECT update_id FROM applied_updates")
         return {int(r["update_id"]) for r in rows}
 
+    async def was_applied(self, update_id: int) -> bool:
+        """Whether handling this update wrote something that is now saved."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM applied_updates WHERE update_id = ?", (update_id,))
+        return row is not None
+
     async def forget_applied(self, older_than_seconds: int) -> None:
         """Forget records older than this: Telegram delivers an update again for a day at
         most, and after a week of silence may number new updates anywhere."""

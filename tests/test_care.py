@@ -333,3 +333,51 @@ async def test_visits_per_role_and_notes_privacy(branch: Branch) -> None:
     for msg in branch.fake.bot_messages(branch.group) + branch.fake.bot_messages(
             branch.committee):
         assert "困难" not in msg["text"] and "500" not in msg["text"]
+
+
+async def test_a_long_visit_history_arrives_whole_in_several_messages(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    deps = branch.h.deps
+    [person] = [p for p in await deps.people.all() if p.name == "赵德顺"]
+    [recorder] = [p for p in await deps.people.all() if p.name == "王建国"]
+    notes = [f"第{i}次：" + "老人身体情况稳定，聊了家常，嘱咐按时吃药。" * 45 for i in range(1, 6)]
+    for i, note in enumerate(notes, 1):
+        await deps.visit_repo.log_visits(
+            [person.id], kind="困难帮扶", visited_on=f"2026-11-0{i}", recorded_by=recorder.id,
+            companions=None, notes=note, gifts=None, money_yuan=None, task_id=None,
+            at=f"2026-11-0{i}T02:00:00+00:00")
+    before = len(branch.fake.bot_messages(secretary))
+    await branch.say(secretary, "/visits 赵德顺")
+    replies = [m["text"] for m in branch.fake.bot_messages(secretary)[before:]]
+    assert len(replies) >= 2 and all(len(r) <= 4096 for r in replies), [len(r) for r in replies]
+    assert "出了点问题" not in "".join(replies)
+    whole = "\n".join(replies)
+    for i in range(1, 6):
+        assert f"第{i}次" in whole
+
+
+async def test_help_request_whose_notice_fails_is_still_escalated_and_saved(
+    branch: Branch,
+) -> None:
+    member = await branch.link("孔繁荣")
+    await branch.link("刘建华")
+    await branch.say(member, "/helpme")
+    await press(branch, member, "🙋 我需要帮助")
+    await press(branch, member, "🏠 生活")
+    # Telegram refuses the leader's notice (a 500 the rate limiter does not retry).
+    branch.fake.fail("sendMessage", 500, times=1)
+    await branch.say(member, "水管坏了")
+    [request] = await branch.h.deps.visit_repo.open_help()
+    assert f"help:{request.id}" in branch.job_names()
+    assert "出了点问题" not in branch.reply(member)
+
+
+async def test_a_reply_that_fails_after_the_deed_was_saved_says_it_was_saved(
+    branch: Branch,
+) -> None:
+    member = await branch.link("孔繁荣")
+    branch.fake.fail("sendMessage", 400, times=1, description="Bad Request: 偶发错误")
+    await branch.say(member, "/deed 帮邻居修好了水管")
+    assert "已经保存好了" in branch.reply(member), branch.reply(member)
+    rows = await branch.h.deps.db.fetchall("SELECT COUNT(*) FROM good_deeds")
+    assert rows[0][0] == 1

@@ -271,11 +271,25 @@ async def _month(config: Config, tmp_path: Path, rng: random.Random, log: IO[byt
                 if n > 1:
                     doubled.append(user.id)
                     assert n == 2 and user.id in allowed, (user.display, text, n)
-        notices = sum(1 for u in people for m in fake.bot_messages(u)
-                      if "日的通知" in m.get("text", ""))
-        assert notices >= len(NOTICE_DAYS) * len(people)
+        # Each member, each notice: at least one copy (a duplicate cannot hide a loss).
+        notices = 0
+        missing = []
+        for user in people:
+            for day in NOTICE_DAYS:
+                copies = sum(1 for m in fake.bot_messages(user)
+                             if f"{day}日的通知" in m.get("text", ""))
+                notices += copies
+                if copies == 0:
+                    missing.append((user.display, day))
+        assert missing == []
+        # Each birthday: the member greeted on his day.
+        ungreeted = [(u.display, d.day) for d in days for u in d.birthdays
+                     if not any(_greeting(m) for m in fake.bot_messages(u))]
+        assert ungreeted == []
+        lost_pushes = pushes["skipped"]
         taps = sum(len(d.pressers) for d in days)
         print(f"\n{len(DAYS)} days, {kills} kills ({len(DAYS)} at random points); "
-              f"{taps} taps recorded once each; {pushes['sent']} pushes sent, 0 lost; "
+              f"{taps} taps recorded once each; {pushes['sent']} pushes sent, "
+              f"{lost_pushes} skipped; notice copies missing: {len(missing)}; "
               f"{notices} notice copies to {len(people)} members; sent twice (in flight at a "
               f"kill): {len(doubled)}")

@@ -7,9 +7,11 @@ any group chat.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -34,6 +36,8 @@ from storage.models import HELP_KINDS, Person
 
 _HELP_TEXT_KEY = "help_kind"
 HELP_WORDS = 0
+
+log = logging.getLogger(__name__)
 
 
 @guarded("care")
@@ -204,6 +208,9 @@ async def _send_help(update: Update, context: BranchContext, actor: Actor,
     deps = context.deps
     kind = context.user_data.pop(_HELP_TEXT_KEY)
     request = await deps.care.ask_help(actor.person, kind, text)
+    # From the saved request, before any send can fail: nobody answering is escalated.
+    assert context.job_queue is not None
+    schedule_help_escalation(context.job_queue, deps, request)
     person = actor.person
     notice = texts.HELPME_LEADER.format(name=person.name, kind=kind, text=text or "",
                                         phone=person.phone or texts.NO_PHONE)
@@ -211,9 +218,11 @@ async def _send_help(update: Update, context: BranchContext, actor: Actor,
         texts.BUTTON_CONTACTED, callback_data=pack("hp", "ok", request.id))]])
     assignee = await deps.care.assignee_for(person)
     for recipient in await recipients(deps, assignee):
-        await send_private(context, recipient, notice, keyboard)
-    assert context.job_queue is not None
-    schedule_help_escalation(context.job_queue, deps, request)
+        try:
+            await send_private(context, recipient, notice, keyboard)
+        except TelegramError as exc:  # the escalation above still follows it up
+            log.warning("help request %s not delivered to %s: %s", request.id,
+                        recipient.id, exc)
     leader = await deps.people.get(assignee) if assignee else None
     reply = (texts.HELPME_SENT.format(leader=leader.name) if leader
              else texts.HELPME_SENT_SECRETARY)

@@ -1,5 +1,6 @@
 """The one error handler: log with the traceback, tell the committee in one line without
-any personal data, and tell the user that something went wrong."""
+any personal data, and tell the user that something went wrong, or, when what he did
+was saved before the failure, that it was saved and need not be done again."""
 
 from __future__ import annotations
 
@@ -60,9 +61,10 @@ async def on_error(update: object, context: BranchContext) -> None:
     if _harmless(error):
         log.info("button answered twice or late: %s", error)
         return
+    saved = await _saved(update, context)
     if _transient(error):
         log.warning("Telegram did not answer while handling %s: %r", _where(update), error)
-        await _apologise(update)
+        await _apologise(update, saved)
         return
     storage = _storage_problem(error)
     log.error("error while handling %s%s", _where(update),
@@ -76,17 +78,29 @@ async def on_error(update: object, context: BranchContext) -> None:
             await context.bot.send_message(committee, report)
         except TelegramError as exc:
             log.warning("could not tell the committee about the error: %s", exc)
-    await _apologise(update)
+    await _apologise(update, saved)
 
 
-async def _apologise(update: object) -> None:
+async def _saved(update: object, context: BranchContext) -> bool:
+    """Whether the update's effect was committed before the error (storage/db.py records
+    it with every write), so the person is told it was saved rather than to try again."""
+    if not isinstance(update, Update):
+        return False
+    try:
+        return await context.deps.inbox.was_applied(update.update_id)
+    except sqlite3.Error:
+        return False
+
+
+async def _apologise(update: object, saved: bool) -> None:
     if not isinstance(update, Update):
         return
+    text = texts.ERROR_USER_SAVED if saved else texts.ERROR_USER
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.ERROR_USER, show_alert=True)
+            await update.callback_query.answer(text, show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(texts.ERROR_USER)
+            await update.effective_message.reply_text(text)
     except TelegramError as exc:
         log.warning("could not tell the user about the error: %s", exc)
 

@@ -146,10 +146,10 @@ async def deed(update: Update, context: BranchContext, actor: Actor) -> None:
     if person.id != actor.person.id and not actor.may_act_for(person):
         await message.reply_text(texts.DEED_NOT_ALLOWED)
         return
-    await deps.suggestion_repo.add_deed(person.id, text.strip()[:500],
-                                        deps.care.today().isoformat(), actor.person.id,
-                                        iso(deps.clock.now()))
-    await message.reply_text(texts.DEED_SAVED.format(name=person.name, text=text.strip()))
+    saved = text.strip()[:500]
+    await deps.suggestion_repo.add_deed(person.id, saved, deps.care.today().isoformat(),
+                                        actor.person.id, iso(deps.clock.now()))
+    await message.reply_text(texts.DEED_SAVED.format(name=person.name, text=saved))
 
 
 def register(app: BranchApp) -> None:

@@ -154,8 +154,10 @@ async def _fan_out(context: BranchContext, deps: Deps, post: Post) -> None:
             except Forbidden:
                 pass  # never opened the private chat, or blocked the bot
             except BadRequest as exc:
-                if "chat not found" not in exc.message:
-                    raise
+                # Refused for this one person (chat not found, deactivated…): the others
+                # still get it; the leaders' follow-up reaches him as unreachable.
+                log.warning("post %s not delivered to person %s: %s", post.id, d.person_id,
+                            exc.message)
         await repo.mark_delivery(post.id, d.person_id, state, message_id,
                                  iso(deps.posts.now()))
         done += 1
