@@ -627,3 +627,14 @@ async def test_a_time_in_the_small_hours_keeps_its_hour(branch: Branch) -> None:
     leader = await branch.link("刘建华")
     await branch.say(leader, "/meeting 党小组会 11月30日 0:50 东湖花园活动室 守岁")
     assert "0:50–2:50" in branch.reply(leader), branch.reply(leader)
+
+
+async def test_a_card_telegram_refuses_for_good_is_not_retried_and_the_organiser_told(
+    branch: Branch,
+) -> None:
+    m = await arrange(branch)
+    branch.group.bot_may_post = False
+    clock(branch).set(branch.h.deps.meetings.opens_at(m))
+    await branch.run_job(f"mtg:{m.id}:open")
+    assert "签到卡没能发到群里" in branch.reply(branch.user("刘建华"))
+    assert f"mtg:{m.id}:open" not in branch.job_names()  # not tried again every minute

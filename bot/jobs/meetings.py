@@ -30,7 +30,7 @@ from bot.meeting_ui import (
     send_makeup_lists,
     summary,
 )
-from bot.messaging import send_private
+from bot.messaging import refused_for_good, send_private
 from bot.services.meetings import Closing
 from storage.models import Meeting
 
@@ -113,6 +113,17 @@ async def open_meeting(context: BranchContext) -> None:
     try:
         await post_card(context, context.deps, m)
     except TelegramError as exc:
+        if refused_for_good(exc):
+            # Trying every minute cannot help (no rights, not in the chat): the organiser
+            # learns it once, in plain words, and can fix the chat and move the meeting.
+            log.error("card for meeting %s refused by Telegram: %s", m.id, exc)
+            try:
+                await context.bot.send_message(m.created_by_tg, texts.CARD_REFUSED.format(
+                    summary=summary(m, context.deps.config.branch.tz),
+                    advice=texts.refusal_advice(str(exc))))
+            except TelegramError as told:
+                log.warning("organiser of meeting %s not told: %s", m.id, told)
+            return
         log.warning("card for meeting %s not posted, retrying in %ss: %s", m.id,
                     OPEN_RETRY_SECONDS, exc)
         queue: JobQueue[Any] | None = context.job_queue
