@@ -18,11 +18,15 @@ from bot.config import ConfigError, load_config, resolve_config_path
 
 
 def _parser() -> argparse.ArgumentParser:
+    config_help = "配置文件（默认：环境变量 BRANCHBOT_CONFIG 或 ./config.toml）"
+    # `--config` works before and after the subcommand. The subcommands' copy has no
+    # default of its own: otherwise it would overwrite one given before the subcommand.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH",
-                        help="配置文件（默认：环境变量 BRANCHBOT_CONFIG 或 ./config.toml）")
-    parser = argparse.ArgumentParser(prog="python -m bot", parents=[common],
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help=config_help)
+    parser = argparse.ArgumentParser(prog="python -m bot",
                                      description="支部助手：离退休干部党支部的 Telegram 助手")
+    parser.add_argument("--config", metavar="PATH", help=config_help)
     sub = parser.add_subparsers(dest="command", metavar="命令")
     sub.add_parser("run", parents=[common], help="运行机器人（默认）")
     demo = sub.add_parser("demo", parents=[common],
@@ -44,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, help="保存到哪个文件（默认 <年份>年工作报告.xlsx）")
     backup = sub.add_parser("backup", parents=[common],
                             help="备份数据库（机器人运行时也可以，备份后会检查完整性）")
-    backup.add_argument("dest", type=Path, metavar="DEST", help="备份文件，或存放备份的目录")
+    backup.add_argument("dest_text", metavar="DEST", help="备份文件（.db），或存放备份的目录")
     restore = sub.add_parser("restore", parents=[common],
                              help="从备份恢复（先检查备份文件；原数据库会另存一份）")
     restore.add_argument("src", type=Path, metavar="SRC")
@@ -225,8 +229,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     config = _load(args, need_token=False)
     assert isinstance(config, Config)
-    dest = args.dest
-    if dest.is_dir():
+    dest = Path(args.dest_text)
+    # A directory: one that exists, or a path written with a trailing "/" or without a
+    # file name's ending (data/backups/, data/backups): the file is named by the time.
+    if dest.is_dir() or str(args.dest_text).endswith(("/", os.sep)) or not dest.suffix:
+        dest.mkdir(mode=0o700, parents=True, exist_ok=True)
         dest = dest / f"branch-{datetime.now().astimezone():%Y%m%d-%H%M%S}.db"
     try:
         info = asyncio.run(backup(Path(config.storage.path), dest))
@@ -281,16 +288,23 @@ COMMANDS = {
 }
 
 
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request's URL at INFO, and the URL holds the bot's token.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # The demo prints a transcript; its expected warnings would only clutter it.
     default_level = "ERROR" if args.command == "demo" else "WARNING"
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", default_level),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(os.environ.get("LOG_LEVEL", default_level))
     return COMMANDS[args.command](args)
 
 
 if __name__ == "__main__":
+    # Files the bot creates (database, backups, reports) hold personal data: only the
+    # bot's own user may read them.
+    os.umask(0o077)
     raise SystemExit(main())

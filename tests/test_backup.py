@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import shutil
 import sqlite3
 from pathlib import Path
@@ -105,3 +106,61 @@ async def test_audit_for_the_secretary_only(branch: Branch) -> None:
     assert "李秀英：绑定账号 李秀英" in log
     await branch.say(member, "/audit")
     assert "这项功能只对书记开放" in branch.reply(member)
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_config_works_before_and_after_the_subcommand(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("编号,姓名,类别,政治面貌\nA1,甲,退休,党员\n", encoding="utf-8")
+    for order in ("before", "after"):
+        (tmp_path / order).mkdir()
+        db = tmp_path / order / "branch.db"
+        cfg = _config_file(tmp_path / order, db)
+        args = (["--config", str(cfg), "import-roster", str(roster)] if order == "before"
+                else ["import-roster", str(roster), "--config", str(cfg)])
+        assert main(args) == 0, order
+        conn = sqlite3.connect(db)
+        try:
+            assert conn.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 1, order
+        finally:
+            conn.close()
+
+
+def test_a_backup_path_ending_in_a_slash_is_a_directory(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "branch.db"
+    cfg = _config_file(tmp_path, db)
+    roster = tmp_path / "r.csv"
+    roster.write_text("编号,姓名,类别,政治面貌\nA1,甲,退休,党员\n", encoding="utf-8")
+    assert main(["import-roster", str(roster), "--config", str(cfg)]) == 0
+    for dest in (f"{tmp_path / 'data' / 'backups'}/", str(tmp_path / "plain")):
+        assert main(["backup", dest, "--config", str(cfg)]) == 0
+        folder = Path(dest.rstrip("/"))
+        assert folder.is_dir(), dest
+        [copy] = list(folder.iterdir())
+        assert check_file(copy).people == 1
+        # Personal data: readable by the bot's user only.
+        assert _mode(copy) == 0o600 and _mode(folder) == 0o700, dest
+    assert _mode(db) == 0o600 and _mode(db.parent) == 0o700
+
+
+async def test_the_token_is_not_logged_even_at_info(
+    branch: Branch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.__main__ import configure_logging
+
+    configure_logging("INFO")
+    caplog.set_level(logging.INFO)
+    try:
+        secretary = await branch.link("王建国")
+        await branch.say(secretary, "/help")
+        assert branch.fake.calls_of("sendMessage")  # requests were made and could be logged
+        # The fake Bot API's own web server logs its requests (tornado.access); that is
+        # the test's side of the wire, not the bot's.
+        bots = [r.getMessage() for r in caplog.records if not r.name.startswith("tornado")]
+        assert not [m for m in bots if branch.fake.token in m]
+    finally:
+        for name in ("httpx", "httpcore"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
