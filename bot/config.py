@@ -302,6 +302,10 @@ def _build(cls: type[Any], data: dict[str, Any], prefix: str, problems: list[str
     return cls(**kwargs)
 
 
+# What Telegram accepts as a webhook's secret_token.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
 def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> None:
     if not cfg.branch.name.strip():
         problems.append("branch.name：必须填写支部名称")
@@ -327,6 +331,12 @@ def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> N
         problems.append("telegram.token：未设置（也可用环境变量 BOT_TOKEN 提供）")
     if cfg.telegram.mode == "webhook" and not cfg.telegram.webhook.url.startswith("https://"):
         problems.append("telegram.webhook.url：webhook 模式需要 https:// 开头的公网地址")
+    if cfg.telegram.mode == "webhook" and not _WEBHOOK_SECRET.fullmatch(
+            cfg.telegram.webhook.secret):
+        problems.append(
+            "telegram.webhook.secret：webhook 模式必须设置密钥（1–256 个英文字母、数字、_ 或 -），"
+            "否则任何人都能冒充 Telegram 给机器人发消息。生成一个："
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
     if not 1 <= cfg.telegram.webhook.port <= 65535:
         problems.append("telegram.webhook.port：端口应在 1 到 65535 之间")
     if not 0 < cfg.telegram.timeout_seconds <= 300:

@@ -95,3 +95,13 @@ async def test_departures_survive_a_restart(branch: Branch) -> None:
     assert fresh.has_left(branch.group.id, member.id)
     assert not fresh.has_left(branch.group.id, branch.user("王建国").id)
     assert not await fresh.left(branch.group.id, member.id)  # known already: no new notice
+
+
+async def test_a_forged_migration_does_not_move_the_branch_group(branch: Branch) -> None:
+    fake = branch.fake
+    other = fake.add_group(-1005555555555, "别人的群")
+    fake.forge_migrated_from(branch.outsider, other, branch.group.id)
+    await branch.h.settle()
+    assert branch.h.deps.chats.group_chat_id == branch.group.id
+    rows = await branch.h.deps.db.fetchall("SELECT kind, chat_id FROM chat_ids")
+    assert ("group", other.id) not in [(r["kind"], r["chat_id"]) for r in rows]

@@ -121,3 +121,21 @@ def test_running_without_a_token_refuses_to_start(
         main(["--config", str(ROOT / "config.example.toml")])
     assert exit_info.value.code == 2
     assert "telegram.token" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("secret", ["", "has spaces", "x" * 257, "中文密钥"])
+def test_webhook_mode_refuses_to_run_without_a_proper_secret(secret: str) -> None:
+    settings = base_settings()
+    settings["telegram"]["mode"] = "webhook"
+    settings["telegram"]["webhook"] = {"url": "https://bot.example.org", "secret": secret}
+    with pytest.raises(ConfigError) as err:
+        parse_config(settings, env={"BOT_TOKEN": "1:a"})
+    [problem] = [p for p in err.value.problems if p.startswith("telegram.webhook.secret")]
+    assert "secrets.token_urlsafe" in problem  # says how to make one
+
+
+def test_webhook_mode_with_a_secret_is_accepted() -> None:
+    settings = base_settings()
+    settings["telegram"]["mode"] = "webhook"
+    settings["telegram"]["webhook"] = {"url": "https://bot.example.org", "secret": "a-B_9"}
+    assert parse_config(settings, env={"BOT_TOKEN": "1:a"}).telegram.webhook.secret == "a-B_9"

@@ -42,9 +42,10 @@ async def chat_gate(update: Update, context: BranchContext) -> None:
             log.info(texts.GROUP_MIGRATED_LOG.format(old=chat.id, new=message.migrate_to_chat_id))
         raise ApplicationHandlerStop
     if message is not None and message.migrate_from_chat_id:
-        if await directory.migrate(message.migrate_from_chat_id, chat.id):
-            log.info(texts.GROUP_MIGRATED_LOG.format(old=message.migrate_from_chat_id,
-                                                     new=chat.id))
+        # Telegram sends both halves of an upgrade; only the branch's own chat saying
+        # where it went (above) moves it. A "came from the branch group" message in some
+        # other chat proves nothing: anyone can post one into a chat of his own.
+        log.info("ignored migrate_from %s in chat %s", message.migrate_from_chat_id, chat.id)
         raise ApplicationHandlerStop
     if directory.kind(chat.id, chat.type) is not ChatKind.UNKNOWN:
         await _membership(update, context, chat.id)

@@ -419,6 +419,12 @@ class FakeBotApi:
                                                     migrate_from_chat_id=chat.id))
         return new_chat
 
+    def forge_migrated_from(self, by: FakeUser, chat: FakeChat, old_id: int) -> Json:
+        """A message in `chat` claiming the group `old_id` was upgraded into it: what a
+        forged update (or a stranger's own group) can carry."""
+        return self._enqueue("message", self._user_message(by, chat,
+                                                           migrate_from_chat_id=old_id))
+
     def join(self, user: FakeUser, chat: FakeChat) -> Json:
         """The user joins a group: Telegram posts a service message."""
         chat.members.add(user.id)
