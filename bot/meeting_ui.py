@@ -91,17 +91,19 @@ def leave_reason_keyboard(m: Meeting) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
 
 
-def chat_for(m: Meeting, deps: Deps) -> int:
-    """支委会 is the committee's business; every other card goes to the branch group."""
-    if m.kind == "支委会" and deps.chats.committee_chat_id:
-        return deps.chats.committee_chat_id
-    return deps.chats.group_chat_id
+def chat_for(m: Meeting, deps: Deps) -> int | None:
+    """支委会 is the committee's business (no card at all when there is no committee chat:
+    never in the branch group); every other card goes to the branch group."""
+    return deps.chats.destination("committee" if m.kind == "支委会" else "group")
 
 
 async def post_card(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
                     m: Meeting) -> None:
-    tally = await deps.meetings.tally(m)
     chat_id = chat_for(m, deps)
+    if chat_id is None:
+        log.info("meeting %s has no chat for its card (no committee chat)", m.id)
+        return
+    tally = await deps.meetings.tally(m)
     sent = await context.bot.send_message(chat_id, card_text(m, tally, deps.config.branch.tz),
                                           reply_markup=card_keyboard(m))
     await deps.meeting_repo.set_card(m.id, chat_id, sent.message_id)

@@ -201,6 +201,8 @@ MEETING_NOT_ALLOWED = "抱歉，您只能安排和管理本党小组的党小组
 SEND_REFUSED = "⚠️ 通知「{title}」没能发到{chat}，已停止发送。{advice}改好后请重新发一次。"
 CARD_REFUSED = ("⚠️ {summary}：签到卡没能发到群里。{advice}"
                 "改好后请用 /meetings 改一下时间，签到卡会重新发出。")
+POST_NO_SUCH_CHAT = "本支部没有设置支委群，请选择别的发送对象。"
+SEND_NO_CHAT = "⚠️ 通知「{title}」没有发出：本支部没有设置{chat}。支委内部的材料不会发到支部群。"
 REFUSAL_NO_RIGHTS = "我在群里没有发言权限：请把我设为群管理员。"
 REFUSAL_NOT_IN_CHAT = "我已经不在这个群里了：请把我重新拉进群，并设为群管理员。"
 REFUSAL_OTHER = "Telegram 拒绝了这条消息：请检查群的设置，或联系技术人员。"

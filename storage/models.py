@@ -210,6 +210,7 @@ class Post:
     progress_message_id: int | None = None
     followed_up_at: str | None = None
     reminded_at: str | None = None
+    failed_at: str | None = None  # Telegram refused it for good, or it had nowhere to go
 
 
 @dataclass(frozen=True)

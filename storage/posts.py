@@ -26,6 +26,7 @@ def _post(r: sqlite3.Row) -> Post:
         chat_id=r["chat_id"], message_id=r["message_id"],
         progress_chat_id=r["progress_chat_id"], progress_message_id=r["progress_message_id"],
         followed_up_at=r["followed_up_at"], reminded_at=r["reminded_at"],
+        failed_at=r["failed_at"],
     )
 
 

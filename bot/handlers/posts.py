@@ -25,14 +25,14 @@ from telegram.ext import (
 from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.commands import POSTERS as COMPOSERS
-from bot.context import BranchApp, BranchContext
+from bot.context import BranchApp, BranchContext, Deps
 from bot.flows import Drafts, cancel_handler, flow, start_payload, timeout_handler, wizard_steps
 from bot.guard import guarded
 from bot.jobs.posts import schedule_send
 from bot.post_ui import followup
 from bot.services.access import Actor
 from bot.services.dates import show_date
-from bot.services.posts import POSTERS, AckOutcome, PostDraft
+from bot.services.posts import POSTERS, PRIVATE_AUDIENCES, AckOutcome, PostDraft
 from bot.services.when import WhenError, parse_clock, parse_day
 from storage.models import POST_AUDIENCES
 
@@ -108,6 +108,11 @@ def _title(body: str) -> str:
     return first[:30] or texts.UNTITLED
 
 
+def _exists(deps: Deps, audience: str) -> bool:
+    """Private audiences always exist; a chat audience only if the branch has that chat."""
+    return audience in PRIVATE_AUDIENCES or deps.chats.destination(audience) is not None
+
+
 def _kind_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
         InlineKeyboardButton(texts.BUTTON_KIND_NOTICE, callback_data=pack("pc", "k", 0)),
@@ -142,8 +147,9 @@ async def _prompt(update: Update, context: BranchContext, actor: Actor, c: Compo
         await message.reply_text(texts.POST_CONTENT,
                                  reply_markup=InlineKeyboardMarkup([_cancel_row()]))
     elif state == AUDIENCE:
-        allowed = [a for a in POST_AUDIENCES if deps.posts.may_post(actor, a, None)
-                   or a == "party_group"]
+        allowed = [a for a in POST_AUDIENCES
+                   if (deps.posts.may_post(actor, a, None) or a == "party_group")
+                   and _exists(deps, a)]
         rows = [[InlineKeyboardButton(texts.AUDIENCE_NAMES[a], callback_data=pack(
             "pc", "a", POST_AUDIENCES.index(a)))] for a in allowed]
         await message.reply_text(texts.POST_AUDIENCE,
@@ -209,6 +215,9 @@ async def compose_button(update: Update, context: BranchContext) -> int:
         c = replace(c, kind=("notice", "study")[cb.ids[0]])
     elif state == AUDIENCE and cb.action == "a" and cb.ids and cb.ids[0] < len(POST_AUDIENCES):
         audience = POST_AUDIENCES[cb.ids[0]]
+        if not _exists(context.deps, audience):  # an old or forged button
+            await query.message.reply_text(texts.POST_NO_SUCH_CHAT)  # type: ignore[union-attr]
+            return state
         group = None
         if audience == "party_group" and not actor.has_any(POSTERS):
             group = next(iter(sorted(actor.led_group_ids)), None)  # a leader: his own

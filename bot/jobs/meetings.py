@@ -148,7 +148,9 @@ async def _remind(context: BranchContext, which: str) -> None:
     minutes = deps.config.meetings.reminder_minutes_before
     group_text = (texts.REMIND_EVE_GROUP.format(summary=text) if which == "eve"
                   else texts.REMIND_SOON_GROUP.format(summary=text, minutes=minutes))
-    await context.bot.send_message(chat_for(m, deps), group_text)
+    chat_id = chat_for(m, deps)
+    if chat_id is not None:  # a 支委会 without a committee chat: private reminders only
+        await context.bot.send_message(chat_id, group_text)
     tally = await deps.meetings.tally(m)
     # The evening before, a private reminder carries its own 请假 button.
     markup = leave_keyboard(m) if which == "eve" else None

@@ -92,6 +92,9 @@ async def send_post(context: BranchContext) -> None:
                            data=post.id)
         return
     _attempts.pop(post.id, None)
+    current = await deps.post_repo.get(post.id)
+    if current is None or current.failed_at is not None:
+        return
     await deps.post_repo.set_status(post.id, "sent")
     sent = await deps.post_repo.get(post.id)
     assert sent is not None
@@ -115,11 +118,19 @@ async def _refused(context: BranchContext, deps: Deps, post: Post,
         log.warning("sender of post %s not told of the refusal: %s", post.id, told)
 
 
+async def _no_destination(context: BranchContext, deps: Deps, post: Post) -> None:
+    if await deps.post_repo.mark_failed(post.id, iso(deps.posts.now())):
+        await context.bot.send_message(post.created_by_tg, texts.SEND_NO_CHAT.format(
+            title=post.title, chat=texts.AUDIENCE_NAMES.get(post.audience, "")))
+
+
 async def _post_in_chat(context: BranchContext, deps: Deps, post: Post) -> None:
     if post.message_id is not None:
         return
-    chat_id = (deps.chats.committee_chat_id if post.audience == "committee"
-               else deps.chats.group_chat_id) or deps.chats.group_chat_id
+    chat_id = deps.chats.destination(post.audience)
+    if chat_id is None:  # never the branch group instead of the committee's chat
+        await _no_destination(context, deps, post)
+        return
     message = await deliver(context, chat_id, post)
     await deps.post_repo.set_message(post.id, chat_id, message.message_id)
     creator = await deps.people.get(post.created_by) if post.created_by else None

@@ -71,6 +71,16 @@ class ChatDirectory:
     def committee_chat_id(self) -> int | None:
         return self._current["committee"] or None
 
+    def destination(self, audience: str) -> int | None:
+        """The chat a post or card for `audience` ("group", "committee") goes to, or None
+        when the branch has no such chat. Committee material never falls back to the
+        branch group: with no committee chat there is simply no such destination."""
+        if audience == "group":
+            return self.group_chat_id
+        if audience == "committee":
+            return self.committee_chat_id
+        return None
+
     def kind(self, chat_id: int, chat_type: str) -> ChatKind:
         if chat_type == "private":
             return ChatKind.PRIVATE
