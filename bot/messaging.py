@@ -22,6 +22,7 @@ from telegram.error import (
 )
 from telegram.ext import CallbackContext
 
+from bot import texts
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,17 @@ def refused_for_good(exc: TelegramError) -> bool:
     and network failures are not final: those are retried, with backoff."""
     return isinstance(exc, BadRequest | Forbidden | InvalidToken | ChatMigrated
                       | EndPointNotFound)
+
+
+def refusal_advice(reason: str) -> str:
+    """What the sender can do about a final refusal, in plain words, from Telegram's own
+    reason."""
+    reason = reason.lower()
+    if "rights" in reason or "not allowed" in reason or "administrator" in reason:
+        return texts.REFUSAL_NO_RIGHTS
+    if "not found" in reason or "kicked" in reason or "not a member" in reason:
+        return texts.REFUSAL_NOT_IN_CHAT
+    return texts.REFUSAL_OTHER
 
 
 def backoff_seconds(first: float, attempt: int, ceiling: float = 1800.0) -> float:

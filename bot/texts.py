@@ -207,17 +207,6 @@ REFUSAL_NO_RIGHTS = "我在群里没有发言权限：请把我设为群管理�
 REFUSAL_NOT_IN_CHAT = "我已经不在这个群里了：请把我重新拉进群，并设为群管理员。"
 REFUSAL_OTHER = "Telegram 拒绝了这条消息：请检查群的设置，或联系技术人员。"
 
-
-def refusal_advice(reason: str) -> str:
-    """Plain words for why Telegram refused a message for good, from its own reason."""
-    reason = reason.lower()
-    if "rights" in reason or "not allowed" in reason or "administrator" in reason:
-        return REFUSAL_NO_RIGHTS
-    if "not found" in reason or "kicked" in reason or "not a member" in reason:
-        return REFUSAL_NOT_IN_CHAT
-    return REFUSAL_OTHER
-
-
 MEETING_CREATED = "已安排：{summary}\n{plan}"
 # What will happen, said truthfully: the parts are joined into one sentence.
 PLAN_CARD_LATER = "会前{minutes}分钟在群里发签到卡"

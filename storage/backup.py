@@ -17,7 +17,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.db import load_migrations
+from storage.db import load_migrations, private_file
 
 
 class BackupError(Exception):
@@ -78,12 +78,9 @@ async def _copy(conn: aiosqlite.Connection, target: sqlite3.Connection) -> None:
 
 
 def _prepare(dest: Path) -> Path:
-    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = dest.with_suffix(dest.suffix + ".partial")
     partial.unlink(missing_ok=True)
-    # Health, hardship and phone numbers: readable by the bot's own user only.
-    partial.touch(mode=0o600)
-    partial.chmod(0o600)
+    private_file(partial)
     return partial
 
 

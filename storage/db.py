@@ -111,7 +111,7 @@ class Database:
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
         if str(path) != ":memory:":
-            _private_file(Path(path))
+            private_file(Path(path))
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = sqlite3.Row
         db = cls(conn, path)
@@ -262,10 +262,10 @@ class Database:
         return [r["name"] for r in rows]
 
 
-def _private_file(path: Path) -> None:
-    """Health, hardship and phone numbers: readable by the bot's own user only. SQLite
-    gives the -wal and -shm files the database file's mode. (Once, at start-up: a few
-    microseconds of blocking file calls.)"""
+def private_file(path: Path) -> None:
+    """Create `path` (and its folder) readable by the bot's own user only: the database
+    and its backups hold health, hardship and phone numbers. SQLite gives the -wal and
+    -shm files the database file's mode. (A few microseconds of blocking file calls.)"""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.touch(mode=0o600)
     path.chmod(0o600)

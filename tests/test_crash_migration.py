@@ -88,7 +88,7 @@ def _child(db: Path, stop_at: int, log: Path, *, kill: bool) -> list[str]:
         if kill:
             assert stopped, "the child finished before the chosen statement"
             os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(60)
+        proc.wait()  # no timeout: Popen polls with time.sleep then (pytest-timeout guards)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -95,7 +95,7 @@ def _start(cfg: Path, tmp: Path, moment: datetime, log: IO[bytes]) -> subprocess
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(30)
+    proc.wait()  # SIGKILL cannot be ignored; a timeout would poll with time.sleep
 
 
 class Day:

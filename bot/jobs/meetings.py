@@ -30,7 +30,7 @@ from bot.meeting_ui import (
     send_makeup_lists,
     summary,
 )
-from bot.messaging import refused_for_good, send_private
+from bot.messaging import refusal_advice, refused_for_good, send_private
 from bot.services.meetings import Closing
 from storage.models import Meeting
 
@@ -120,7 +120,7 @@ async def open_meeting(context: BranchContext) -> None:
             try:
                 await context.bot.send_message(m.created_by_tg, texts.CARD_REFUSED.format(
                     summary=summary(m, context.deps.config.branch.tz),
-                    advice=texts.refusal_advice(str(exc))))
+                    advice=refusal_advice(str(exc))))
             except TelegramError as told:
                 log.warning("organiser of meeting %s not told: %s", m.id, told)
             return

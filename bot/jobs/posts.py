@@ -29,7 +29,7 @@ from bot import texts
 from bot.clock import iso
 from bot.context import BranchApp, BranchContext, Deps
 from bot.jobs.care import recipients
-from bot.messaging import backoff_seconds, refused_for_good, send_private
+from bot.messaging import backoff_seconds, refusal_advice, refused_for_good, send_private
 from bot.post_ui import followup, post_keyboard, post_text
 from bot.services.dates import show_date
 from storage.models import Post
@@ -81,7 +81,9 @@ async def send_post(context: BranchContext) -> None:
             await _fan_out(context, deps, post)
     except TelegramError as exc:
         if refused_for_good(exc):
-            await _refused(context, deps, post, exc)
+            log.error("post %s refused by Telegram: %s", post.id, exc)
+            await _give_up(context, deps, post, texts.SEND_REFUSED,
+                           advice=refusal_advice(str(exc)))
             return
         attempt = _attempts[post.id] = _attempts.get(post.id, 0) + 1
         delay = backoff_seconds(RETRY_SECONDS, attempt)
@@ -102,26 +104,19 @@ async def send_post(context: BranchContext) -> None:
         schedule_follow_ups(context.job_queue, deps, sent)
 
 
-async def _refused(context: BranchContext, deps: Deps, post: Post,
-                   exc: TelegramError) -> None:
-    """Telegram refused for good: stop, and tell the sender once what to do."""
+async def _give_up(context: BranchContext, deps: Deps, post: Post, sentence: str,
+                   **more: str) -> None:
+    """The post cannot be sent (refused for good, or nowhere to send it): mark it failed
+    and tell its sender once; `sentence` has {title}, {chat} and `more` to fill in."""
     _attempts.pop(post.id, None)
-    log.error("post %s refused by Telegram: %s", post.id, exc)
     if not await deps.post_repo.mark_failed(post.id, iso(deps.posts.now())):
         return
-    text = texts.SEND_REFUSED.format(title=post.title,
-                                     chat=texts.AUDIENCE_NAMES.get(post.audience, ""),
-                                     advice=texts.refusal_advice(str(exc)))
+    text = sentence.format(title=post.title, chat=texts.AUDIENCE_NAMES.get(post.audience, ""),
+                           **more)
     try:
         await context.bot.send_message(post.created_by_tg, text)
     except TelegramError as told:
-        log.warning("sender of post %s not told of the refusal: %s", post.id, told)
-
-
-async def _no_destination(context: BranchContext, deps: Deps, post: Post) -> None:
-    if await deps.post_repo.mark_failed(post.id, iso(deps.posts.now())):
-        await context.bot.send_message(post.created_by_tg, texts.SEND_NO_CHAT.format(
-            title=post.title, chat=texts.AUDIENCE_NAMES.get(post.audience, "")))
+        log.warning("sender of post %s not told why it failed: %s", post.id, told)
 
 
 async def _post_in_chat(context: BranchContext, deps: Deps, post: Post) -> None:
@@ -129,7 +124,7 @@ async def _post_in_chat(context: BranchContext, deps: Deps, post: Post) -> None:
         return
     chat_id = deps.chats.destination(post.audience)
     if chat_id is None:  # never the branch group instead of the committee's chat
-        await _no_destination(context, deps, post)
+        await _give_up(context, deps, post, texts.SEND_NO_CHAT)
         return
     message = await deliver(context, chat_id, post)
     await deps.post_repo.set_message(post.id, chat_id, message.message_id)
