@@ -36,9 +36,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
+from bot import texts
 from bot.context import BotData, BranchContext
 from storage.db import applying_update
 from storage.inbox import InboxRepo
@@ -167,6 +169,18 @@ class FlushingRequest(HTTPXRequest):
                                         write_timeout, connect_timeout, pool_timeout)
 
 
+async def _answer_again(update: Update) -> None:
+    """A button press is answered even when its effect is not redone: a kill between the
+    saved press and its answer would otherwise leave the button spinning. If it was
+    answered already, Telegram refuses the second answer, which is fine."""
+    if update.callback_query is None:
+        return
+    try:
+        await update.callback_query.answer(texts.TAP_SAVED_BEFORE)
+    except TelegramError as exc:
+        log.info("press %s not answered again: %s", update.update_id, exc)
+
+
 class BranchApplication(
     Application[ExtBot[Any], BranchContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 ):
@@ -180,6 +194,7 @@ class BranchApplication(
         uid = update.update_id
         if uid in queue.applied:
             log.info("update %s was handled before: not applied again", uid)
+            await _answer_again(update)
             queue.handled(uid)
             return
         token = applying_update.set(uid)

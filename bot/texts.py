@@ -272,6 +272,8 @@ BUTTON_CHECK_IN = "✅ 签到"
 BUTTON_LEAVE = "📝 请假"
 
 # -- taps (toasts: short, they show for a few seconds) ----------------------------------
+# A press whose effect was saved before a restart, delivered again: answered, not redone.
+TAP_SAVED_BEFORE = "已记录，谢谢您！"
 TAP_CHECKED_IN = "{name}同志，已为您签到"
 TAP_ALREADY_IN = "{name}同志，您已经签到了"
 TAP_EXCUSED_ASK_REASON = "{name}同志，已为您请假。请在私聊里选一下原因"

@@ -19,14 +19,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import demo_data
+from bot import demo_data, texts
 from bot.clock import SystemClock
 from bot.config import Config
+from bot.inbox import DurableQueue
 from bot.services.roster import RosterService
 from bot.testing.fakeapi import FakeBotApi, FakeUser
 from bot.testing.harness import BotHarness
 from storage.db import Database
 from storage.people import PeopleRepo
+from tests.conftest import Branch
 from tests.test_webhook import free_port
 
 DUES = "/dues 张懋 交 1-6月 120 现金"
@@ -211,3 +213,21 @@ async def test_a_stop_while_the_command_is_answered_does_not_apply_it_again(
     assert _payments(db_path) == 1
     assert _recorded(fake, secretary) == 0  # the new run did not answer it a second time
 
+
+async def test_a_press_saved_before_a_restart_is_answered_not_redone(branch: Branch) -> None:
+    """A kill between a saved press and its answer: delivered again after the restart,
+    the press is not applied a second time, but its button stops spinning."""
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
+    [m] = await branch.h.deps.meeting_repo.active()
+    branch.h.clock.set(branch.h.deps.meetings.opens_at(m))
+    await branch.run_job(f"mtg:{m.id}:open")
+    card = branch.last(branch.group)
+    member = await branch.link("李秀英")
+    queue = branch.h.app.update_queue  # type: ignore[union-attr]
+    assert isinstance(queue, DurableQueue)
+    queue.applied[branch.fake.peek_next_update_id()] = 0.0  # its effect is in the database
+    branch.fake.press(member, card, "✅ 签到")
+    await branch.h.settle()
+    assert branch.fake.toasts_for(member) == [texts.TAP_SAVED_BEFORE]
+    assert await branch.h.deps.meeting_repo.attendance(m.id) == []  # not applied again

@@ -260,6 +260,12 @@ class FakeBotApi:
     def _next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
+    def peek_next_update_id(self) -> int:
+        """The id the next update will carry (without chaos duplicates in between)."""
+        last = next(self._update_ids)
+        self._update_ids = itertools.count(last)
+        return last
+
     def _enqueue(self, kind: str, payload: Json) -> Json:
         update = {"update_id": next(self._update_ids), kind: payload}
         self._updates.append(update)
