@@ -9,10 +9,14 @@ group who is not the secretary (李平).
 
 from __future__ import annotations
 
+import copy
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.callbacks import PLACES, Place, parse, place_of
 from tests.conftest import Branch
 
 
@@ -85,11 +89,126 @@ async def test_forged_buttons_change_nothing(branch: Branch, who: str) -> None:
         "att:ci:999999", "pst:ok:999999",  # records that do not exist
     ]
     answered_before = len(branch.fake.toasts_for(intruder))
+    card_before = _card_now(branch, s)
     for data in forged:
         branch.fake.press_data(intruder, s["card"], data)
         await branch.h.settle()
     assert await _snapshot(branch, s) == before
+    assert _card_now(branch, s) == card_before
     # Every press was answered (no spinning button), and none of them said "done".
     toasts = branch.fake.toasts_for(intruder)[answered_before:]
     assert len(toasts) == len(forged)
     assert not any(word in t for t in toasts for word in ("已为", "已记录", "已撤回"))
+
+
+def _card_now(b: Branch, s: dict[str, Any]) -> dict[str, Any]:
+    """The check-in card as the group sees it now: its text and its buttons."""
+    card = b.fake.message(s["card"]["chat"]["id"], s["card"]["message_id"])
+    return copy.deepcopy({"text": card.get("text"), "buttons": card.get("reply_markup")})
+
+
+@pytest.mark.parametrize("who", ["李秀英", "许茂林的组长", "stranger"])
+async def test_private_actions_pressed_on_the_card_leave_it_alone(branch: Branch,
+                                                                   who: str) -> None:
+    """The audit's case: 「关闭」 or 「选会议」 forged onto the group's check-in card replaced
+    it with 「这个会议已经结束了。」 and took its buttons away, so nobody could check in.
+    Linked members could do the same with 我住院了, 我需要帮助 and 补课 buttons."""
+    s = await _scene(branch)
+    m = s["meeting"]
+    if who == "stranger":
+        presser = branch.outsider
+    else:
+        presser = (branch.user("刘建华") if who == "许茂林的组长"  # linked in the scene
+                   else await branch.link(who))
+    before, card_before = await _snapshot(branch, s), _card_now(branch, s)
+    flags_before = [p.care_flags for p in await branch.h.deps.people.all()]
+    forged = [f"att:cl:{m.id}", f"att:pm:{m.id}", "hp:hos", "hp:ask", "mk:do:1:0",
+              f"att:rs:{m.id}:2", f"vt:go:{s['task'].id}", "hp:k:0"]
+    for data in forged:
+        branch.fake.press_data(presser, s["card"], data)
+        await branch.h.settle()
+    assert _card_now(branch, s) == card_before
+    assert await _snapshot(branch, s) == before
+    assert [p.care_flags for p in await branch.h.deps.people.all()] == flags_before
+    assert len(branch.fake.toasts_for(presser)) >= len(forged)
+    # The card still works: a member checks in from it.
+    member = await branch.link("何秀兰")
+    branch.fake.press(member, s["card"], "✅ 签到")
+    await branch.h.settle()
+    assert len(await branch.h.deps.meeting_repo.attendance(m.id)) == before[0] + 1
+
+
+async def test_a_leader_cannot_close_another_groups_visit_task(branch: Branch) -> None:
+    """李平 leads 第二党小组; 许茂林's hospital visit task is 刘建华's. A forged 📝 记录走访
+    in 李平's own chat used to save his visit and mark the task done, so 刘建华 was never
+    reminded."""
+    s = await _scene(branch)
+    task = s["task"]
+    other = await branch.link("李平")
+    await branch.say(other, "/help")
+    branch.fake.press_data(other, branch.last(other), f"vt:go:{task.id}")
+    await branch.h.settle()
+    assert "只有书记和这位同志的党小组长" in branch.fake.toasts_for(other)[-1]
+    # Nor through the care service, whatever the handler does.
+    actor = await branch.h.deps.access.actor(other.id)
+    xu = await branch.h.deps.people.by_ext_id("C003")
+    assert xu is not None
+    from datetime import date
+
+    from bot.services.care import CareError
+    with pytest.raises(CareError):
+        await branch.h.deps.care.log_visit(actor, [xu], "住院探望", date(2026, 11, 28),
+                                           task_id=task.id)
+    assert [t.id for t in await branch.h.deps.visit_repo.open_tasks()] == [task.id]
+    assert await branch.h.deps.visit_repo.visits_of(xu.id) == []
+    # A leader may record visits only to people he may see: his own group.
+    liu = await branch.h.deps.access.actor(branch.user("刘建华").id)
+    chen = await branch.h.deps.people.by_ext_id("B002")  # 第二党小组, 李平's
+    assert chen is not None
+    with pytest.raises(CareError):
+        await branch.h.deps.care.log_visit(liu, [chen], "日常走访", date(2026, 11, 28))
+    assert await branch.h.deps.visit_repo.visits_of(chen.id) == []
+    # The task's own leader opens it from the button he was sent.
+    leader = branch.user("刘建华")
+    [sent] = [msg for msg in branch.fake.bot_messages(leader)
+              if "📝 记录走访" in branch.fake.labels(msg)]
+    branch.fake.press(leader, sent, "📝 记录走访")
+    await branch.h.settle()
+    assert branch.fake.toasts_for(leader)[-1] == ""  # answered, no refusal
+    assert [t.id for t in await branch.h.deps.visit_repo.open_tasks()] == [task.id]
+
+
+async def test_a_member_who_left_the_group_cannot_check_in_from_private(
+        branch: Branch) -> None:
+    s = await _scene(branch)
+    m = s["meeting"]
+    member = await branch.link("何秀兰")
+    branch.fake.leave(member, branch.group)
+    await branch.h.settle()
+    await branch.say(member, "/help")
+    branch.fake.press_data(member, branch.last(member), f"att:ci:{m.id}")
+    await branch.h.settle()
+    branch.fake.press_data(member, s["card"], f"att:ci:{m.id}")
+    await branch.h.settle()
+    assert await branch.h.deps.meeting_repo.attendance(m.id) == []
+    assert branch.fake.toasts_for(member)[-2:] == [
+        "这个按钮已失效，请看最新的消息",
+        "您已退出支部群，群里的按钮不能再用了。需要帮助请联系党小组长。"]
+
+
+def test_every_button_the_bot_makes_says_where_it_may_be_pressed() -> None:
+    """A new button must be given a place in `bot.callbacks.PLACES`, or the gate refuses
+    it everywhere; and no place is listed for a button nobody makes."""
+    root = Path(__file__).resolve().parents[1] / "bot"
+    made = set()
+    for path in root.rglob("*.py"):
+        made |= set(re.findall(r'pack\(\s*"([a-z]+)",\s*"([a-z]+)"', path.read_text()))
+    assert made, "no buttons found: the pattern no longer matches the code"
+    for feature, action in sorted(made):
+        cb = parse(f"{feature}:{action}")
+        assert cb is not None and place_of(cb) is not None, f"{feature}:{action}"
+    features = {f for f, _ in made}
+    for key in PLACES:
+        feature, _, action = key.partition(":")
+        assert feature in features and (not action or (feature, action) in made), key
+    assert place_of(parse("att:ci:1")) is Place.CARD  # type: ignore[arg-type]

@@ -328,9 +328,15 @@ async def test_leader_cannot_answer_for_another_group(branch: Branch) -> None:
     other_leader = await branch.link("李平")
     xu = await branch.h.deps.people.by_ext_id("C003")
     assert xu is not None
+    # Proxy buttons live in the leader's private chat: forged there, the service refuses.
+    private = branch.last(other_leader)
+    branch.fake.press_data(other_leader, private, f"att:px:{m.id}:{xu.id}")
+    await branch.h.settle()
+    # Forged onto the group card, the press never reaches the feature.
     branch.fake.press_data(other_leader, card, f"att:px:{m.id}:{xu.id}")
     await branch.h.settle()
-    assert branch.fake.toasts_for(other_leader) == ["抱歉，您不能为这位同志代办"]
+    assert branch.fake.toasts_for(other_leader) == ["抱歉，您不能为这位同志代办",
+                                                    "这个按钮已失效，请看最新的消息"]
     assert await branch.h.deps.meeting_repo.attendance(m.id) == []
 
 

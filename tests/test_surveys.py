@@ -81,8 +81,13 @@ async def test_only_the_secretary_starts_or_closes(branch: Branch) -> None:
     assert "发起匿名测评" in branch.reply(secretary)  # the usage, with an example
     await branch.say(secretary, SURVEY)
     [survey] = await branch.h.deps.survey_repo.recent(1)
-    branch.fake.press_data(member, branch.last(branch.group), f"svy:end:{survey.id}")
+    # 结束 lives in the secretary's private chat; forged in the member's own chat the
+    # survey service refuses, forged onto the group card it never reaches the feature.
+    branch.fake.press_data(member, branch.last(member), f"svy:end:{survey.id}")
     await branch.h.settle()
     assert branch.fake.toasts_for(member)[-1] == "抱歉，只有书记可以结束测评"
+    branch.fake.press_data(member, branch.last(branch.group), f"svy:end:{survey.id}")
+    await branch.h.settle()
+    assert branch.fake.toasts_for(member)[-1] == "这个按钮已失效，请看最新的消息"
     still = await branch.h.deps.survey_repo.get(survey.id)
     assert still is not None and still.status == "open"

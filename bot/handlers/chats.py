@@ -1,6 +1,6 @@
 """Which chats the bot serves, before any feature sees an update.
 
-`chat_gate` runs first (handler group -1) for every update: it lets private chats and the
+`chat_gate` runs first (handler group -2) for every update: it lets private chats and the
 two configured chats through, follows a group that Telegram moved to a new id, answers
 the bot being added to a group it does not serve by saying so and leaving, and silently
 drops everything else from unknown groups.
@@ -9,6 +9,9 @@ In our own chats it notes who leaves and who comes back: someone who left the br
 group (or the committee chat) can no longer use that chat's buttons, even through an old
 or forged callback; his leader is told he left, in case an elderly member did it by
 mistake. Private-chat features stay: leaving the chat does not take anyone off the roster.
+
+`button_gate` runs next (group -1) for every button press: it drops presses of buttons
+pressed where they do not live, so each feature only sees its own messages.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import logging
 
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, TypeHandler
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, TypeHandler
 
 from bot import texts
+from bot.callbacks import Place, parse, place_of
 from bot.context import BranchApp, BranchContext
 from bot.messaging import send_private
 from bot.services.chats import ChatKind
@@ -98,5 +102,29 @@ async def _membership(update: Update, context: BranchContext, chat_id: int) -> N
                                        texts.LEFT_GROUP_NOTICE.format(name=person.name))
 
 
+async def button_gate(update: Update, context: BranchContext) -> None:
+    """Every button press, before any feature: a button the bot never makes, or one
+    pressed where it does not live (`bot.callbacks.PLACES`), is answered and dropped.
+    A private action (closing a meeting, a leave reason, 我住院了) forged onto the group's
+    card therefore never reaches code that would edit that card."""
+    query = update.callback_query
+    assert query is not None
+    cb = parse(query.data)
+    place = place_of(cb) if cb is not None else None
+    message = query.message
+    if place is not None and message is not None:
+        chat = message.chat
+        private = chat.type == "private" and chat.id == query.from_user.id
+        ours = context.deps.chats.kind(chat.id, chat.type) in (ChatKind.BRANCH_GROUP,
+                                                               ChatKind.COMMITTEE)
+        allowed = {Place.EITHER: private or ours, Place.PRIVATE: private, Place.CARD: ours}
+        if allowed[place]:
+            return
+    log.info("refused button %r from %s", query.data, query.from_user.id)
+    await query.answer(texts.TAP_STALE)
+    raise ApplicationHandlerStop
+
+
 def register(app: BranchApp) -> None:
-    app.add_handler(TypeHandler(Update, chat_gate), group=-1)
+    app.add_handler(TypeHandler(Update, chat_gate), group=-2)
+    app.add_handler(CallbackQueryHandler(button_gate), group=-1)
