@@ -317,7 +317,10 @@ async def test_visits_per_role_and_notes_privacy(branch: Branch) -> None:
     committee = await branch.link("卫红梅")
     await branch.say(committee, "/visits 陈素华")
     text = branch.reply(committee)
-    assert "困难帮扶（李平）" in text and "家里经济困难" not in text and "500元" not in text
+    # A committee member of another group sees that 李平 visited, not why: the kind of
+    # visit names the hardship, and only the secretary, her leader and the visitor see it.
+    assert "探望（李平）" in text and "困难" not in text
+    assert "家里经济困难" not in text and "500元" not in text
     secretary = await branch.link("王建国")
     await branch.say(secretary, "/visits 陈素华")
     text = branch.reply(secretary)
@@ -381,3 +384,27 @@ async def test_a_reply_that_fails_after_the_deed_was_saved_says_it_was_saved(
     assert "已经保存好了" in branch.reply(member), branch.reply(member)
     rows = await branch.h.deps.db.fetchall("SELECT COUNT(*) FROM good_deeds")
     assert rows[0][0] == 1
+
+
+async def test_a_hospital_stay_is_not_told_by_the_kind_of_visit(branch: Branch) -> None:
+    """The audit's case: a committee member of another group looked up 许茂林's visits and
+    read 「住院探望（刘建华）」. The rule (`Actor.may_see_private`): the kind of a hospital or
+    hardship visit is a private detail like its notes."""
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/flag 许茂林 住院")
+    deps = branch.h.deps
+    xu = await deps.people.by_ext_id("C003")
+    liu = await deps.people.by_ext_id("C001")
+    assert xu is not None and liu is not None
+    await deps.visit_repo.log_visits(
+        [xu.id], kind="住院探望", visited_on="2026-11-20", recorded_by=liu.id,
+        companions=None, notes="术后恢复中", gifts=None, money_yuan=None, task_id=None,
+        at="2026-11-20T02:00:00+00:00")
+    committee = await branch.link("卫红梅")  # 支委, in 第二党小组
+    await branch.say(committee, "/visits 许茂林")
+    text = branch.reply(committee)
+    assert "探望（刘建华）" in text and "住院" not in text and "术后" not in text
+    await branch.say(committee, "/roster 许茂林")
+    assert "住院" not in branch.reply(committee)
+    await branch.say(leader, "/visits 许茂林")
+    assert "住院探望（刘建华）" in branch.reply(leader) and "术后恢复中" in branch.reply(leader)

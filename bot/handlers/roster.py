@@ -57,7 +57,7 @@ async def roster(update: Update, context: BranchContext, actor: Actor) -> None:
     if person is not None:
         await message.reply_text(views.roster_entry(
             person, deps.roster.today(), await deps.people.groups(),
-            care=deps.care.may_see_private(actor, person)))
+            care=actor.may_see_private(person)))
 
 
 @guarded("invite")

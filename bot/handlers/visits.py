@@ -26,7 +26,7 @@ from bot.context import BranchApp, BranchContext
 from bot.flows import Drafts, cancel_handler, flow, timeout_handler, wizard_steps
 from bot.guard import guarded
 from bot.lookup import find_one
-from bot.services.access import Actor
+from bot.services.access import PRIVATE_VISIT_KINDS, Actor
 from bot.services.care import CareError, parse_gifts
 from bot.services.dates import show_date
 from bot.services.when import WhenError, parse_day
@@ -90,10 +90,13 @@ async def start_from_task(update: Update, context: BranchContext) -> int:
     assert query is not None
     cb = parse(query.data)
     deps = context.deps
-    task = await deps.visit_repo.task(cb.ids[0]) if cb and cb.ids else None
     actor = await deps.access.actor(query.from_user.id)
-    if task is None or not task.open or not deps.care.may_log(actor):
-        await query.answer(texts.TAP_STALE)
+    try:
+        if cb is None or not cb.ids:
+            raise CareError("TASK_GONE")
+        task, _person = await deps.care.task_to_take(actor, cb.ids[0])
+    except CareError as exc:
+        await query.answer(getattr(texts, exc.key), show_alert=exc.key != "TASK_GONE")
         return ConversationHandler.END
     await query.answer()
     draft = VisitDraft(step=STEPS.index("date"), people=(task.person_id,), kind=task.kind,
@@ -293,8 +296,10 @@ async def visits_command(update: Update, context: BranchContext, actor: Actor) -
     lines = [texts.VISITS_PERSON_TITLE.format(name=person.name)]
     for visit, private in visible[:30]:
         who = "、".join(x for x in (names.get(visit.recorded_by, "?"), visit.companions) if x)
+        kind = (visit.kind if private or visit.kind not in PRIVATE_VISIT_KINDS
+                else texts.VISIT_KIND_WITHHELD)
         lines.append(texts.VISITS_LINE.format(
-            day=show_date(date.fromisoformat(visit.visited_on)), kind=visit.kind, who=who))
+            day=show_date(date.fromisoformat(visit.visited_on)), kind=kind, who=who))
         if private and visit.notes:
             lines.append(texts.VISITS_LINE_NOTES.format(notes=visit.notes))
         if private and (visit.gifts or visit.money_yuan):

@@ -28,6 +28,10 @@ STAFF = WHOLE_BRANCH | {Role.LEADER}
 LINKED = STAFF | {Role.MEMBER}
 EVERYONE = LINKED | {Role.STRANGER}
 
+# Visit kinds whose very name tells of a hospital stay or hardship: shown as such only to
+# those who may see private details (`Actor.may_see_private`).
+PRIVATE_VISIT_KINDS = frozenset({"住院探望", "困难帮扶"})
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -58,6 +62,19 @@ class Actor:
         if self.sees_whole_branch:
             return True
         return other.group_id is not None and other.group_id in self.led_group_ids
+
+    def may_see_private(self, other: Person, recorded_by: int | None = None) -> bool:
+        """The branch's one rule for health, hospital stays, hardship, money, visit notes
+        and the kind of a visit that names them (`PRIVATE_VISIT_KINDS`): the secretary,
+        the person's own leader, and the visitor who wrote that record (`recorded_by`).
+        Never anyone else, whatever his role: a committee member of another group sees
+        that a visit happened, not why."""
+        if self.person is None:
+            return False
+        if self.is_secretary or (other.group_id is not None
+                                 and other.group_id in self.led_group_ids):
+            return True
+        return recorded_by is not None and recorded_by == self.person.id
 
     def may_act_for(self, other: Person) -> bool:
         """Whether this actor may record things on another person's behalf."""

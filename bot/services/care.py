@@ -144,15 +144,24 @@ class CareService(BranchTime):
         return actor.person is not None and actor.may_act_for(person)
 
     @staticmethod
-    def may_see_private(actor: Actor, person: Person, visit: Visit | None = None) -> bool:
-        """Notes, health, hospital, hardship, money: the secretary, the person's own
-        leader, and the visitor who wrote them. Never anyone else, whatever his role."""
+    def may_take_task(actor: Actor, task: VisitTask, person: Person) -> bool:
+        """Record the visit that closes a task: the secretary, the one the task was given
+        to, or the person's own leader. A leader of another group may visit anyone, but
+        his visit never closes a task that reminds somebody else."""
         if actor.person is None:
             return False
-        if actor.is_secretary or (person.group_id is not None
-                                  and person.group_id in actor.led_group_ids):
-            return True
-        return visit is not None and visit.recorded_by == actor.person.id
+        return (actor.is_secretary or task.assignee_id == actor.person.id
+                or actor.may_act_for(person))
+
+    async def task_to_take(self, actor: Actor, task_id: int) -> tuple[VisitTask, Person]:
+        """The open task this actor may close with a visit, or CareError."""
+        task = await self.visits.task(task_id)
+        person = await self.people.get(task.person_id) if task is not None else None
+        if task is None or person is None or not task.open:
+            raise CareError("TASK_GONE")
+        if not self.may_log(actor) or not self.may_take_task(actor, task, person):
+            raise CareError("CARE_NOT_ALLOWED")
+        return task, person
 
     # -- raising tasks ----------------------------------------------------------------
 
@@ -265,6 +274,15 @@ class CareService(BranchTime):
             raise CareError("VISIT_IN_FUTURE")
         if not people:
             raise CareError("VISIT_NO_PEOPLE")
+        if not all(actor.may_see(p) for p in people):
+            raise CareError("CARE_NOT_ALLOWED")  # a leader records visits to his group
+        if task_id is not None:
+            try:
+                await self.task_to_take(actor, task_id)
+            except CareError as exc:
+                if exc.key != "TASK_GONE":
+                    raise
+                task_id = None  # closed meanwhile by someone else: the visit still counts
         assert actor.person is not None
         return await self.visits.log_visits(
             [p.id for p in people], kind=kind, visited_on=day.isoformat(),
@@ -338,7 +356,7 @@ class CareService(BranchTime):
         """A person's visits with, for each, whether its private details may be shown."""
         if not (actor.is_secretary or actor.may_see(person)) or not self.may_log(actor):
             raise CareError("CARE_NOT_ALLOWED")
-        return [(v, self.may_see_private(actor, person, v))
+        return [(v, actor.may_see_private(person, v.recorded_by))
                 for v in await self.visits.visits_of(person.id)]
 
     async def year_counts(self, year: int) -> YearCounts:
