@@ -140,6 +140,11 @@ async def _import(config_path: argparse.Namespace, file: Path) -> int:
     o = report.outcome
     print(texts.IMPORT_DONE.format(created=o.created, updated=o.updated,
                                    groups=o.groups_created))
+    if o.kept:
+        print(texts.IMPORT_KEPT.format(count=len(o.kept)))
+        for row in o.kept:
+            print(texts.IMPORT_KEPT_LINE.format(ext_id=row.ext_id, name=row.name,
+                                                why=texts.IMPORT_KEPT_WHY[row.why]))
     if o.untouched:
         print(texts.IMPORT_UNTOUCHED.format(count=o.untouched))
     return 0

@@ -176,6 +176,9 @@ IMPORT_TWO_LEADERS = "{group}已在第{row}行指定了组长"
 IMPORT_FAILED = "导入失败，没有写入任何数据。共{count}处问题："
 IMPORT_DONE = "导入完成：新增{created}人，更新{updated}人，新建党小组{groups}个。"
 IMPORT_UNTOUCHED = "名册中另有{count}人不在本文件里，保持不变。"
+IMPORT_KEPT = "以下{count}人在机器人里已记录去世或已删除个人信息，导入没有改动他们："
+IMPORT_KEPT_LINE = "  {ext_id} {name}（{why}）"
+IMPORT_KEPT_WHY = {"deceased": "已去世", "erased": "个人信息已删除"}
 
 # -- meetings: creating ------------------------------------------------------------------
 CMD_MEETING = "安排会议"

@@ -79,11 +79,21 @@ class RosterRow:
 
 
 @dataclass(frozen=True)
+class KeptRow:
+    """A row an import left alone: the bot recorded this person's death or erased him."""
+
+    ext_id: str
+    name: str
+    why: str  # "deceased" | "erased"
+
+
+@dataclass(frozen=True)
 class ImportOutcome:
     created: int
     updated: int
     groups_created: int
     untouched: int
+    kept: tuple[KeptRow, ...] = ()
 
 
 @dataclass(frozen=True)

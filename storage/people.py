@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from storage import audit
 from storage.db import Database, Tx
-from storage.models import Group, ImportOutcome, Person, RosterRow
+from storage.models import Group, ImportOutcome, KeptRow, Person, RosterRow
 
 _PERSON_SELECT = """
 SELECT p.*, g.name AS group_name,
@@ -288,10 +288,20 @@ class PeopleRepo:
                         (row.group_name, next_sort),
                     )
                     groups_created += 1
-            existing = {
-                r["ext_id"]: r["id"] for r in await tx.fetchall("SELECT id, ext_id FROM people")
-            }
+            found = await tx.fetchall(
+                "SELECT id, ext_id, name, archived, deceased_on FROM people")
+            existing = {r["ext_id"]: r["id"] for r in found}
+            # A death or an erasure recorded in the bot is never undone by a file: such
+            # rows are left exactly as they are and named in the outcome.
+            closed = {r["ext_id"]: KeptRow(r["ext_id"], r["name"],
+                                           "deceased" if r["deceased_on"] else "erased")
+                      for r in found if r["archived"]}
+            known = len(existing)
+            kept: list[KeptRow] = []
             for row in rows:
+                if row.ext_id in closed:
+                    kept.append(closed[row.ext_id])
+                    continue
                 values = (
                     row.name,
                     group_ids.get(row.group_name) if row.group_name else None,
@@ -360,7 +370,7 @@ class PeopleRepo:
                 at=at,
                 actor_tg=actor_tg,
                 action="import",
-                detail=f"created={created} updated={updated}",
+                detail=f"created={created} updated={updated} kept={len(kept)}",
             )
-        untouched = len(existing) - created - updated
-        return ImportOutcome(created, updated, groups_created, untouched)
+        untouched = known - updated - len(kept)
+        return ImportOutcome(created, updated, groups_created, untouched, tuple(kept))

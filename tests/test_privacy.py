@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import csv
 import json
+from pathlib import Path
 
+import pytest
+
+from bot import demo_data
+from bot.__main__ import main
+from storage.db import Database
+from storage.people import PeopleRepo
+from storage.privacy import erase_person
 from tests.conftest import Branch
 
 
@@ -64,3 +74,59 @@ async def test_only_the_secretary_exports_or_erases(branch: Branch) -> None:
     assert branch.fake.toasts_for(leader) == ["抱歉，您不能为这位同志代办"]
     kept = await branch.h.deps.people.by_ext_id("C003")
     assert kept is not None and kept.phone == "19900000023"
+
+
+async def test_a_reimport_never_brings_back_the_dead_or_the_erased(branch: Branch) -> None:
+    """The audit's case: after 张懋's death and 李秀英's erasure, importing the same file
+    made 张懋 active again without a death date and restored 李秀英's phone and address."""
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/flag 张懋 去世 11月20日")
+    await branch.say(secretary, "/erase 李秀英")
+    branch.fake.press(secretary, branch.last(secretary), "确定删除")
+    await branch.h.settle()
+    deps = branch.h.deps
+    report = await deps.roster.import_rows(demo_data.roster_rows(), actor_tg=None)
+    assert report.outcome is not None
+    assert [(k.name, k.why) for k in report.outcome.kept] == [("张懋", "deceased"),
+                                                             ("李秀英", "erased")]
+    assert report.outcome.updated == len(demo_data.PEOPLE) - 2
+    zhang = await deps.people.by_ext_id("A002")
+    li = await deps.people.by_ext_id("A003")
+    assert zhang is not None and li is not None
+    assert (zhang.archived, zhang.deceased_on) == (True, "2026-11-20")
+    assert (li.archived, li.phone, li.residence, li.birth_date) == (True, None, None, None)
+
+
+def test_the_import_command_names_the_rows_it_left(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = demo_data.roster_rows()
+    path = tmp_path / "roster.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    db_path = tmp_path / "b.db"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
+        f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{db_path}"\n',
+        encoding="utf-8")
+    assert main(["--config", str(config), "import-roster", str(path)]) == 0
+
+    async def close_two() -> None:
+        db = await Database.open(db_path)
+        try:
+            people = PeopleRepo(db)
+            zhang, li = await people.by_ext_id("A002"), await people.by_ext_id("A003")
+            assert zhang is not None and li is not None
+            await people.record_death(zhang.id, "2026-11-20", at="2026-11-21T00:00:00+00:00",
+                                      actor_tg=1)
+            await erase_person(db, li.id, at="2026-11-21T00:00:00+00:00", actor_tg=1)
+        finally:
+            await db.close()
+
+    asyncio.run(close_two())
+    capsys.readouterr()
+    assert main(["import-roster", str(path), "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "A002 张懋（已去世）" in out and "A003 李秀英（个人信息已删除）" in out
