@@ -10,7 +10,7 @@ from storage.db import Database
 
 @dataclass(frozen=True)
 class Payment:
-    person_id: int
+    person_id: int | None  # None once the payer's data was erased: the ledger keeps the sum
     paid_on: str
     month_from: str
     month_to: str

@@ -12,8 +12,9 @@ import pytest
 from bot import demo_data
 from bot.__main__ import main
 from storage.db import Database
+from storage.dues import Payment
 from storage.people import PeopleRepo
-from storage.privacy import erase_person
+from storage.privacy import PERSON_DATA, Erase, erase_person, export_person
 from tests.conftest import Branch
 
 
@@ -130,3 +131,83 @@ def test_the_import_command_names_the_rows_it_left(
     assert main(["import-roster", str(path), "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "A002 张懋（已去世）" in out and "A003 李秀英（个人信息已删除）" in out
+
+
+async def _columns_naming_a_person(db: Database) -> set[tuple[str, str]]:
+    found = set()
+    for t in await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        for fk in await db.fetchall(f"PRAGMA foreign_key_list({t['name']})"):
+            if fk["table"] == "people":
+                found.add((t["name"], fk["from"]))
+        for col in await db.fetchall(f"PRAGMA table_info({t['name']})"):
+            if col["name"] in ("person_id", "subject_person"):
+                found.add((t["name"], col["name"]))
+    return found
+
+
+async def test_every_column_naming_a_person_is_covered_by_export_and_erase(
+        tmp_path: Path) -> None:
+    """A migration that adds a column naming a person fails here until `PERSON_DATA`
+    says what /export shows of it and what /erase does to it."""
+    db = await Database.open(tmp_path / "b.db")
+    try:
+        found = await _columns_naming_a_person(db)
+        assert len(found) > 20, found  # the schema is read, not an empty set
+        listed = {(c.table, c.column) for c in PERSON_DATA}
+        assert found == listed, (found - listed, listed - found)
+        for c in PERSON_DATA:
+            names = {r["name"] for r in await db.fetchall(f"PRAGMA table_info({c.table})")}
+            assert set(c.clear) <= names, c
+            assert (c.erase is Erase.CLEAR) == bool(c.clear), c
+    finally:
+        await db.close()
+
+
+async def test_erasure_reaches_suggestions_deeds_answers_dues_and_audit(
+        branch: Branch) -> None:
+    """The audit's case: after /erase, a suggestion, a good deed, a collection answer
+    「高血压需要轮椅」, both dues rows and audit rows with health flags remained."""
+    deps = branch.h.deps
+    secretary = await branch.link("王建国")
+    member = await branch.link("李秀英")
+    li = await deps.people.by_ext_id("A003")
+    wang = await deps.people.by_ext_id("A001")
+    assert li is not None and wang is not None
+    await branch.say(member, "/suggest 希望活动室装个扶手")
+    await branch.say(secretary, "/flag 李秀英 患病")
+    at = "2026-11-22T02:00:00+00:00"
+    await deps.suggestion_repo.add_deed(li.id, "帮邻居买菜送药", "2026-11-20", wang.id, at)
+    collection = await deps.collection_repo.create(
+        "身体情况", [("需要什么", "text", ())], "everyone", None, "2026-12-01",
+        created_by_tg=secretary.id, at=at)
+    await deps.collection_repo.save(collection, li.id, ["高血压需要轮椅"],
+                                    recorded_by=li.id, at=at)
+    await deps.dues.repo.set_rate(li.id, 1234, at=at, actor_tg=secretary.id)
+    await deps.dues.repo.pay(Payment(li.id, "2026-11-22", "2026-01", "2026-11", 13574,
+                                     "现金"), recorded_by=wang.id, at=at, actor_tg=secretary.id)
+    data = await export_person(deps.db, li.id)
+    assert data["suggestions"][0]["text"] == "希望活动室装个扶手"
+    assert data["good_deeds"][0]["text"] == "帮邻居买菜送药"
+    assert "高血压需要轮椅" in data["collection_answers"][0]["answers"]
+    assert data["dues_rates"][0]["monthly_fen"] == 1234
+    assert data["dues_payments"][0]["amount_fen"] == 13574
+    assert any("患病" in (r["detail"] or "") for r in data["audit_log"])
+
+    await branch.say(secretary, "/erase 李秀英")
+    branch.fake.press(secretary, branch.last(secretary), "确定删除")
+    await branch.h.settle()
+    assert "已删除李秀英同志的个人信息" in branch.reply(secretary)
+
+    for table, column in await _columns_naming_a_person(deps.db):
+        rows = await deps.db.fetchall(
+            f"SELECT * FROM {table} WHERE {column} = ?", (li.id,))  # noqa: S608
+        for row in rows:
+            text = " ".join(str(v) for v in dict(row).values())
+            for secret in ("希望活动室装个扶手", "帮邻居买菜送药", "高血压需要轮椅", "患病",
+                           "1234", "13574"):
+                assert secret not in text, (table, dict(row))
+    # The ledger still adds up: the payment is there, naming nobody.
+    payments = await deps.dues.repo.payments(2026)
+    assert [(p.person_id, p.amount_fen) for p in payments] == [(None, 13574)]
+    assert (await deps.dues.statement(2026)).collected == {11: 13574}
+    assert await deps.dues.repo.rates() == {}

@@ -95,6 +95,8 @@ class DuesService(BranchTime):
         rates = await self.repo.rates()
         covered: dict[int, set[int]] = defaultdict(set)
         for pay in await self.repo.payments(today.year):
+            if pay.person_id is None:
+                continue
             for month in range(1, 13):
                 if pay.month_from <= f"{today.year}-{month:02d}" <= pay.month_to:
                     covered[pay.person_id].add(month)
