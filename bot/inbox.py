@@ -23,6 +23,10 @@ records it in `applied_updates` in the same transaction (storage/db.py). An upda
 id is recorded there took effect: replayed from the inbox or delivered again by Telegram,
 it is skipped. Ids are checked in memory (`DurableQueue.applied`, read once at start-up),
 so a tap pays nothing for the check.
+
+What the bot promises not to keep (an anonymous vote, a shared phone number) is written
+to the inbox like any update, so a crash cannot lose it, and wiped from the database
+file and its log as soon as it is handled (`_wipe_if_asked`; storage/db.py).
 """
 
 from __future__ import annotations
@@ -203,6 +207,22 @@ class BranchApplication(
         finally:
             applying_update.reset(token)
             queue.handled(uid)
+            await self._wipe_if_asked(uid)
+
+    async def _wipe_if_asked(self, uid: int) -> None:
+        """An anonymous vote or a shared phone number: remove the update's inbox row now
+        and truncate the log (storage/db.py, "Leaving no trace")."""
+        db = self.bot_data.deps.db
+        if uid not in db.traceless:
+            return
+        db.traceless.discard(uid)
+        queue = self.update_queue
+        assert isinstance(queue, DurableQueue)
+        await queue.flush()
+        try:
+            await db.forget_traces()
+        except sqlite3.Error as exc:
+            log.warning("could not truncate the write-ahead log: %s", exc)
 
     async def stop(self) -> None:
         """Stop, then forget the handled updates at once rather than at the next start."""

@@ -24,6 +24,13 @@ not left to the shared connection: SQLite would run one inside whichever commit 
 connection, with its own thread, which writers do not wait for; the job that calls it
 is in bot/jobs/backup.py. The shared connection still checkpoints by itself past
 `BACKSTOP_PAGES`, should that job ever stop.
+
+Leaving no trace. Some updates carry what the bot promises not to keep: an anonymous
+survey's choices and comment, a phone number shared to link an account. Their handler
+calls `leave_no_trace()`; once the update is handled (and its inbox row, if it was
+written, deleted), `forget_traces()` checkpoints the write-ahead log and truncates it to
+nothing. With `secure_delete` on, a deleted row's bytes are overwritten in the database
+file, so the update's content is then in neither file, nor in a backup made later.
 """
 
 from __future__ import annotations
@@ -107,6 +114,7 @@ class Database:
         self._lock = asyncio.Lock()
         self._path = str(path)
         self._side: aiosqlite.Connection | None = None  # for checkpoints, opened when needed
+        self.traceless: set[int] = set()  # handled updates to wipe from the files
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
@@ -121,6 +129,7 @@ class Database:
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA busy_timeout = 5000")
             await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA secure_delete = ON")
             if migrate:
                 await db.migrate()
         except BaseException:
@@ -146,6 +155,25 @@ class Database:
         rows = list(await self._side.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)"))
         _, frames, copied = rows[0]
         return int(frames), int(copied)
+
+    def leave_no_trace(self) -> None:
+        """The update being handled carries what must not stay on disk (see above)."""
+        update_id = applying_update.get()
+        if update_id is not None:
+            self.traceless.add(update_id)
+
+    async def forget_traces(self) -> bool:
+        """Copy the whole log into the database file and truncate the log to zero bytes,
+        so nothing deleted survives in it. False if SQLite could not (it then keeps the
+        log; the next call tries again)."""
+        if self._path == ":memory:":
+            return True
+        async with self._lock:
+            rows = list(await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+        busy = int(rows[0][0])
+        if busy:
+            log.warning("write-ahead log not truncated: the database was busy")
+        return not busy
 
     @property
     def connection(self) -> aiosqlite.Connection:

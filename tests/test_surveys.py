@@ -3,7 +3,11 @@ enough answers, and no way from the database back to who answered what."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from bot.inbox import DurableQueue
 from bot.testing.fakeapi import FakeUser
+from storage.backup import backup
 from tests.conftest import Branch
 
 SURVEY = ("/survey 支部工作满意度测评\n您对支部工作满意吗？ 满意/基本满意/不满意\n"
@@ -91,3 +95,36 @@ async def test_only_the_secretary_starts_or_closes(branch: Branch) -> None:
     assert branch.fake.toasts_for(member)[-1] == "这个按钮已失效，请看最新的消息"
     still = await branch.h.deps.survey_repo.get(survey.id)
     assert still is not None and still.status == "open"
+
+
+async def test_a_vote_and_a_shared_number_leave_no_trace_on_disk(
+        branch: Branch, tmp_path: Path) -> None:
+    """The audit found the raw updates (sender + `svy:a:…` choice, a shared phone number)
+    readable in branch.db-wal after they were handled. Here every update is written to
+    the inbox first, as in webhook mode; afterwards neither the database file, nor its
+    log, nor a backup made then holds them."""
+    queue = branch.h.app.update_queue  # type: ignore[union-attr]
+    assert isinstance(queue, DurableQueue)
+    queue.eager, queue.grace = True, 0.0  # write every update before handling it
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, SURVEY)
+    [survey] = await branch.h.deps.survey_repo.recent(1)
+    voter = await branch.link("李秀英")
+    assert await _take(branch, voter, survey.id, ["不满意", "基本满意"],
+                       "食堂饭菜太咸") == "已提交，谢谢您！您的回答是匿名的。"
+    stranger = branch.outsider
+    await branch.say(stranger, "/start")
+    branch.fake.share_contact(stranger, "13812345678")
+    await branch.h.settle()
+    assert "没有找到" in branch.reply(stranger) or "联系" in branch.reply(stranger)
+    db_path = Path(branch.h.deps.db._path)
+    backup_path = tmp_path / "after.db"
+    await backup(branch.h.deps.db.connection, backup_path)
+    secrets = [f"svy:a:{survey.id}:".encode(), b"svy:skip", "食堂饭菜太咸\",".encode(),
+               b"13812345678"]
+    for path in (db_path, Path(f"{db_path}-wal"), backup_path):
+        data = path.read_bytes() if path.exists() else b""
+        for secret in secrets:
+            assert secret not in data, (path.name, secret)
+    # The anonymous comment itself is kept, apart from any name, as promised.
+    assert list(await branch.h.deps.survey_repo.comments(survey.id)) == ["食堂饭菜太咸"]
