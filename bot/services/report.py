@@ -7,10 +7,11 @@ Everything here reads; nothing is stored twice.
 
 from __future__ import annotations
 
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from bot.services.tables import workbook_bytes
 
 if TYPE_CHECKING:
     from bot.context import Deps
@@ -171,6 +172,4 @@ def report_workbook(report: Report, rows: list[tuple[str, str]]) -> bytes:
     surveys.append(["测评", "参加人数", "满意度"])
     for title, count, satisfied in report.surveys:
         surveys.append([title, count, None if satisfied is None else round(satisfied * 100)])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

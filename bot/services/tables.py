@@ -1,5 +1,9 @@
 """Reading the spreadsheets people bring: .xlsx from Excel or WPS, or .csv (UTF-8, or the
-GBK that Excel on Chinese Windows writes). Used by the roster and quiz importers."""
+GBK that Excel on Chinese Windows writes). Used by the roster and quiz importers.
+
+And saving the ones the bot makes (`workbook_bytes`): every piece of text in them is
+written as text, so a name or an answer starting with "=" is never run as a formula
+when the secretary opens the file."""
 
 from __future__ import annotations
 
@@ -60,6 +64,19 @@ def _read_csv(raw: bytes) -> list[list[Any]]:
         return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:  # e.g. a stray carriage return inside a field
         raise TableError(texts.IMPORT_UNREADABLE) from exc
+
+
+def workbook_bytes(wb: Any) -> bytes:
+    """The workbook as .xlsx bytes, every str cell stored as a string (openpyxl would
+    store "=HYPERLINK(…)" or "=WEBSERVICE(…)" typed by a member as a live formula)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def cell_text(value: Any) -> str:
