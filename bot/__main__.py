@@ -254,7 +254,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from bot.config import Config
-    from storage.backup import BackupError, restore
+    from storage.backup import BackupError, BotRunning, restore
     from storage.db import Database
 
     config = _load(args, need_token=False)
@@ -265,6 +265,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         info, kept = restore(args.src, Path(config.storage.path),
                              now=datetime.now().astimezone())
+    except BotRunning:
+        print(texts.RESTORE_BOT_RUNNING.format(path=config.storage.path), file=sys.stderr)
+        return 1
     except (BackupError, OSError) as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
+from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.commands import sync_menus
 from bot.config import Config
@@ -66,7 +67,7 @@ from bot.services.schedule import Scheduler
 from bot.services.surveys import SurveyService
 from storage.chats import ChatRepo
 from storage.collections import CollectionRepo
-from storage.db import Database
+from storage.db import Database, RunLock
 from storage.dues import DuesRepo
 from storage.inbox import InboxRepo
 from storage.links import InviteRepo
@@ -95,7 +96,11 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
     rl = config.telegram.rate_limit
     context_types = ContextTypes(context=BranchContext, bot_data=BotData)
 
+    run_lock = RunLock(config.storage.path)
+
     async def post_init(app: BranchApp) -> None:
+        if config.storage.path != ":memory:" and not run_lock.acquire():
+            raise RuntimeError(texts.ALREADY_RUNNING.format(path=config.storage.path))
         app.bot_data.deps = await open_deps(config, clock)
         deps = app.bot_data.deps
         await sync_menus(app.bot, deps.chats.group_chat_id, deps.chats.committee_chat_id,
@@ -111,6 +116,7 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
 
     async def post_shutdown(app: BranchApp) -> None:
         await close_deps(app.bot_data)
+        run_lock.release()
 
     # Updates are written to the inbox before Telegram is told to forget them: before the
     # next getUpdates, or (webhook) before Telegram's request is answered (bot/inbox.py).

@@ -9,7 +9,6 @@ the database it replaces beside it.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.db import load_migrations, private_file
+from storage.db import RunLock, load_migrations, private_file
 
 
 class BackupError(Exception):
@@ -96,16 +95,46 @@ def _finish(partial: Path, dest: Path) -> BackupInfo:
     return BackupInfo(dest, info.size, info.people, info.version)
 
 
+class BotRunning(BackupError):
+    """A running bot holds the database: nothing was touched."""
+
+
 def restore(src: Path, db_path: Path, *, now: datetime) -> tuple[BackupInfo, Path | None]:
     """Replace the database with a checked backup; the old one is kept beside it.
-    The bot must be stopped: a running bot keeps writing to the file it opened."""
-    check_file(src)  # refuses a damaged or foreign file before anything is touched
-    kept = None
-    if db_path.exists():
-        kept = db_path.with_name(f"{db_path.name}.before-restore-{now:%Y%m%d-%H%M%S}")
-        shutil.copy2(db_path, kept)
+    Refused while the bot runs (it holds `RunLock`): it would go on writing to the file
+    it opened. The copy kept is made with the backup API, so what was still only in the
+    write-ahead log (the last visits and suggestions) is in it too."""
+    lock = RunLock(db_path)
+    if not lock.acquire():
+        raise BotRunning(str(db_path))
+    try:
+        check_file(src)  # refuses a damaged or foreign file before anything is touched
+        kept = None
+        if db_path.exists():
+            kept = db_path.with_name(f"{db_path.name}.before-restore-{now:%Y%m%d-%H%M%S}")
+            _copy_whole(db_path, kept)
+        return _replace(src, db_path), kept
+    finally:
+        lock.release()
+
+
+def _copy_whole(db_path: Path, dest: Path) -> None:
+    """The database as it stands, its log included, into one checked file."""
+    partial = _prepare(dest)
+    source = sqlite3.connect(db_path)
+    target = sqlite3.connect(partial)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    _finish(partial, dest)
+
+
+def _replace(src: Path, db_path: Path) -> BackupInfo:
     for suffix in ("-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    private_file(db_path)
     source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     target = sqlite3.connect(db_path)
     try:
@@ -113,7 +142,7 @@ def restore(src: Path, db_path: Path, *, now: datetime) -> tuple[BackupInfo, Pat
     finally:
         source.close()
         target.close()
-    return check_file(db_path), kept
+    return check_file(db_path)
 
 
 def prune(directory: Path, keep: int) -> list[Path]:

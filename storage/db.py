@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -288,6 +289,44 @@ class Database:
             "ORDER BY name"
         )
         return [r["name"] for r in rows]
+
+
+class RunLock:
+    """Held by the running bot for its whole life, on `<database>.lock`: a restore, which
+    replaces the file under the bot's feet, refuses while it is held, and a second bot on
+    the same database refuses to start. An flock, so the system drops it when the
+    process ends, however it ends."""
+
+    def __init__(self, db_path: str | Path) -> None:
+        self.path = Path(f"{db_path}.lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        import fcntl
+
+        private_file(self.path)
+        fd = os.open(self.path, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the lock
+            self._fd = None
+
+    def held_elsewhere(self) -> bool:
+        """Whether a running bot holds the lock (checked by taking it for a moment)."""
+        if not self.path.exists():
+            return False
+        if self.acquire():
+            self.release()
+            return False
+        return True
 
 
 def private_file(path: Path) -> None:

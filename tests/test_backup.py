@@ -6,12 +6,15 @@ import dataclasses
 import logging
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.__main__ import main
-from storage.backup import check_file
+from storage.backup import backup, check_file
+from storage.db import RunLock
 from tests.conftest import Branch
 
 
@@ -164,3 +167,55 @@ async def test_the_token_is_not_logged_even_at_info(
     finally:
         for name in ("httpx", "httpcore"):
             logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+def _bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+async def test_restore_is_refused_while_the_bot_runs(
+        branch: Branch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The audit's case: 「已恢复」 while the bot went on writing to the file it had open."""
+    db = Path(branch.h.deps.db._path)
+    copy = tmp_path / "copy.db"
+    await backup(branch.h.deps.db.connection, copy)
+    cfg = _config_file(tmp_path, db)
+    before = _bytes(db)
+    assert main(["restore", str(copy), "--config", str(cfg), "--yes"]) == 1
+    assert "机器人还在运行" in capsys.readouterr().err
+    assert _bytes(db) == before
+    assert list(db.parent.glob("*.before-restore-*")) == []
+    # A second bot on the same database does not start either.
+    assert not RunLock(db).acquire()
+
+
+def test_the_copy_kept_before_a_restore_holds_what_was_only_in_the_log(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The audit's case: the before-restore copy was the database file alone, without
+    its write-ahead log, so the last visits and suggestions (not yet checkpointed when
+    the bot stopped) were in neither database."""
+    db = tmp_path / "data" / "branch.db"
+    cfg = _config_file(tmp_path, db)
+    roster = tmp_path / "r.csv"
+    roster.write_text("编号,姓名,类别,政治面貌\nA1,甲,退休,党员\n", encoding="utf-8")
+    assert main(["import-roster", str(roster), "--config", str(cfg)]) == 0
+    (tmp_path / "keep").mkdir()
+    assert main(["backup", str(tmp_path / "keep"), "--config", str(cfg)]) == 0
+    [copy] = list((tmp_path / "keep").iterdir())
+    # A bot killed after a suggestion: the row is in the log, not yet in the file.
+    killed = (
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1])\n"
+        "conn.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "conn.execute(\"INSERT INTO suggestions (person_id, text, created_at, updated_at) "
+        "VALUES (1, '楼道灯坏了', 'x', 'x')\")\n"
+        "conn.commit()\n"
+        "os._exit(0)  # no close, no checkpoint: as after a kill\n")
+    subprocess.run([sys.executable, "-c", killed, str(db)], check=True)  # noqa: S603
+    assert Path(f"{db}-wal").stat().st_size > 0
+    assert main(["restore", str(copy), "--config", str(cfg), "--yes"]) == 0
+    capsys.readouterr()
+    [kept] = list(db.parent.glob("branch.db.before-restore-*"))
+    assert kept.stat().st_mode & 0o077 == 0
+    rows = sqlite3.connect(kept).execute("SELECT text FROM suggestions").fetchall()
+    assert rows == [("楼道灯坏了",)]
