@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 from openpyxl import Workbook
@@ -174,3 +175,50 @@ async def test_quiz_entered_question_by_question(branch: Branch) -> None:
         ("党的最高理想是？", ("实现共产主义", "全面小康"), 0, None),
         ("入党誓词共有几句？", ("八句", "十二句", "十句"), 1, "入党誓词共80字，12句。"),
     ]
+
+
+def _one_huge_row(cells: int) -> bytes:
+    """A small .xlsx whose one row holds `cells` cells: it compresses to a few hundred
+    kilobytes and expands to tens of megabytes, as in the audit's 336 KB file."""
+    row = "".join(f'<c r="A{i}" t="n"><v>1</v></c>' for i in range(1, 2))  # a real cell
+    row += '<c t="n"><v>1</v></c>' * cells
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+             'openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+             f'{row}</row></sheetData></worksheet>')
+    source = zipfile.ZipFile(io.BytesIO(xlsx(BANK)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet.encode()
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+async def test_crafted_and_oversized_files_are_refused_with_a_reason(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    bomb = _one_huge_row(600_000)
+    assert len(bomb) < 1_000_000
+    wide = ("题目," + ",".join(f"列{i}" for i in range(200)) + "\n").encode()
+    long_cell = ("题目,选项A,选项B,答案\n" + "问" * 5000 + ",甲,乙,A\n").encode()
+    cases = [("党史.xlsx", bomb, "文件太大了"), ("党史.csv", wide, "列太多了"),
+             ("党史.csv", long_cell, "第2行有一格内容太长")]
+    for name, data, reply in cases:
+        await branch.say(secretary, "/quiz")
+        branch.fake.send_file(secretary, secretary.id, file_name=name, data=data)
+        await branch.h.settle()
+        assert reply in branch.reply(secretary), (name, branch.reply(secretary))
+    # A 50 MB file is refused from its size alone, without downloading it.
+    downloads = len(branch.fake.calls_of("getFile"))
+    await branch.say(secretary, "/quiz")
+    message = branch.fake.send_file(secretary, secretary.id, file_name="大.csv", data=b"x")
+    message["document"]["file_size"] = 50_000_000
+    await branch.h.settle()
+    assert "文件太大了（50.0MB）" in branch.reply(secretary)
+    assert len(branch.fake.calls_of("getFile")) == downloads
+    assert await branch.h.deps.quiz_repo.recent(5) == []
+    # The bank the secretary meant to send still goes in afterwards.
+    branch.fake.send_file(secretary, secretary.id, file_name="党史.xlsx", data=xlsx(BANK))
+    await branch.h.settle()
+    assert len(await branch.h.deps.quiz_repo.recent(5)) == 1

@@ -172,3 +172,19 @@ def test_import_roster_command(
     assert main(["import-roster", str(bad), "--config", str(cfg)]) == 1
     err = capsys.readouterr().err
     assert "导入失败，没有写入任何数据" in err and "第2行「类别」" in err
+
+
+def test_a_huge_roster_file_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
+        f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{tmp_path / "b.db"}"\n',
+        encoding="utf-8")
+    big = tmp_path / "big.csv"
+    with big.open("w", encoding="utf-8") as fh:
+        fh.write("编号,姓名,类别,政治面貌\n")
+        fh.write("A1,甲,退休,党员\n" * 200_000)  # about 3.4 MB
+    assert main(["import-roster", str(big), "--config", str(cfg)]) == 1
+    assert "文件太大了" in capsys.readouterr().err

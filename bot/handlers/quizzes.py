@@ -6,6 +6,7 @@ all of it.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
@@ -30,7 +31,7 @@ from bot.guard import guarded
 from bot.messaging import open_in_private
 from bot.services.access import Actor
 from bot.services.quizzes import LETTERS, Next, Score, Start, parse_bank, typed_question
-from bot.services.tables import TableError
+from bot.services.tables import TableError, check_size
 from storage.models import Quiz, QuizQuestion
 
 WAIT_FILE, Q_TITLE, Q_TEXT, Q_OPTIONS, Q_ANSWER, Q_EXPLAIN, Q_MORE = range(7)
@@ -71,8 +72,10 @@ async def quiz_file(update: Update, context: BranchContext) -> int:
         return WAIT_FILE
     name = PurePath(doc.file_name or texts.QUIZ_DEFAULT_FILE)
     try:
+        check_size(doc.file_size)  # before downloading it
         data = bytes(await (await doc.get_file()).download_as_bytearray())
-        questions, problems = parse_bank(data, name.suffix)
+        # Parsing is CPU work: in a thread, so nobody's tap waits behind it.
+        questions, problems = await asyncio.to_thread(parse_bank, data, name.suffix)
     except TableError as exc:
         await message.reply_text(str(exc))
         return WAIT_FILE

@@ -19,7 +19,14 @@ from bot import texts
 from bot.clock import BranchTime, Clock, iso
 from bot.services.dates import DateError, parse_full_date, parse_lunar
 from bot.services.people import normalize_phone
-from bot.services.tables import MAX_ROWS, TableError, cell_text, read_grid, rows_by_header
+from bot.services.tables import (
+    MAX_ROWS,
+    TableError,
+    cell_text,
+    check_size,
+    read_grid,
+    rows_by_header,
+)
 from storage.models import CARE_FLAGS, CATEGORIES, STATUSES, ImportOutcome, Person, RosterRow
 from storage.people import PeopleRepo
 
@@ -72,9 +79,9 @@ RosterFileError = TableError  # what the command line and the bot catch
 
 def read_roster_file(path: Path) -> list[dict[str, Any]]:
     """Rows of a .xlsx or .csv roster as {column: cell}, header row excluded."""
+    check_size(path.stat().st_size)
     grid = read_grid(path.read_bytes(), path.suffix)
     return rows_by_header(grid, tuple(COLUMNS), REQUIRED)
-
 
 
 def _split_list(text: str) -> list[str]:

@@ -315,7 +315,8 @@ class FakeBotApi:
         content: Json = ({"photo": [{"file_id": file_id, "file_unique_id": file_id,
                                      "width": 800, "height": 600}]} if photo else
                          {"document": {"file_id": file_id, "file_unique_id": file_id,
-                                       "file_name": file_name or "file.pdf"}})
+                                       "file_name": file_name or "file.pdf",
+                                       "file_size": len(data)}})
         if caption:
             content["caption"] = caption
         msg = self._user_message(user, chat, **content)
