@@ -5,7 +5,7 @@ A branch that wants different wording edits this file only. Placeholders use
 contains `<b>` or `_` shows exactly as written.
 """
 
-BOT_TITLE = "支部助手"
+from bot.services.problems import Problem, ServiceError
 
 # -- command menu (Telegram shows these beside the latin command names) -------------------
 CMD_START = "开始 / 绑定身份"
@@ -49,7 +49,6 @@ CONTACT_TAKEN = "这个手机号对应的同志已经绑定了另一个账号。
 # -- help --------------------------------------------------------------------------------
 HELP_HEADER = "您可以使用这些功能（{role}）："
 HELP_LINE = "/{name} — {description}"
-HELP_STRANGER = "您还没有绑定身份。请私聊我发送 /start，按提示绑定。"
 
 # -- access ------------------------------------------------------------------------------
 NOT_LINKED = "您还没有绑定身份。请私聊我发送 /start，按提示绑定。"
@@ -96,7 +95,6 @@ MAP_ALL_ASSIGNED = "✅ 每个人都有党小组和联系人。"
 MAP_EMPTY = "名册还是空的。请先用 import-roster 导入人员名单。"
 
 # -- /roster -----------------------------------------------------------------------------
-ROSTER_USAGE = "用法：/roster 姓名（或编号），例如 /roster 张懋"
 ROSTER_SUMMARY = "名册：共{total}人，其中在世{alive}人。\n{groups}\n查看某人：/roster 姓名"
 ROSTER_GROUP_LINE = "{group}：{count}人"
 ROSTER_NOT_FOUND = "没有找到「{query}」。请检查姓名，或用编号查找。"
@@ -135,7 +133,6 @@ ROLE_LEADER_CLEARED = "已取消{name}的组长职务（{groups}）。"
 ROLE_NOT_LEADER = "{name}现在不是任何党小组的组长。"
 ROLE_MOVED = "已将{name}调到{group}。"
 ROLE_UNKNOWN_GROUP = "没有名为「{group}」的党小组。现有：{groups}"
-ROLE_UNKNOWN_ROLE = "不认识「{role}」。可用：书记、支委、联络员、组长、分组。"
 
 # -- chats -------------------------------------------------------------------------------
 UNKNOWN_GROUP_BYE = "您好，我是{branch}的支部助手，只为本支部服务，现在退出本群。谢谢！"
@@ -249,7 +246,6 @@ BUTTON_RESCHEDULE = "🕘 改时间"
 BUTTON_PLACE = "📍 改地点"
 BUTTON_TOPIC = "📝 改议题"
 BUTTON_CANCEL_MEETING = "❌ 取消会议"
-BUTTON_CLOSE_MEETING = "🏁 结束"
 ASK_NEW_TIME = "请输入新的日期和时间，例如：12月6日 9:30"
 ASK_NEW_PLACE = "请输入新的地点："
 ASK_NEW_TOPIC = "请输入新的议题："
@@ -305,7 +301,6 @@ PROXY_NONE = "现在没有可以代签到的会议。"
 PROXY_PICK_MEETING = "为哪个会议代签到？"
 PROXY_LIST = "{summary}\n为没有手机的同志代签到或代请假（点一下即记录）："
 PROXY_ROW_PRESENT = "✅ {name}"
-PROXY_ROW_LEAVE = "📝 请假"
 PROXY_ROW_DONE_IN = "✔️ {name} 已签到"
 PROXY_ROW_DONE_OUT = "✔️ {name} 已请假"
 PROXY_DONE_IN = "已为{name}代签到"
@@ -367,15 +362,12 @@ CMD_CARE = "关怀名单（最需要关心的人）"
 CMD_FLAG = "设置关怀标记（住院、困难、去世等）"
 CMD_HELPME = "我需要帮助 / 我住院了"
 VW_PEOPLE = "走访了谁？点名字选择（可以选几位），选好点「下一步」。找其他人请直接输入姓名："
-VW_PEOPLE_FOUND = "找到这些同志，点名字选择："
 VW_PEOPLE_NONE_FOUND = "没有找到「{query}」，请再输入一次姓名。"
-VW_PEOPLE_EMPTY = "请至少选一位同志。"
 VW_KIND = "是哪一类走访？"
 VW_DATE = "哪天去的？点按钮，或输入日期（例如 11月20日）："
 VW_WHO = "还有谁一起去？点「只有我」，或输入同去的人（例如 李平、王建国）："
 VW_NOTES = "有什么情况要记下吗？（只有书记、组长和您能看到）请输入，或点「跳过」："
 VW_GIFTS = "送了慰问品或慰问金吗？例如「水果一箱 200元」，或点「跳过」："
-VW_CONFIRM = "请确认：\n{summary}"
 VW_SUMMARY_PEOPLE = "对象：{names}"
 VW_SUMMARY_KIND = "类别：{kind}"
 VW_SUMMARY_DATE = "日期：{day}"
@@ -386,8 +378,6 @@ VW_SUMMARY_MONEY = "慰问金：{money}元"
 VW_SAVED = "已记录{count}条走访。谢谢您！"
 VW_CANCELLED = "已取消，没有保存。"
 VW_EXPIRED = "好久没有操作，这次走访记录已取消，没有保存。需要时请重新发送 /visit。"
-VW_STALE = "这一步已经过去了，请按最新的提示操作。"
-VW_FUTURE = "这个日期还没到，请输入已经去过的日期。"
 BUTTON_NEXT = "下一步 ➡️"
 BUTTON_TODAY = "今天"
 BUTTON_YESTERDAY = "昨天"
@@ -464,7 +454,6 @@ HELPME_SENT = "已经告诉您的党小组长{leader}了，他会尽快联系您
 HELPME_SENT_SECRETARY = "已经告诉书记了，会尽快联系您。"
 HELPME_HOSPITAL_SENT = "已记下您住院了，祝您早日康复！党小组长{leader}会来看望您。"
 HELPME_LEADER = "🙋 {name}同志需要帮助（{kind}）：{text}\n电话：{phone}\n联系后请点「已联系」。"
-HELPME_LEADER_HOSPITAL = "🏥 {name}同志说他住院了。请在{due}前去探望。电话：{phone}"
 BUTTON_CONTACTED = "☎️ 已联系"
 HELPME_ACKED = "已记录：您联系了{name}。"
 HELPME_ALREADY = "{name}的求助已经有人联系过了。"
@@ -737,9 +726,9 @@ SURVEY_USAGE = (
 SURVEY_ANNOUNCE = "📋 {title}\n完全匿名：谁填了什么，任何人都查不到。点下面的按钮，在私聊里填写。"
 BUTTON_SURVEY_TAKE = "📝 参加测评"
 BUTTON_SURVEY_CLOSE = "🏁 结束并看结果"
-SURVEY_CREATED = "已发起「{title}」，已发到支部群。"
-SURVEY_OPEN_CHAT = "请在私聊里填写"
-SURVEY_QUESTION = "（{n}/{total}）{question}"
+FORM_CREATED = "已发起「{title}」，已发到支部群。"
+FORM_OPEN_CHAT = "请在私聊里填写"
+FORM_QUESTION = "（{n}/{total}）{question}"
 SURVEY_COMMENT = "有什么意见建议？直接输入，或点「跳过」："
 SURVEY_THANKS = "已提交，谢谢您！您的回答是匿名的。"
 SURVEY_ALREADY = "您已经参加过这次测评了，谢谢！"
@@ -836,7 +825,6 @@ REPORT_VALUE_RATE = "{rate:.0%}（{present}/{expected}）"
 REPORT_VALUE_PAIR = "{a} / {b}"
 REPORT_VALUE_COUNT = "{count}次"
 REPORT_VALUE_ITEMS = "{count}条"
-REPORT_VALUE_YUAN = "{amount}元"
 REPORT_VALUE_STUDY = "{rate:.0%}（{posts}份资料）"
 REPORT_LINE = "{label}：{value}"
 CHART_ATTENDANCE_TITLE = "{year}年各月出勤率"
@@ -845,8 +833,6 @@ CHART_ATTENDANCE_FILE = "{year}年各月出勤率.png"
 CHART_VISITS_TITLE = "{year}年走访慰问（按类别）"
 CHART_VISITS_AXIS = "次数"
 CHART_VISITS_FILE = "{year}年走访慰问.png"
-CHART_MONTH = "{month}月"
-CHART_TIMES = "{count}次"
 CHART_EMPTY = "本年暂无记录"
 
 # -- collections (信息统计) -----------------------------------------------------------------
@@ -867,9 +853,6 @@ COLLECT_ANNOUNCE = (
 )
 BUTTON_COLLECT_FILL = "📝 填写"
 BUTTON_COLLECT_EXPORT = "📥 导出表格"
-COLLECT_CREATED = "已发起「{title}」，已发到支部群。"
-COLLECT_OPEN_CHAT = "请在私聊里填写"
-COLLECT_QUESTION = "（{n}/{total}）{question}"
 COLLECT_TYPE_HINT = "请直接输入："
 COLLECT_SAVED = "已保存，谢谢！截止前可以重新填写修改。"
 COLLECT_SAVED_FOR = "已替{name}同志保存。"
@@ -885,3 +868,43 @@ COLLECT_REMIND = (
 COLLECT_REMIND_LEADER = "「{title}」明天截止，您组里还没填写的：{names}。没有手机的请您代填。"
 WHAT_COLLECT_REMIND = "「{title}」截止前提醒"
 TO_MISSING = "未填写的人和组长（私信）"
+
+# -- what a service refused, by its typed key (bot/services/problems.py) --------------------
+
+HELP_BAD_KIND = "请从按钮里选一类需要的帮助。"
+
+PROBLEMS: dict[Problem, str] = {
+    Problem.NOT_ALLOWED: TAP_NOT_ALLOWED,
+    Problem.CARE_NOT_ALLOWED: CARE_NOT_ALLOWED,
+    Problem.FLAG_UNKNOWN: FLAG_UNKNOWN,
+    Problem.DEATH_IN_FUTURE: DEATH_IN_FUTURE,
+    Problem.VISIT_BAD_KIND: VISIT_BAD_KIND,
+    Problem.VISIT_IN_FUTURE: VISIT_IN_FUTURE,
+    Problem.VISIT_NO_PEOPLE: VISIT_NO_PEOPLE,
+    Problem.TASK_GONE: TASK_GONE,
+    Problem.HELP_BAD_KIND: HELP_BAD_KIND,
+    Problem.COLLECT_USAGE: COLLECT_USAGE,
+    Problem.COLLECT_BAD_AUDIENCE: COLLECT_BAD_AUDIENCE,
+    Problem.COLLECT_BAD_DEADLINE: COLLECT_BAD_DEADLINE,
+    Problem.COLLECT_BAD_NUMBER: COLLECT_BAD_NUMBER,
+    Problem.COLLECT_CLOSED: COLLECT_CLOSED,
+    Problem.COLLECT_NOT_EXPECTED: COLLECT_NOT_EXPECTED,
+    Problem.DUES_USAGE: DUES_USAGE,
+    Problem.DUES_BAD_AMOUNT: DUES_BAD_AMOUNT,
+    Problem.DUES_ZERO_AMOUNT: DUES_ZERO_AMOUNT,
+    Problem.DUES_BAD_MONTHS: DUES_BAD_MONTHS,
+    Problem.DUES_NOT_ALLOWED: DUES_NOT_ALLOWED,
+    Problem.DUES_NOT_MEMBER: DUES_NOT_MEMBER,
+    Problem.MEETING_USAGE: MEETING_USAGE,
+    Problem.MEETING_BAD_KIND: MEETING_BAD_KIND,
+    Problem.MEETING_NEED_GROUP: MEETING_NEED_GROUP,
+    Problem.MEETING_IN_PAST: MEETING_IN_PAST,
+    Problem.MEETING_NOT_ALLOWED: MEETING_NOT_ALLOWED,
+    Problem.WHEN_ERROR: WHEN_ERROR,
+    Problem.SURVEY_USAGE: SURVEY_USAGE,
+}
+
+
+def explain(exc: ServiceError) -> str:
+    """What to tell the person a service refused."""
+    return PROBLEMS[exc.problem].format(**exc.values)

@@ -40,8 +40,8 @@ def drawn_text() -> str:
     """Every character the charts can draw: their texts, months, counts, visit kinds."""
     parts = [texts.CHART_ATTENDANCE_TITLE.format(year=2026), texts.CHART_ATTENDANCE_AXIS,
              texts.CHART_VISITS_TITLE.format(year=2026), texts.CHART_VISITS_AXIS,
-             texts.CHART_EMPTY, texts.CHART_TIMES.format(count=1234567890), "%−.",
-             *(texts.CHART_MONTH.format(month=m) for m in range(1, 13)), *VISIT_KINDS]
+             texts.CHART_EMPTY, texts.REPORT_VALUE_COUNT.format(count=1234567890), "%−.",
+             *(texts.MONTH_LABEL.format(month=m) for m in range(1, 13)), *VISIT_KINDS]
     return "".join(parts)
 
 

@@ -87,7 +87,7 @@ async def flag_command(update: Update, context: BranchContext, actor: Actor) -> 
         assert command.flag is not None
         new = await deps.care.set_flag(actor, person, command.flag, command.on)
     except CareError as exc:
-        await message.reply_text(getattr(texts, exc.key))
+        await message.reply_text(texts.explain(exc))
         return
     text = (texts.FLAG_SET if command.on else texts.FLAG_CLEARED).format(
         name=person.name, flag=command.label)

@@ -43,14 +43,14 @@ async def collect_command(update: Update, context: BranchContext, actor: Actor) 
         try:
             c = await deps.collections.create(parts[1], actor)
         except CollectionError as exc:
-            await message.reply_text(getattr(texts, exc.key))
+            await message.reply_text(texts.explain(exc))
             return
         await context.bot.send_message(
             deps.chats.group_chat_id,
             texts.COLLECT_ANNOUNCE.format(title=c.title, deadline=_day(c.deadline)),
             reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(
                 texts.BUTTON_COLLECT_FILL, callback_data=pack("col", "go", c.id))]]))
-        await message.reply_text(texts.COLLECT_CREATED.format(title=c.title))
+        await message.reply_text(texts.FORM_CREATED.format(title=c.title))
         return
     found = await deps.collection_repo.recent(5)
     if not found:
@@ -108,7 +108,7 @@ async def start(update: Update, context: BranchContext) -> int:
         cb = parse(query.data)
         cid = cb.ids[0] if cb and cb.ids else 0
         if await open_in_private(query, context.bot.username, f"col_{cid}",
-                                 texts.COLLECT_OPEN_CHAT):
+                                 texts.FORM_OPEN_CHAT):
             return ConversationHandler.END
         if cb is not None and cb.action == "for" and len(cb.ids) == 2:
             person = await deps.people.get(cb.ids[1])
@@ -135,7 +135,7 @@ async def start(update: Update, context: BranchContext) -> int:
 
 async def _ask(context: BranchContext, chat_id: int, c: Collection, index: int) -> None:
     question, kind, choices = c.questions[index]
-    text = texts.COLLECT_QUESTION.format(n=index + 1, total=len(c.questions), question=question)
+    text = texts.FORM_QUESTION.format(n=index + 1, total=len(c.questions), question=question)
     if kind in ("yesno", "choice"):
         rows = [[InlineKeyboardButton(choice, callback_data=pack("col", "a", c.id, index, i))]
                 for i, choice in enumerate(choices)]
@@ -171,7 +171,7 @@ async def answer(update: Update, context: BranchContext) -> int:
         try:
             value = context.deps.collections.check_answer(kind, message.text)
         except CollectionError as exc:
-            await message.reply_text(getattr(texts, exc.key))
+            await message.reply_text(texts.explain(exc))
             return ANSWER
     answers.append(value)
     chat_id = update.effective_user.id
@@ -186,7 +186,7 @@ async def answer(update: Update, context: BranchContext) -> int:
     try:
         await deps.collections.save(c, actor, person, answers)
     except CollectionError as exc:
-        await context.bot.send_message(chat_id, getattr(texts, exc.key))
+        await context.bot.send_message(chat_id, texts.explain(exc))
         return ConversationHandler.END
     done = (texts.COLLECT_SAVED if actor.person and actor.person.id == person.id
             else texts.COLLECT_SAVED_FOR.format(name=person.name))

@@ -19,6 +19,7 @@ from bot.services.dues import (
     DuesError,
     fen_text,
 )
+from bot.services.problems import Problem
 
 
 @guarded("dues")
@@ -44,7 +45,7 @@ async def dues_command(update: Update, context: BranchContext, actor: Actor) -> 
                                                                     amount=fen_text(fen)))
                 return
             if len(args) < 4:
-                raise DuesError("DUES_USAGE")
+                raise DuesError(Problem.DUES_USAGE)
             paid = await deps.dues.pay(actor, person, args[2], args[3],
                                        args[4] if len(args) > 4 else DEFAULT_METHOD)
             await message.reply_text(texts.DUES_PAID.format(
@@ -52,9 +53,9 @@ async def dues_command(update: Update, context: BranchContext, actor: Actor) -> 
                 amount=fen_text(paid.amount_fen), method=paid.method))
             return
         if args:
-            raise DuesError("DUES_USAGE")
+            raise DuesError(Problem.DUES_USAGE)
     except DuesError as exc:
-        await message.reply_text(getattr(texts, exc.key))
+        await message.reply_text(texts.explain(exc))
         return
     await message.reply_text(await _overview(context, actor))
 

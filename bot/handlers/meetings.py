@@ -51,8 +51,7 @@ class WizardDraft:
 
 
 def _error_text(exc: MeetingError) -> str:
-    template: str = getattr(texts, exc.key)
-    return template.format(**exc.values)
+    return texts.explain(exc)
 
 
 _DRAFTS: Drafts[WizardDraft] = Drafts(_DRAFT_KEY, WizardDraft)
@@ -380,9 +379,10 @@ async def new_time(update: Update, context: BranchContext) -> int:
         return ConversationHandler.END
     actor, m = found
     parts = message.text.split()
+    if len(parts) != 2:
+        await message.reply_text(texts.ASK_NEW_TIME)
+        return NEW_TIME
     try:
-        if len(parts) != 2:
-            raise MeetingError("ASK_NEW_TIME")
         updated = await deps.meetings.reschedule(m, actor, deps.meetings.parse_day(parts[0]),
                                                  deps.meetings.parse_time(parts[1]))
     except MeetingError as exc:

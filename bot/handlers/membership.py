@@ -118,7 +118,7 @@ async def help_command(update: Update, context: BranchContext, actor: Actor) -> 
     message = update.effective_message
     assert message is not None
     if Role.STRANGER in actor.roles:
-        await message.reply_text(texts.HELP_STRANGER)
+        await message.reply_text(texts.NOT_LINKED)
         return
     kind = chat_kind(update, context)
     order = [Role.SECRETARY, Role.COMMITTEE, Role.LEADER, Role.LIAISON, Role.MEMBER]

@@ -33,13 +33,13 @@ def report_rows(r: Report) -> list[tuple[str, str]]:
             a=r.attendance_proxy, b=r.attendance_excused)),
         (labels["visits"], texts.REPORT_VALUE_COUNT.format(count=sum(r.visits_by_kind.values()))),
         (labels["seed"], f"{r.home_visits} / {r.hospital_visits} / {r.birthday_visits}"),
-        (labels["money"], texts.REPORT_VALUE_YUAN.format(amount=r.money_yuan)),
+        (labels["money"], texts.MONEY_YUAN.format(amount=r.money_yuan)),
         (labels["study"], texts.REPORT_VALUE_STUDY.format(rate=study_rate,
                                                            posts=r.study_posts)),
         (labels["greetings"], texts.REPORT_VALUE_COUNT.format(count=sum(r.greetings.values()))),
         (labels["dues"], texts.REPORT_VALUE_PAIR.format(
-            a=texts.REPORT_VALUE_YUAN.format(amount=fen_text(r.dues_collected_fen)),
-            b=texts.REPORT_VALUE_YUAN.format(amount=fen_text(r.dues_spent_fen)))),
+            a=texts.MONEY_YUAN.format(amount=fen_text(r.dues_collected_fen)),
+            b=texts.MONEY_YUAN.format(amount=fen_text(r.dues_spent_fen)))),
         (labels["makeups"], texts.REPORT_VALUE_PAIR.format(a=r.makeups_done,
                                                             b=r.makeups_total)),
         (labels["visitors"], "、".join(f"{n}{c}" for n, c in r.visits_by_visitor.items())

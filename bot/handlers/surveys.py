@@ -45,12 +45,12 @@ async def survey_command(update: Update, context: BranchContext, actor: Actor) -
         try:
             survey = await deps.surveys.create(body, actor)
         except SurveyError as exc:
-            await message.reply_text(getattr(texts, exc.key))
+            await message.reply_text(texts.explain(exc))
             return
         await context.bot.send_message(
             deps.chats.group_chat_id, texts.SURVEY_ANNOUNCE.format(title=survey.title),
             reply_markup=_take_button(survey))
-        await message.reply_text(texts.SURVEY_CREATED.format(title=survey.title))
+        await message.reply_text(texts.FORM_CREATED.format(title=survey.title))
         return
     surveys = await deps.survey_repo.recent(5)
     if not surveys:
@@ -123,7 +123,7 @@ async def start(update: Update, context: BranchContext) -> int:
         cb = parse(query.data)
         survey_id = cb.ids[0] if cb and cb.ids else 0
         if await open_in_private(query, context.bot.username, f"svy_{survey_id}",
-                                 texts.SURVEY_OPEN_CHAT):
+                                 texts.FORM_OPEN_CHAT):
             return ConversationHandler.END
         await query.answer()
     else:
@@ -151,7 +151,7 @@ async def _ask(context: BranchContext, chat_id: int, survey: Survey, index: int)
     question, choices = survey.questions[index]
     rows = [[InlineKeyboardButton(c, callback_data=pack("svy", "a", survey.id, index, ci))]
             for ci, c in enumerate(choices)]
-    await context.bot.send_message(chat_id, texts.SURVEY_QUESTION.format(
+    await context.bot.send_message(chat_id, texts.FORM_QUESTION.format(
         n=index + 1, total=len(survey.questions), question=question),
         reply_markup=InlineKeyboardMarkup(rows))
 

@@ -29,6 +29,7 @@ from bot.lookup import find_one
 from bot.services.access import PRIVATE_VISIT_KINDS, Actor
 from bot.services.care import CareError, parse_gifts
 from bot.services.dates import show_date
+from bot.services.problems import Problem
 from bot.services.when import WhenError, parse_day
 from storage.models import VISIT_KINDS, Person
 
@@ -93,10 +94,11 @@ async def start_from_task(update: Update, context: BranchContext) -> int:
     actor = await deps.access.actor(query.from_user.id)
     try:
         if cb is None or not cb.ids:
-            raise CareError("TASK_GONE")
+            raise CareError(Problem.TASK_GONE)
         task, _person = await deps.care.task_to_take(actor, cb.ids[0])
     except CareError as exc:
-        await query.answer(getattr(texts, exc.key), show_alert=exc.key != "TASK_GONE")
+        await query.answer(texts.explain(exc),
+                           show_alert=exc.problem is not Problem.TASK_GONE)
         return ConversationHandler.END
     await query.answer()
     draft = VisitDraft(step=STEPS.index("date"), people=(task.person_id,), kind=task.kind,
@@ -143,7 +145,7 @@ async def _prompt(update: Update, context: BranchContext, draft: VisitDraft) -> 
             [InlineKeyboardButton(label, callback_data=pack("vw", "x"))], _nav()]))
     else:
         await message.reply_text(
-            texts.VW_CONFIRM.format(summary=await _summary(context, draft)),
+            texts.WIZ_CONFIRM.format(summary=await _summary(context, draft)),
             reply_markup=InlineKeyboardMarkup([
                 [InlineKeyboardButton(texts.BUTTON_SAVE, callback_data=pack("vw", "ok"))],
                 _nav()]))
@@ -209,7 +211,7 @@ async def _step(update: Update, context: BranchContext, cb: Callback | None,
         return await _prompt(update, context, d)
     if step == "people" and cb is not None and cb.action == "n":
         if not d.people:
-            await message.reply_text(texts.VW_PEOPLE_EMPTY)
+            await message.reply_text(texts.VISIT_NO_PEOPLE)
             return d.step
         d = replace(d, step=d.step + 1)
     elif step == "people" and text:
@@ -230,7 +232,8 @@ async def _step(update: Update, context: BranchContext, cb: Callback | None,
             await message.reply_text(str(exc), reply_markup=InlineKeyboardMarkup([_nav()]))
             return d.step
         if day > deps.care.today():
-            await message.reply_text(texts.VW_FUTURE, reply_markup=InlineKeyboardMarkup([_nav()]))
+            await message.reply_text(texts.VISIT_IN_FUTURE,
+                                     reply_markup=InlineKeyboardMarkup([_nav()]))
             return d.step
         d = replace(d, day=day, step=d.step + 1)
     elif step == "who" and ((cb is not None and cb.action == "x") or text):
@@ -243,7 +246,7 @@ async def _step(update: Update, context: BranchContext, cb: Callback | None,
     elif step == "confirm" and cb is not None and cb.action == "ok":
         return await _finish(update, context, d)
     else:
-        await message.reply_text(texts.VW_STALE)
+        await message.reply_text(texts.WIZ_STALE)
         return d.step
     _save(context, d)
     return await _prompt(update, context, d)
@@ -261,7 +264,7 @@ async def _finish(update: Update, context: BranchContext, d: VisitDraft) -> int:
                                         notes=d.notes, gifts=d.gifts, money_yuan=d.money,
                                         task_id=d.task_id)
     except CareError as exc:
-        await message.reply_text(getattr(texts, exc.key))
+        await message.reply_text(texts.explain(exc))
         return d.step
     _save(context, None)
     await message.reply_text(texts.VW_SAVED.format(count=len(ids)))
@@ -287,7 +290,7 @@ async def visits_command(update: Update, context: BranchContext, actor: Actor) -
     try:
         visible = await deps.care.visible_visits(actor, person)
     except CareError as exc:
-        await message.reply_text(getattr(texts, exc.key))
+        await message.reply_text(texts.explain(exc))
         return
     if not visible:
         await message.reply_text(texts.VISITS_PERSON_NONE.format(name=person.name))

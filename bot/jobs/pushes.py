@@ -183,7 +183,7 @@ async def _study_ahead(context: BranchContext, deps: Deps, push: Planned) -> Non
             meeting = await deps.meetings.create(
                 Draft("学习活动日", None, day, time(hour, minute), sd.place, sd.topic), None)
         except MeetingError as exc:
-            log.warning("study day %s not created: %s", day, exc.key)
+            log.warning("study day %s not created: %s", day, exc.problem)
         else:
             if context.job_queue is not None:
                 schedule_meeting(context.job_queue, deps, meeting)

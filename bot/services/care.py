@@ -24,6 +24,7 @@ from bot.config import CareConfig
 from bot.services.access import STAFF, Actor
 from bot.services.holidays import BY_KEY, holiday_date
 from bot.services.people import is_key_target, is_milestone, next_birthday
+from bot.services.problems import Problem, ServiceError
 from storage.models import (
     CARE_FLAGS,
     HELP_KINDS,
@@ -60,12 +61,12 @@ class FlagCommand:
 
 
 def parse_flag_word(word: str, rest: list[str]) -> FlagCommand:
-    """`住院`, `取消患病`, `去世 11月20日`…; CareError("FLAG_UNKNOWN") otherwise."""
+    """`住院`, `取消患病`, `去世 11月20日`…; CareError(Problem.FLAG_UNKNOWN) otherwise."""
     if word == DEATH_WORD:
         return FlagCommand(word, death_day=rest[0] if rest else "今天")
     label = word.removeprefix(CLEAR_PREFIX)
     if label not in FLAG_WORDS:
-        raise CareError("FLAG_UNKNOWN")
+        raise CareError(Problem.FLAG_UNKNOWN)
     flag, on = FLAG_WORDS[label]
     return FlagCommand(label, flag, on and not word.startswith(CLEAR_PREFIX))
 
@@ -77,12 +78,8 @@ def parse_gifts(text: str | None) -> tuple[str | None, int | None]:
     return (gifts[:200] if gifts else None), (int(money.group(1)) if money else None)
 
 
-class CareError(Exception):
-    """A request that cannot be done; `key` names the catalog text."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+class CareError(ServiceError):
+    """A request this feature cannot do (see bot.services.problems)."""
 
 
 @dataclass(frozen=True)
@@ -158,9 +155,9 @@ class CareService(BranchTime):
         task = await self.visits.task(task_id)
         person = await self.people.get(task.person_id) if task is not None else None
         if task is None or person is None or not task.open:
-            raise CareError("TASK_GONE")
+            raise CareError(Problem.TASK_GONE)
         if not self.may_log(actor) or not self.may_take_task(actor, task, person):
-            raise CareError("CARE_NOT_ALLOWED")
+            raise CareError(Problem.CARE_NOT_ALLOWED)
         return task, person
 
     # -- raising tasks ----------------------------------------------------------------
@@ -200,9 +197,9 @@ class CareService(BranchTime):
     async def set_flag(self, actor: Actor, person: Person, flag: str,
                        on: bool) -> NewTask | None:
         if flag not in CARE_FLAGS:
-            raise CareError("FLAG_UNKNOWN")
+            raise CareError(Problem.FLAG_UNKNOWN)
         if not self.may_care_for(actor, person):
-            raise CareError("CARE_NOT_ALLOWED")
+            raise CareError(Problem.CARE_NOT_ALLOWED)
         if flag == HOSPITAL_FLAG and on:
             return await self.report_hospital(person, actor.tg_user_id)
         changed = await self.people.set_flag(person.id, flag, on,
@@ -216,9 +213,9 @@ class CareService(BranchTime):
 
     async def record_death(self, actor: Actor, person: Person, day: date) -> NewTask | None:
         if not self.may_care_for(actor, person):
-            raise CareError("CARE_NOT_ALLOWED")
+            raise CareError(Problem.CARE_NOT_ALLOWED)
         if day > self.today():
-            raise CareError("DEATH_IN_FUTURE")
+            raise CareError(Problem.DEATH_IN_FUTURE)
         if not await self.people.record_death(person.id, day.isoformat(), at=iso(self.now()),
                                               actor_tg=actor.tg_user_id):
             return None
@@ -267,20 +264,20 @@ class CareService(BranchTime):
                         gifts: str | None = None, money_yuan: int | None = None,
                         task_id: int | None = None) -> list[int]:
         if not self.may_log(actor):
-            raise CareError("CARE_NOT_ALLOWED")
+            raise CareError(Problem.CARE_NOT_ALLOWED)
         if kind not in VISIT_KINDS:
-            raise CareError("VISIT_BAD_KIND")
+            raise CareError(Problem.VISIT_BAD_KIND)
         if day > self.today():
-            raise CareError("VISIT_IN_FUTURE")
+            raise CareError(Problem.VISIT_IN_FUTURE)
         if not people:
-            raise CareError("VISIT_NO_PEOPLE")
+            raise CareError(Problem.VISIT_NO_PEOPLE)
         if not all(actor.may_see(p) for p in people):
-            raise CareError("CARE_NOT_ALLOWED")  # a leader records visits to his group
+            raise CareError(Problem.CARE_NOT_ALLOWED)  # a leader records visits to his group
         if task_id is not None:
             try:
                 await self.task_to_take(actor, task_id)
             except CareError as exc:
-                if exc.key != "TASK_GONE":
+                if exc.problem is not Problem.TASK_GONE:
                     raise
                 task_id = None  # closed meanwhile by someone else: the visit still counts
         assert actor.person is not None
@@ -355,7 +352,7 @@ class CareService(BranchTime):
     async def visible_visits(self, actor: Actor, person: Person) -> list[tuple[Visit, bool]]:
         """A person's visits with, for each, whether its private details may be shown."""
         if not (actor.is_secretary or actor.may_see(person)) or not self.may_log(actor):
-            raise CareError("CARE_NOT_ALLOWED")
+            raise CareError(Problem.CARE_NOT_ALLOWED)
         return [(v, actor.may_see_private(person, v.recorded_by))
                 for v in await self.visits.visits_of(person.id)]
 
@@ -374,7 +371,7 @@ class CareService(BranchTime):
 
     async def ask_help(self, person: Person, kind: str, text: str | None) -> HelpRequest:
         if kind not in HELP_KINDS:
-            raise CareError("HELP_BAD_KIND")
+            raise CareError(Problem.HELP_BAD_KIND)
         help_id = await self.visits.add_help(person.id, kind, (text or "")[:500] or None,
                                              iso(self.now()))
         request = await self.visits.help_request(help_id)

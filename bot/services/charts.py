@@ -73,7 +73,7 @@ def _attendance(ax: Axes, font: FontProperties, year: int,
     ax.bar_label(bars, labels=[f"{r}%" if m in by_month else "" for m, r in
                                zip(months, rates, strict=True)],
                  fontproperties=font, fontsize=11, padding=2)
-    ax.set_xticks(months, [texts.CHART_MONTH.format(month=m) for m in months])
+    ax.set_xticks(months, [texts.MONTH_LABEL.format(month=m) for m in months])
     ax.set_ylim(0, 110)
     ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel(texts.CHART_ATTENDANCE_AXIS, fontproperties=font, fontsize=13)
@@ -86,7 +86,7 @@ def _attendance(ax: Axes, font: FontProperties, year: int,
 def _visits(ax: Axes, font: FontProperties, year: int, by_kind: Mapping[str, int]) -> None:
     kinds = sorted(by_kind, key=lambda k: by_kind[k])  # largest on top
     bars = ax.barh(kinds, [by_kind[k] for k in kinds], color=BAR, height=0.6)
-    ax.bar_label(bars, labels=[texts.CHART_TIMES.format(count=by_kind[k]) for k in kinds],
+    ax.bar_label(bars, labels=[texts.REPORT_VALUE_COUNT.format(count=by_kind[k]) for k in kinds],
                  fontproperties=font, fontsize=12, padding=3)
     ax.set_xlabel(texts.CHART_VISITS_AXIS, fontproperties=font, fontsize=13)
     ax.set_title(texts.CHART_VISITS_TITLE.format(year=year), fontproperties=font,

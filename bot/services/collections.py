@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
+from bot.services.problems import Problem, ServiceError
 from bot.services.tables import workbook_bytes
 from bot.services.when import WhenError, parse_day
 from storage.collections import Answer, Collection, CollectionRepo
@@ -25,10 +26,8 @@ DEADLINE_WORD, AUDIENCE_WORD = "截止", "对象"
 AUDIENCE_WORDS = {"全体": "everyone", "党员": "party"}
 
 
-class CollectionError(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+class CollectionError(ServiceError):
+    """A request this feature cannot do (see bot.services.problems)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def parse_collection(text: str, today: date, groups: list[Group]) -> tuple[
     ending with its kind: 是否, 文字, 数字, or choices `A/B/C`."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if len(lines) < 3:
-        raise CollectionError("COLLECT_USAGE")
+        raise CollectionError(Problem.COLLECT_USAGE)
     title, audience, group_id, deadline = lines[0][:60], "everyone", None, None
     questions: list[tuple[str, str, list[str]]] = []
     for line in lines[1:]:
@@ -53,7 +52,7 @@ def parse_collection(text: str, today: date, groups: list[Group]) -> tuple[
             try:
                 deadline = parse_day(rest, today)
             except WhenError as exc:
-                raise CollectionError("COLLECT_BAD_DEADLINE") from exc
+                raise CollectionError(Problem.COLLECT_BAD_DEADLINE) from exc
             continue
         if head == AUDIENCE_WORD:
             by_name = {g.name: g.id for g in groups}
@@ -62,21 +61,21 @@ def parse_collection(text: str, today: date, groups: list[Group]) -> tuple[
             elif rest in by_name:
                 audience, group_id = "group", by_name[rest]
             else:
-                raise CollectionError("COLLECT_BAD_AUDIENCE")
+                raise CollectionError(Problem.COLLECT_BAD_AUDIENCE)
             continue
         question, _, kind_text = line.rpartition(" ")
         if not question.strip():
-            raise CollectionError("COLLECT_USAGE")
+            raise CollectionError(Problem.COLLECT_USAGE)
         if kind_text in KINDS:
             kind = KINDS[kind_text]
             choices = list(YES_NO) if kind == "yesno" else []
         else:
             kind, choices = "choice", [c for c in kind_text.split("/") if c]
             if not 2 <= len(choices) <= 6:
-                raise CollectionError("COLLECT_USAGE")
+                raise CollectionError(Problem.COLLECT_USAGE)
         questions.append((question.strip()[:100], kind, choices))
     if deadline is None or not questions:
-        raise CollectionError("COLLECT_USAGE")
+        raise CollectionError(Problem.COLLECT_USAGE)
     return title, questions, audience, group_id, deadline
 
 
@@ -89,7 +88,7 @@ class CollectionService(BranchTime):
 
     async def create(self, text: str, actor: Actor) -> Collection:
         if not actor.is_secretary:
-            raise CollectionError("TAP_NOT_ALLOWED")
+            raise CollectionError(Problem.NOT_ALLOWED)
         title, questions, audience, group_id, deadline = parse_collection(
             text, self.today(), await self.people.groups())
         cid = await self.repo.create(title, questions, audience, group_id,
@@ -112,23 +111,23 @@ class CollectionService(BranchTime):
 
     @staticmethod
     def check_answer(kind: str, text: str) -> Any:
-        """A typed answer as stored; CollectionError("COLLECT_BAD_NUMBER") for a bad number."""
+        """A typed answer as stored; CollectionError(COLLECT_BAD_NUMBER) for a bad number."""
         if kind == "number":
             try:
                 return float(text) if "." in text else int(text)
             except ValueError:
-                raise CollectionError("COLLECT_BAD_NUMBER") from None
+                raise CollectionError(Problem.COLLECT_BAD_NUMBER) from None
         return text.strip()[:200]
 
     async def save(self, c: Collection, actor: Actor, person: Person,
                    answers: list[Any]) -> None:
         if actor.person is None or not (person.id == actor.person.id
                                         or actor.may_act_for(person)):
-            raise CollectionError("TAP_NOT_ALLOWED")
+            raise CollectionError(Problem.NOT_ALLOWED)
         if not self.is_open(c):
-            raise CollectionError("COLLECT_CLOSED")
+            raise CollectionError(Problem.COLLECT_CLOSED)
         if person.id not in {p.id for p in await self.expected(c)}:
-            raise CollectionError("COLLECT_NOT_EXPECTED")
+            raise CollectionError(Problem.COLLECT_NOT_EXPECTED)
         await self.repo.save(c.id, person.id, answers, recorded_by=actor.person.id,
                              at=iso(self.now()))
 

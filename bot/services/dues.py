@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
+from bot.services.problems import Problem, ServiceError
 from storage.dues import DuesRepo, Payment, Spending
 from storage.models import Person
 
@@ -24,20 +25,18 @@ _YUAN = re.compile(r"^(\d{1,6})(?:\.(\d{1,2}))?元?$")
 _MONTHS = re.compile(r"^(\d{1,2})月?(?:[-~至到](\d{1,2})月?)?$")
 
 
-class DuesError(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+class DuesError(ServiceError):
+    """A request this feature cannot do (see bot.services.problems)."""
 
 
 def parse_yuan(text: str) -> int:
     """"120", "8.5", "8.50元" -> fen."""
     m = _YUAN.match(text.strip())
     if not m:
-        raise DuesError("DUES_BAD_AMOUNT")
+        raise DuesError(Problem.DUES_BAD_AMOUNT)
     fen = int(m.group(1)) * 100 + int((m.group(2) or "0").ljust(2, "0"))
     if fen <= 0:
-        raise DuesError("DUES_ZERO_AMOUNT")
+        raise DuesError(Problem.DUES_ZERO_AMOUNT)
     return fen
 
 
@@ -47,10 +46,10 @@ def parse_months(text: str, year: int) -> tuple[str, str]:
         return f"{year}-01", f"{year}-12"
     m = _MONTHS.match(text.strip())
     if not m:
-        raise DuesError("DUES_BAD_MONTHS")
+        raise DuesError(Problem.DUES_BAD_MONTHS)
     first, last = int(m.group(1)), int(m.group(2) or m.group(1))
     if not 1 <= first <= last <= 12:
-        raise DuesError("DUES_BAD_MONTHS")
+        raise DuesError(Problem.DUES_BAD_MONTHS)
     return f"{year}-{first:02d}", f"{year}-{last:02d}"
 
 
@@ -111,9 +110,9 @@ class DuesService(BranchTime):
 
     async def set_rate(self, actor: Actor, person: Person, text: str) -> int:
         if not actor.is_secretary:
-            raise DuesError("TAP_NOT_ALLOWED")
+            raise DuesError(Problem.NOT_ALLOWED)
         if not self.pays_dues(person):
-            raise DuesError("DUES_NOT_MEMBER")
+            raise DuesError(Problem.DUES_NOT_MEMBER)
         fen = parse_yuan(text)
         await self.repo.set_rate(person.id, fen, at=iso(self.now()), actor_tg=actor.tg_user_id)
         return fen
@@ -121,9 +120,9 @@ class DuesService(BranchTime):
     async def pay(self, actor: Actor, person: Person, months: str, amount: str,
                   method: str) -> Payment:
         if actor.person is None or not actor.may_act_for(person):
-            raise DuesError("DUES_NOT_ALLOWED")
+            raise DuesError(Problem.DUES_NOT_ALLOWED)
         if not self.pays_dues(person):
-            raise DuesError("DUES_NOT_MEMBER")
+            raise DuesError(Problem.DUES_NOT_MEMBER)
         first, last = parse_months(months, self.today().year)
         payment = Payment(person.id, self.today().isoformat(), first, last, parse_yuan(amount),
                           method[:10] or DEFAULT_METHOD)
@@ -133,7 +132,7 @@ class DuesService(BranchTime):
 
     async def spend(self, actor: Actor, amount: str, purpose: str, approved_by: str) -> int:
         if not actor.is_secretary or actor.person is None:
-            raise DuesError("TAP_NOT_ALLOWED")
+            raise DuesError(Problem.NOT_ALLOWED)
         fen = parse_yuan(amount)
         await self.repo.spend(Spending(self.today().isoformat(), fen, purpose[:60],
                                        approved_by[:20]), recorded_by=actor.person.id,

@@ -12,12 +12,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import BranchTime, Clock, iso
 from bot.config import MeetingsConfig
 from bot.services.access import Actor
+from bot.services.problems import Problem, ServiceError
 from bot.services.when import WhenError, parse_clock, parse_day
 from storage.meetings import MeetingRepo
 from storage.models import (
@@ -46,13 +46,8 @@ AUDIENCE = {
 }
 
 
-class MeetingError(Exception):
-    """A request that cannot be done; `key` names the catalog text, `values` fill it."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
+class MeetingError(ServiceError):
+    """A request this feature cannot do (see bot.services.problems)."""
 
 
 class Tap(StrEnum):
@@ -172,10 +167,10 @@ class MeetingService(BranchTime):
     def parse_line(self, args: list[str], actor: Actor, groups: list[Group]) -> Draft:
         """`/meeting 党小组会 [组名] 12月5日 9:30 地点 议题…`"""
         if len(args) < 4:
-            raise MeetingError("MEETING_USAGE")
+            raise MeetingError(Problem.MEETING_USAGE)
         kind, rest = args[0], list(args[1:])
         if kind not in MEETING_KINDS:
-            raise MeetingError("MEETING_BAD_KIND", kind=kind)
+            raise MeetingError(Problem.MEETING_BAD_KIND, kind=kind)
         group_id = None
         if kind == "党小组会":
             by_name = {g.name: g.id for g in groups}
@@ -184,9 +179,9 @@ class MeetingService(BranchTime):
             else:
                 group_id = self.default_group(actor)
             if group_id is None:
-                raise MeetingError("MEETING_NEED_GROUP")
+                raise MeetingError(Problem.MEETING_NEED_GROUP)
         if len(rest) < 3:
-            raise MeetingError("MEETING_USAGE")
+            raise MeetingError(Problem.MEETING_USAGE)
         day = self.parse_day(rest[0])
         start = self.parse_time(rest[1])
         place = rest[2]
@@ -197,24 +192,24 @@ class MeetingService(BranchTime):
         try:
             return parse_day(text, self.today())
         except WhenError as exc:
-            raise MeetingError("WHEN_ERROR", message=str(exc)) from None
+            raise MeetingError(Problem.WHEN_ERROR, message=str(exc)) from None
 
     def parse_time(self, text: str) -> time:
         try:
             return parse_clock(text)
         except WhenError as exc:
-            raise MeetingError("WHEN_ERROR", message=str(exc)) from None
+            raise MeetingError(Problem.WHEN_ERROR, message=str(exc)) from None
 
     def _times(self, day: date, start: time) -> tuple[datetime, datetime]:
         begins = datetime.combine(day, start, tzinfo=self.tz)
         if begins <= self.now():
-            raise MeetingError("MEETING_IN_PAST")
+            raise MeetingError(Problem.MEETING_IN_PAST)
         return begins, begins + timedelta(minutes=self.config.default_duration_minutes)
 
     async def create(self, draft: Draft, actor: Actor | None) -> Meeting:
         """Create a meeting; `actor` None is the scheduler (the monthly study day)."""
         if actor is not None and not self.may_create(actor, draft.kind, draft.group_id):
-            raise MeetingError("MEETING_NOT_ALLOWED")
+            raise MeetingError(Problem.MEETING_NOT_ALLOWED)
         begins, ends = self._times(draft.day, draft.start)
         meeting_id = await self.repo.create(
             kind=draft.kind, topic=draft.topic[:200], group_id=draft.group_id,
@@ -233,7 +228,7 @@ class MeetingService(BranchTime):
 
     async def reschedule(self, m: Meeting, actor: Actor, day: date, start: time) -> Meeting:
         if not self.may_manage(actor, m) or m.status not in ("scheduled", "open"):
-            raise MeetingError("MEETING_NOT_ALLOWED")
+            raise MeetingError(Problem.MEETING_NOT_ALLOWED)
         begins, ends = self._times(day, start)
         await self.repo.update_details(m.id, starts_at=iso(begins), ends_at=iso(ends),
                                        place=m.place, topic=m.topic, at=iso(self.now()),
@@ -252,7 +247,7 @@ class MeetingService(BranchTime):
     async def change_details(self, m: Meeting, actor: Actor, *, place: str | None = None,
                              topic: str | None = None) -> Meeting:
         if not self.may_manage(actor, m) or m.status not in ("scheduled", "open"):
-            raise MeetingError("MEETING_NOT_ALLOWED")
+            raise MeetingError(Problem.MEETING_NOT_ALLOWED)
         await self.repo.update_details(
             m.id, starts_at=m.starts_at, ends_at=m.ends_at, place=(place or m.place)[:100],
             topic=(topic or m.topic)[:200], at=iso(self.now()), actor_tg=actor.tg_user_id)
@@ -262,7 +257,7 @@ class MeetingService(BranchTime):
 
     async def cancel(self, m: Meeting, actor: Actor) -> None:
         if not self.may_manage(actor, m) or m.status not in ("scheduled", "open"):
-            raise MeetingError("MEETING_NOT_ALLOWED")
+            raise MeetingError(Problem.MEETING_NOT_ALLOWED)
         await self.repo.set_status(m.id, "cancelled", at=iso(self.now()),
                                    actor_tg=actor.tg_user_id)
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
+from bot.services.problems import Problem, ServiceError
 from storage.surveys import Survey, SurveyRepo
 
 MIN_ANSWERS = 5
@@ -16,10 +17,8 @@ SATISFIED = ("满意", "基本满意", "非常满意", "比较满意")
 COMMENT_MARK = "+"
 
 
-class SurveyError(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+class SurveyError(ServiceError):
+    """A request this feature cannot do (see bot.services.problems)."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def parse_survey(text: str) -> tuple[str, list[tuple[str, list[str]]], bool]:
     starting with + adds a free-text comment at the end."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if len(lines) < 2:
-        raise SurveyError("SURVEY_USAGE")
+        raise SurveyError(Problem.SURVEY_USAGE)
     title, questions, comments = lines[0][:60], [], False
     for line in lines[1:]:
         if line.startswith(COMMENT_MARK):
@@ -55,10 +54,10 @@ def parse_survey(text: str) -> tuple[str, list[tuple[str, list[str]]], bool]:
         question, _, choices = line.rpartition(" ")
         options = [c.strip() for c in choices.split("/") if c.strip()]
         if not question.strip() or not 2 <= len(options) <= 6:
-            raise SurveyError("SURVEY_USAGE")
+            raise SurveyError(Problem.SURVEY_USAGE)
         questions.append((question.strip()[:200], [o[:30] for o in options]))
     if not questions:
-        raise SurveyError("SURVEY_USAGE")
+        raise SurveyError(Problem.SURVEY_USAGE)
     return title, questions, comments
 
 
@@ -69,7 +68,7 @@ class SurveyService(BranchTime):
 
     async def create(self, text: str, actor: Actor) -> Survey:
         if not actor.is_secretary:
-            raise SurveyError("TAP_NOT_ALLOWED")
+            raise SurveyError(Problem.NOT_ALLOWED)
         title, questions, comments = parse_survey(text)
         survey_id = await self.repo.create(title, questions, comments,
                                            created_by_tg=actor.tg_user_id, at=iso(self.now()))

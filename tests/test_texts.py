@@ -1,0 +1,43 @@
+"""The catalog: every refusal a service can give has its words, every text is used, and
+no sentence is written twice under two names (a change to one would miss the other)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from bot import texts
+from bot.services.problems import Problem
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _constants() -> dict[str, object]:
+    return {n: getattr(texts, n) for n in dir(texts) if n.isupper()}
+
+
+def test_every_problem_has_words() -> None:
+    missing = [p for p in Problem if p not in texts.PROBLEMS]
+    assert missing == []
+    for problem, text in texts.PROBLEMS.items():
+        assert isinstance(text, str) and text.strip(), problem
+
+
+def test_every_text_is_used() -> None:
+    code = "\n".join(p.read_text(encoding="utf-8")
+                     for folder in ("bot", "storage") for p in (ROOT / folder).rglob("*.py")
+                     if p.name != "texts.py")
+    catalog = (ROOT / "bot" / "texts.py").read_text(encoding="utf-8")
+    unused = [name for name in _constants()
+              if not re.search(rf"\b{name}\b", code)
+              and len(re.findall(rf"\b{name}\b", catalog)) < 2]
+    assert unused == []
+
+
+def test_no_sentence_is_written_twice() -> None:
+    by_value: dict[str, list[str]] = defaultdict(list)
+    for name, value in _constants().items():
+        if isinstance(value, str):
+            by_value[value].append(name)
+    assert [names for names in by_value.values() if len(names) > 1] == []
