@@ -140,11 +140,11 @@ class DurableQueue(asyncio.Queue[object]):
         left = await inbox.pending()
         for uid, body in left:
             self._written.add(uid)
-            if uid in self.applied:  # took effect, then the process stopped: drop it
-                self._handled.add(uid)
-                continue
+            # Queued even if it took effect before the process stopped: `process_update`
+            # then skips its effect but still answers a press, which the kill may have
+            # caught between the saved effect and the answer (the button would spin).
             super().put_nowait(Update.de_json(json.loads(body), bot))
-        todo = len(left) - len(self._handled)
+        todo = len([uid for uid, _ in left if uid not in self.applied])
         if todo:
             log.warning("handling %d update(s) left unhandled by the previous run", todo)
         return todo

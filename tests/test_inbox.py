@@ -66,3 +66,25 @@ async def test_an_update_not_handled_in_time_is_written_then_removed(
     assert await repo.pending() == []
     assert sum("INSERT" in s for s in statements) == 1
     assert sum("DELETE" in s for s in statements) == 1
+
+
+async def test_a_press_that_took_effect_before_a_kill_is_queued_to_be_answered(
+    inbox: tuple[InboxRepo, list[str]],
+) -> None:
+    """Found by tests/test_crash_month.py under load: a kill after a check-in was saved but
+    before its answer left the press in the inbox *and* recorded as applied; the next
+    start dropped it unanswered, so the member's button spun. It is queued again:
+    `process_update` skips its effect and answers it (test_exactly_once.py)."""
+    repo, _ = inbox
+    press = {"update_id": 7, "callback_query": {
+        "id": "q7", "chat_instance": "1", "data": "att:ci:1",
+        "from": {"id": 9003, "is_bot": False, "first_name": "李"}}}
+    await repo.sync({7: json.dumps(press)}, ())
+    await repo.sync({8: json.dumps({"update_id": 8})}, ())
+    await repo.db.write("INSERT INTO applied_updates (update_id) VALUES (7)")
+    queue = DurableQueue()
+    todo = await queue.attach(repo, None)  # type: ignore[arg-type]
+    assert todo == 1  # only update 8 is still to be applied
+    queued = [queue.get_nowait(), queue.get_nowait()]
+    assert [u.update_id for u in queued] == [7, 8]  # type: ignore[attr-defined]
+    assert 7 in queue.applied  # so its effect is skipped, and the press answered
