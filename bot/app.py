@@ -60,6 +60,7 @@ from bot.services.collections import CollectionService
 from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
+from bot.services.org import Org
 from bot.services.posts import PostService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
@@ -157,6 +158,7 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
 async def open_deps(config: Config, clock: Clock) -> Deps:
     db = await Database.open(config.storage.path)
     people = PeopleRepo(db)
+    org = Org(people)
     directory = ChatDirectory(ChatRepo(db), config.chats, clock)
     await directory.load()
     meeting_repo = MeetingRepo(db)
@@ -172,17 +174,18 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         http=httpx.AsyncClient(timeout=httpx.Timeout(10.0)),
         people=people,
         access=AccessService(people, config.admins.secretary_ids),
+        org=org,
         chats=directory,
         linking=LinkingService(people, InviteRepo(db), clock, config.linking.invite_days),
         roster=RosterService(people, clock, config.branch.tz),
         meeting_repo=meeting_repo,
-        meetings=MeetingService(meeting_repo, people, clock, config.branch.tz,
+        meetings=MeetingService(meeting_repo, people, org, clock, config.branch.tz,
                                 config.meetings),
         cards=CardRefresher(config.meetings.card_edit_seconds),
         visit_repo=visit_repo,
-        care=CareService(visit_repo, people, clock, config.branch.tz, config.care),
+        care=CareService(visit_repo, people, org, clock, config.branch.tz, config.care),
         post_repo=post_repo,
-        posts=PostService(post_repo, people, clock, config.branch.tz),
+        posts=PostService(post_repo, people, org, clock, config.branch.tz),
         quiz_repo=quiz_repo,
         quizzes=QuizService(quiz_repo, people, clock, config.branch.tz),
         push_repo=PushRepo(db),

@@ -25,6 +25,7 @@ from bot.services.collections import CollectionService
 from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
+from bot.services.org import Org
 from bot.services.posts import PostService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
@@ -51,6 +52,7 @@ class Deps:
     http: httpx.AsyncClient
     people: PeopleRepo
     access: AccessService
+    org: Org
     chats: ChatDirectory
     linking: LinkingService
     roster: RosterService

@@ -184,10 +184,10 @@ async def send_makeup_lists(context: CallbackContext[Any, Any, Any, Any], deps: 
                             closing: Closing) -> None:
     """Each leader gets one message per person he must help make up the meeting."""
     tz = deps.config.branch.tz
-    secretaries = [p for p in await deps.people.with_role("secretary") if p.active]
     for assignee_id, tasks in closing.makeups.items():
-        assignee = await deps.people.get(assignee_id) if assignee_id else None
-        recipients = [assignee] if assignee is not None and assignee.tg_user_id else secretaries
+        # The same rule as every task: the leader, or the secretaries if he cannot be
+        # reached (this list used to skip the `active` check).
+        recipients = await deps.org.reach(assignee_id)
         header = texts.MAKEUP_LIST_TITLE.format(meeting=summary(closing.meeting, tz))
         for recipient in recipients:
             if not await send_private(context, recipient, header):

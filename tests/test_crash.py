@@ -16,6 +16,7 @@ from bot import demo_data
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.services.access import AccessService
+from bot.services.org import Org
 from bot.services.posts import PostDraft, PostService
 from bot.services.roster import RosterService
 from bot.testing.fakeapi import FakeBotApi
@@ -42,7 +43,8 @@ async def _prepare(db_path: Path, fake: FakeBotApi, config: Config) -> None:
                                       actor_tg=None, how="test")
         actor = await AccessService(people, (demo_data.SECRETARY_TG,)).actor(
             demo_data.SECRETARY_TG)
-        await PostService(PostRepo(db), people, SystemClock(), config.branch.tz).create(
+        await PostService(PostRepo(db), people, Org(people), SystemClock(),
+                          config.branch.tz).create(
             PostDraft(kind="notice", title="通知", body="周五开会", file_id=None,
                       file_kind=None, audience="members", group_id=None, receipt=False,
                       due_on=None, send_at=None), actor)

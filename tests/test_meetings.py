@@ -644,3 +644,25 @@ async def test_a_card_telegram_refuses_for_good_is_not_retried_and_the_organiser
     await branch.run_job(f"mtg:{m.id}:open")
     assert "签到卡没能发到群里" in branch.reply(branch.user("刘建华"))
     assert f"mtg:{m.id}:open" not in branch.job_names()  # not tried again every minute
+
+
+async def test_makeups_of_a_group_whose_leader_died_go_to_the_secretary(
+        branch: Branch) -> None:
+    """Who looks after whom is one rule (`Org`): a leader who died looks after nobody, so
+    his group's make-up tasks and their lists go to the secretary, not to his account."""
+    m = await arrange(branch)
+    await open_card(branch, m)
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/flag 刘建华 去世 今天")
+    leader = branch.user("刘建华")
+    before = len(branch.fake.bot_messages(leader))
+    clock(branch).set(datetime.fromisoformat(m.ends_at))
+    await branch.run_job(f"mtg:{m.id}:close")
+    tasks = await branch.h.deps.meeting_repo.makeups_for_meeting(m.id)
+    assert tasks and all(t.assignee_id is None for t in tasks)
+    assert branch.fake.bot_messages(leader)[before:] == []
+    lists = [msg for msg in branch.fake.bot_messages(secretary)
+             if any(b.get("callback_data", "").startswith("mk:")
+                    for row in msg.get("reply_markup", {}).get("inline_keyboard", [])
+                    for b in row)]
+    assert len(lists) == len(tasks)

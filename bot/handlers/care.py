@@ -25,7 +25,7 @@ from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow
 from bot.guard import guarded
-from bot.jobs.care import notify_tasks, recipients, schedule_help_escalation
+from bot.jobs.care import notify_tasks, schedule_help_escalation
 from bot.lookup import find_one
 from bot.messaging import send_private
 from bot.services.access import Actor
@@ -217,7 +217,7 @@ async def _send_help(update: Update, context: BranchContext, actor: Actor,
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(
         texts.BUTTON_CONTACTED, callback_data=pack("hp", "ok", request.id))]])
     assignee = await deps.care.assignee_for(person)
-    for recipient in await recipients(deps, assignee):
+    for recipient in await deps.org.reach(assignee):
         try:
             await send_private(context, recipient, notice, keyboard)
         except TelegramError as exc:  # the escalation above still follows it up

@@ -94,8 +94,8 @@ async def _membership(update: Update, context: BranchContext, chat_id: int) -> N
     person = await context.deps.people.by_tg_user(gone.id)
     if person is None or chat_id != directory.group_chat_id:
         return
-    leader = await context.deps.meetings.leader_of(person)
-    if leader is not None and leader.id != person.id:
+    leader = await context.deps.org.carer_of(person)
+    if leader is not None:
         await send_private(context, leader, texts.LEFT_GROUP_NOTICE.format(name=person.name))
     elif directory.committee_chat_id:
         await context.bot.send_message(directory.committee_chat_id,

@@ -156,13 +156,9 @@ async def _send_card(update: Update, context: BranchContext, actor: Actor) -> No
         await message.reply_text(texts.NOT_LINKED)
         return
     deps = context.deps
-    leader = None
-    if actor.person.group_id is not None:
-        for g in await deps.people.groups():
-            if g.id == actor.person.group_id and g.leader_id:
-                leader = await deps.people.get(g.leader_id)
-    secretaries = [p for p in await deps.people.with_role("secretary") if p.active]
-    await message.reply_text(views.service_card(actor.person, leader, secretaries))
+    leader = await deps.org.carer_of(actor.person)
+    await message.reply_text(views.service_card(actor.person, leader,
+                                                await deps.org.secretaries()))
 
 
 def register(app: BranchApp) -> None:

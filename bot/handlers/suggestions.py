@@ -21,7 +21,6 @@ from bot.clock import iso
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow
 from bot.guard import guarded
-from bot.jobs.care import recipients
 from bot.messaging import send_private
 from bot.services.access import Actor
 
@@ -49,7 +48,7 @@ async def suggest(update: Update, context: BranchContext, actor: Actor) -> None:
                              callback_data=pack("sg", "done", suggestion_id)),
         InlineKeyboardButton(texts.BUTTON_SUGGEST_REPLY,
                              callback_data=pack("sg", "rep", suggestion_id))]])
-    for secretary in await recipients(deps, None):
+    for secretary in await deps.org.reach(None):
         await send_private(context, secretary,
                            texts.SUGGEST_NEW.format(name=actor.person.name, text=text), keyboard)
     await message.reply_text(texts.SUGGEST_SAVED)

@@ -23,7 +23,7 @@ from bot.context import BranchApp, BranchContext, Deps
 from bot.messaging import send_private
 from bot.services.care import NewTask
 from bot.services.dates import show_date
-from storage.models import HelpRequest, Person
+from storage.models import HelpRequest
 
 log = logging.getLogger(__name__)
 DAILY = "care:daily"
@@ -38,18 +38,6 @@ def task_keyboard(task_id: int) -> InlineKeyboardMarkup:
         texts.TASK_BUTTON, callback_data=pack("vt", "go", task_id))]])
 
 
-async def _secretaries(deps: Deps) -> list[Person]:
-    return [p for p in await deps.people.with_role("secretary") if p.active]
-
-
-async def recipients(deps: Deps, assignee_id: int | None) -> list[Person]:
-    """The assignee if he can be reached, else the secretaries."""
-    assignee = await deps.people.get(assignee_id) if assignee_id else None
-    if assignee is not None and assignee.active and assignee.tg_user_id is not None:
-        return [assignee]
-    return await _secretaries(deps)
-
-
 async def notify_tasks(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
                        tasks: list[NewTask]) -> None:
     """Tell each new task's assignee privately, with a button that opens the visit log."""
@@ -62,7 +50,7 @@ async def notify_tasks(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
                                                   due=due)
         else:
             text = texts.TASK_NEW.format(kind=new.task.kind, name=new.person.name, due=due)
-        for person in await recipients(deps, new.task.assignee_id):
+        for person in await deps.org.reach(new.task.assignee_id):
             await send_private(context, person, text, task_keyboard(new.task.id))
 
 
@@ -80,7 +68,7 @@ async def care_daily(context: BranchContext) -> None:
             texts.TASK_LINE.format(kind=t.task.kind, name=t.person.name,
                                    due=show_date(datetime.fromisoformat(t.task.due_on).date()))
             for t in fresh]
-        for person in await recipients(deps, assignee_id):
+        for person in await deps.org.reach(assignee_id):
             await send_private(context, person, "\n".join(lines))
         await deps.visit_repo.mark_reminded([t.task.id for t in fresh], today.isoformat())
     if escalated:
@@ -91,7 +79,7 @@ async def care_daily(context: BranchContext) -> None:
                 assignee=names.get(t.task.assignee_id or -1, texts.NO_LEADER),
                 due=show_date(datetime.fromisoformat(t.task.due_on).date()))
             for t in escalated]
-        for person in await _secretaries(deps):
+        for person in await deps.org.secretaries():
             await send_private(context, person, "\n".join(lines))
 
 
@@ -114,7 +102,7 @@ async def escalate_help(context: BranchContext) -> None:
     text = texts.HELPME_ESCALATED.format(
         name=person.name, hours=deps.config.care.help_escalate_hours,
         kind=request.kind, phone=person.phone or texts.NO_PHONE)
-    for secretary in await _secretaries(deps):
+    for secretary in await deps.org.secretaries():
         await send_private(context, secretary, text)
 
 

@@ -28,7 +28,6 @@ from telegram.ext import CallbackContext, JobQueue
 from bot import texts
 from bot.clock import iso
 from bot.context import BranchApp, BranchContext, Deps
-from bot.jobs.care import recipients
 from bot.messaging import backoff_seconds, refusal_advice, refused_for_good, send_private
 from bot.post_ui import followup, post_keyboard, post_text
 from bot.services.dates import show_date
@@ -229,7 +228,7 @@ async def send_follow_up(context: CallbackContext[Any, Any, Any, Any], deps: Dep
     whose group has no leader)."""
     for leader_id, missing in (await deps.posts.missing_by_leader(post)).items():
         text, markup = followup(post, missing)
-        for person in await recipients(deps, leader_id):
+        for person in await deps.org.reach(leader_id):
             await send_private(context, person, text, markup)
 
 

@@ -27,7 +27,6 @@ from bot import texts
 from bot.callbacks import pack
 from bot.clock import iso
 from bot.context import BranchApp, BranchContext, Deps
-from bot.jobs.care import recipients
 from bot.jobs.meetings import schedule_meeting
 from bot.messaging import send_private
 from bot.services.dates import show_date
@@ -319,7 +318,7 @@ async def safe_follow_up(context: BranchContext) -> None:
         if p.active and is_key_target(p, today) and p.id not in safe:
             by_leader[await deps.care.assignee_for(p)].append(p.name)
     for leader_id, names in by_leader.items():
-        for person in await recipients(deps, leader_id):
+        for person in await deps.org.reach(leader_id):
             await send_private(context, person, texts.SAFE_FOLLOWUP.format(
                 names="、".join(names)))
 
@@ -338,7 +337,7 @@ async def _collect_remind(context: BranchContext, deps: Deps, push: Planned) -> 
             name=person.name, title=c.title))
         by_leader[await deps.care.assignee_for(person)].append(person.name)
     for leader_id, names in by_leader.items():
-        for leader in await recipients(deps, leader_id):
+        for leader in await deps.org.reach(leader_id):
             await send_private(context, leader, texts.COLLECT_REMIND_LEADER.format(
                 title=c.title, names="、".join(names)))
 

@@ -23,6 +23,7 @@ from bot.clock import BranchTime, Clock, iso
 from bot.config import CareConfig
 from bot.services.access import STAFF, Actor
 from bot.services.holidays import BY_KEY, holiday_date
+from bot.services.org import Org
 from bot.services.people import is_key_target, is_milestone, next_birthday
 from bot.services.problems import Problem, ServiceError
 from storage.models import (
@@ -122,11 +123,12 @@ class YearCounts:
 
 
 class CareService(BranchTime):
-    def __init__(self, visits: VisitRepo, people: PeopleRepo, clock: Clock, tz: ZoneInfo,
-                 config: CareConfig) -> None:
+    def __init__(self, visits: VisitRepo, people: PeopleRepo, org: Org, clock: Clock,
+                 tz: ZoneInfo, config: CareConfig) -> None:
         super().__init__(clock, tz)
         self.visits = visits
         self.people = people
+        self.org = org
         self.config = config
 
     # -- who may do what --------------------------------------------------------------
@@ -163,12 +165,9 @@ class CareService(BranchTime):
     # -- raising tasks ----------------------------------------------------------------
 
     async def assignee_for(self, person: Person) -> int | None:
-        if person.group_id is None:
-            return None
-        for g in await self.people.groups():
-            if g.id == person.group_id and g.leader_id and g.leader_id != person.id:
-                return g.leader_id
-        return None
+        """Who a task about `person` goes to (None: the secretary): `Org.carer_of`."""
+        carer = await self.org.carer_of(person)
+        return carer.id if carer is not None else None
 
     async def raise_task(self, person: Person, kind: str, key: str,
                          due: date) -> NewTask | None:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import BranchTime, Clock, iso
 from bot.config import MeetingsConfig
 from bot.services.access import Actor
+from bot.services.org import Org, carer_id
 from bot.services.problems import Problem, ServiceError
 from bot.services.when import WhenError, parse_clock, parse_day
 from storage.meetings import MeetingRepo
@@ -132,11 +133,12 @@ class RateRow:
 
 
 class MeetingService(BranchTime):
-    def __init__(self, repo: MeetingRepo, people: PeopleRepo, clock: Clock, tz: ZoneInfo,
-                 config: MeetingsConfig) -> None:
+    def __init__(self, repo: MeetingRepo, people: PeopleRepo, org: Org, clock: Clock,
+                 tz: ZoneInfo, config: MeetingsConfig) -> None:
         super().__init__(clock, tz)
         self.repo = repo
         self.people = people
+        self.org = org
         self.config = config
 
     # -- time -----------------------------------------------------------------------------
@@ -396,14 +398,6 @@ class MeetingService(BranchTime):
         """The expected people this actor may answer for, in roster order."""
         return [p for p in await self.expected(m) if actor.may_act_for(p)]
 
-    async def leader_of(self, person: Person) -> Person | None:
-        if person.group_id is None:
-            return None
-        for g in await self.people.groups():
-            if g.id == person.group_id and g.leader_id:
-                return await self.people.get(g.leader_id)
-        return None
-
     # -- opening and closing -----------------------------------------------------------------
 
     async def mark_open(self, m: Meeting) -> bool:
@@ -422,10 +416,10 @@ class MeetingService(BranchTime):
         not_present = [p for p in tally.expected
                        if p.id not in tally.answers or tally.answers[p.id].status != "present"]
         assignees: dict[int, int | None] = {}
+        leaders = await self.org.leaders()
         for p in not_present:
-            leader = await self.leader_of(p)
             # A leader who missed his own group's meeting: the secretary follows up.
-            assignees[p.id] = leader.id if leader is not None and leader.id != p.id else None
+            assignees[p.id] = carer_id(p, leaders)
         absent = [p.id for p in tally.missing]
         closed = await self.repo.close(m.id, absent=absent,
                                        makeups=list(assignees.items()),

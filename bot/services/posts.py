@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor, Role
+from bot.services.org import Org, carer_id
 from storage.models import Ack, Delivery, Person, Post, Reflection
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
@@ -77,10 +78,12 @@ class AckResult:
 
 
 class PostService(BranchTime):
-    def __init__(self, repo: PostRepo, people: PeopleRepo, clock: Clock, tz: ZoneInfo) -> None:
+    def __init__(self, repo: PostRepo, people: PeopleRepo, org: Org, clock: Clock,
+                 tz: ZoneInfo) -> None:
         super().__init__(clock, tz)
         self.repo = repo
         self.people = people
+        self.org = org
 
     # -- who may post, and to whom ------------------------------------------------------
 
@@ -199,12 +202,11 @@ class PostService(BranchTime):
 
     async def missing_by_leader(self, post: Post) -> dict[int | None, list[Missing]]:
         """Who each leader (None: the secretary) still has to reach."""
-        leaders = {g.id: g.leader_id for g in await self.people.groups()}
+        leaders = await self.org.leaders()
         out: dict[int | None, list[Missing]] = defaultdict(list)
-        for group_id, cov in (await self.coverage(post)).items():
-            leader = leaders.get(group_id) if group_id is not None else None
+        for cov in (await self.coverage(post)).values():
             for m in cov.missing:
-                out[leader if leader != m.person.id else None].append(m)
+                out[carer_id(m.person, leaders)].append(m)
         return dict(out)
 
     async def status_of(self, post: Post, person: Person) -> str | Missing:
