@@ -52,10 +52,10 @@ def card_text(m: Meeting, tally: Tally, tz: ZoneInfo) -> str:
              texts.MCARD_PLACE.format(place=m.place)]
     present = tally.present
     if m.status == "closed":
-        absent = len(tally.expected) - len(present) - len(tally.excused)
         lines.append(texts.MCARD_CLOSED.format(expected=len(tally.expected),
                                                present=len(present),
-                                               excused=len(tally.excused), absent=absent))
+                                               excused=len(tally.excused),
+                                               absent=len(tally.missing)))
     elif m.status == "cancelled":
         lines.append(texts.MCARD_CANCELLED)
     else:

@@ -108,6 +108,7 @@ class InviteUse:
 MEETING_KINDS = ("支部党员大会", "支委会", "党小组会", "党课", "主题党日", "学习活动日", "其他")
 MAKEUP_METHODS = ("送学上门", "电话传达", "自学")
 LEAVE_REASONS = ("生病", "住院", "外出", "家中有事", "其他")
+LEAVE_HOSPITAL = "住院"  # the leave reason that is also a hospital stay
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.services.dues import DuesError, parse_months, parse_yuan
+from bot.services.problems import Problem
 from tests.conftest import Branch
 
 
@@ -16,8 +17,9 @@ def test_amounts_and_months_are_parsed_or_refused() -> None:
     assert parse_months("1-6月", 2026) == ("2026-01", "2026-06")
     assert parse_months("全年", 2026) == ("2026-01", "2026-12")
     for bad in ("abc", "-5", "1.234"):
-        with pytest.raises(DuesError, match="DUES_BAD_AMOUNT"):
+        with pytest.raises(DuesError) as refused:
             parse_yuan(bad)
+        assert refused.value.problem is Problem.DUES_BAD_AMOUNT
 
 
 async def test_dues_ledger_per_role(branch: Branch) -> None:

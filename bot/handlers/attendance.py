@@ -25,7 +25,7 @@ from bot.meeting_ui import leave_reason_keyboard, makeup_keyboard, summary
 from bot.services.access import Actor
 from bot.services.dates import show_date
 from bot.services.meetings import Tap, TapResult
-from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Attendance, Meeting
+from storage.models import LEAVE_HOSPITAL, LEAVE_REASONS, MAKEUP_METHODS, Attendance, Meeting
 
 _TOASTS = {
     Tap.CHECKED_IN: texts.TAP_CHECKED_IN,
@@ -147,15 +147,13 @@ async def _reason(update: Update, context: BranchContext, actor: Actor, cb: Call
     if result.outcome is not Tap.EXCUSED:
         await query.answer(toast(result, context))
         return
-    saved = (texts.LEAVE_HOSPITAL_SAVED if reason == "住院"
+    saved = (texts.LEAVE_HOSPITAL_SAVED if reason == LEAVE_HOSPITAL
              else texts.LEAVE_REASON_SAVED.format(reason=reason))
     await query.answer(saved)
     await query.edit_message_text(saved)
     _refresh(context, result.meeting)
-    if reason == "住院" and result.person is not None:
-        # A hospital stay becomes a visit task for the leader, told privately, never in
-        # any group.
-        new = await context.deps.care.report_hospital(result.person, actor.tg_user_id)
+    if result.person is not None:
+        new = await context.deps.care.after_leave(result.person, reason, actor.tg_user_id)
         if new is not None:
             await notify_tasks(context, context.deps, [new])
 
@@ -287,9 +285,8 @@ async def _close(context: BranchContext, actor: Actor, meeting_id: int) -> str:
     if closing is None:
         return texts.CLOSE_ALREADY
     t = closing.tally
-    absent = len(t.expected) - len(t.present) - len(t.excused)
     return texts.CLOSE_DONE.format(present=len(t.present), expected=len(t.expected),
-                                   excused=len(t.excused), absent=absent)
+                                   excused=len(t.excused), absent=len(t.missing))
 
 
 async def _close_button(update: Update, context: BranchContext, actor: Actor,

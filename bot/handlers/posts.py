@@ -452,14 +452,10 @@ async def notices_command(update: Update, context: BranchContext, actor: Actor) 
         return
     for post in posts:
         lines = []
-        tracked = post.receipt or post.audience in ("members", "party_group")
+        tracked = deps.posts.is_tracked(post)
         if tracked:
             done = total = 0
-            for cov in (await deps.posts.coverage(post)).values():
-                if not (actor.sees_whole_branch or any(
-                        actor.may_act_for(p) for p in cov.direct + cov.via_leader
-                        + [m.person for m in cov.missing])):
-                    continue
+            for cov in await deps.posts.coverage_seen_by(post, actor):
                 lines.append(texts.COVERAGE_LINE.format(
                     group=cov.name or texts.NO_GROUP, direct=len(cov.direct),
                     via=len(cov.via_leader), missing=len(cov.missing)))
@@ -503,10 +499,7 @@ async def study_command(update: Update, context: BranchContext, actor: Actor) ->
             mark = "✅" if isinstance(status, str) else "⬜"
             lines.append(texts.STUDY_MEMBER_LINE.format(mark=mark, title=post.title, due=due))
             continue
-        coverage = await deps.posts.coverage(post)
-        mine = [cov for cov in coverage.values() if actor.sees_whole_branch or any(
-            p.group_id in actor.led_group_ids
-            for p in cov.direct + cov.via_leader + [m.person for m in cov.missing])]
+        mine = await deps.posts.coverage_seen_by(post, actor)
         done = sum(len(c.direct) + len(c.via_leader) for c in mine)
         total = sum(c.total for c in mine)
         lines.append(texts.STUDY_STAFF_LINE.format(title=post.title, done=done, total=total))

@@ -31,6 +31,7 @@ from bot.context import BranchApp, BranchContext, Deps
 from bot.messaging import backoff_seconds, refusal_advice, refused_for_good, send_private
 from bot.post_ui import followup, post_keyboard, post_text
 from bot.services.dates import show_date
+from bot.services.posts import PRIVATE_AUDIENCES
 from storage.models import Post
 
 log = logging.getLogger(__name__)
@@ -74,10 +75,10 @@ async def send_post(context: BranchContext) -> None:
     if post.status == "scheduled":
         await deps.post_repo.set_status(post.id, "sending")
     try:
-        if post.audience in ("group", "committee"):
-            await _post_in_chat(context, deps, post)
-        else:
+        if post.audience in PRIVATE_AUDIENCES:
             await _fan_out(context, deps, post)
+        else:
+            await _post_in_chat(context, deps, post)
     except TelegramError as exc:
         if refused_for_good(exc):
             log.error("post %s refused by Telegram: %s", post.id, exc)
@@ -208,7 +209,7 @@ def schedule_follow_ups(job_queue: JobQueue[Any], deps: Deps, post: Post) -> Non
     """Leaders' lists after `posts.followup_hours`; a study reminder the day before."""
     now = deps.posts.now()
     sent_at = datetime.fromisoformat(post.send_at)
-    tracked = post.receipt or post.audience in ("members", "party_group")
+    tracked = deps.posts.is_tracked(post)
     # Study material with a due date is followed up by its reminder instead.
     if post.followed_up_at is None and tracked and (post.kind == "notice" or not post.due_on):
         when = sent_at + timedelta(hours=deps.config.posts.followup_hours)

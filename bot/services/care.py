@@ -29,6 +29,7 @@ from bot.services.problems import Problem, ServiceError
 from storage.models import (
     CARE_FLAGS,
     HELP_KINDS,
+    LEAVE_HOSPITAL,
     VISIT_KINDS,
     HelpRequest,
     Person,
@@ -192,6 +193,14 @@ class CareService(BranchTime):
         return await self.raise_task(person, "住院探望", f"hospital:{person.id}:{started}",
                                      date.fromisoformat(started) + timedelta(
                                          days=DUE_DAYS["住院探望"]))
+
+    async def after_leave(self, person: Person, reason: str,
+                          actor_tg: int | None) -> NewTask | None:
+        """Leave asked for with a reason: 住院 is a hospital stay, with its visit task
+        (told to the leader privately, never in any group); other reasons raise nothing."""
+        if reason != LEAVE_HOSPITAL:
+            return None
+        return await self.report_hospital(person, actor_tg)
 
     async def set_flag(self, actor: Actor, person: Person, flag: str,
                        on: bool) -> NewTask | None:

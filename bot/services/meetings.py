@@ -106,6 +106,7 @@ class Tally:
 
     @property
     def missing(self) -> list[Person]:
+        """Expected and neither present nor excused: not answered, or marked absent."""
         return [p for p in self.expected
                 if p.id not in self.answers or self.answers[p.id].status == "absent"]
 

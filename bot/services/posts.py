@@ -197,6 +197,19 @@ class PostService(BranchTime):
                 cov.via_leader.append(person)
         return out
 
+    @staticmethod
+    def is_tracked(post: Post) -> bool:
+        """Whether the bot follows who was reached: receipts were asked for, or it was
+        sent to each person privately (study material always asks for receipts)."""
+        return bool(post.receipt) or post.audience in PRIVATE_AUDIENCES
+
+    async def coverage_seen_by(self, post: Post, actor: Actor) -> list[GroupCoverage]:
+        """The groups' coverage this actor may see: all of them for the whole-branch
+        roles, his own groups for a leader."""
+        return [cov for group_id, cov in (await self.coverage(post)).items()
+                if actor.sees_whole_branch
+                or (group_id is not None and group_id in actor.led_group_ids)]
+
     async def missing(self, post: Post) -> list[Missing]:
         return [m for cov in (await self.coverage(post)).values() for m in cov.missing]
 
