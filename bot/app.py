@@ -65,6 +65,7 @@ from bot.services.posts import PostService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
 from bot.services.schedule import Scheduler
+from bot.services.suggestions import SuggestionService
 from bot.services.surveys import SurveyService
 from storage.chats import ChatRepo
 from storage.collections import CollectionRepo
@@ -167,6 +168,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     quiz_repo = QuizRepo(db)
     survey_repo = SurveyRepo(db)
     collection_repo = CollectionRepo(db)
+    suggestion_repo = SuggestionRepo(db)
     return Deps(
         config=config,
         clock=clock,
@@ -192,7 +194,8 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         scheduler=Scheduler(people, config, clock, config.branch.tz, collection_repo),
         survey_repo=survey_repo,
         surveys=SurveyService(survey_repo, clock, config.branch.tz),
-        suggestion_repo=SuggestionRepo(db),
+        suggestion_repo=suggestion_repo,
+        suggestions=SuggestionService(suggestion_repo, people, org, clock, config.branch.tz),
         dues=DuesService(DuesRepo(db), clock, config.branch.tz),
         collection_repo=collection_repo,
         collections=CollectionService(collection_repo, people, clock, config.branch.tz),

@@ -30,6 +30,7 @@ from bot.services.posts import PostService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
 from bot.services.schedule import Scheduler
+from bot.services.suggestions import SuggestionService
 from bot.services.surveys import SurveyService
 from storage.collections import CollectionRepo
 from storage.db import Database
@@ -70,6 +71,7 @@ class Deps:
     survey_repo: SurveyRepo
     surveys: SurveyService
     suggestion_repo: SuggestionRepo
+    suggestions: SuggestionService
     dues: DuesService
     collection_repo: CollectionRepo
     collections: CollectionService

@@ -761,6 +761,7 @@ SUGGEST_REPLY_TO_MEMBER = "💬 书记答复了您的建议「{text}」：\n{rep
 SUGGEST_REPLIED = "答复已发给{name}同志。"
 SUGGESTIONS_NONE = "还没有建议。"
 SUGGESTIONS_LINE = "[{status}] {name}：{text}"
+SUGGESTION_STATUS = {"new": "新建议", "received": "已收到", "done": "已处理", "replied": "已答复"}
 DEED_USAGE = (
     "记好事：/deed 内容（记自己的），或 /deed 姓名 内容（组长记本组同志的）"
     "，例如：/deed 帮邻居修水管"
@@ -902,6 +903,11 @@ PROBLEMS: dict[Problem, str] = {
     Problem.MEETING_NOT_ALLOWED: MEETING_NOT_ALLOWED,
     Problem.WHEN_ERROR: WHEN_ERROR,
     Problem.SURVEY_USAGE: SURVEY_USAGE,
+    Problem.NOT_LINKED: NOT_LINKED,
+    Problem.STALE: TAP_STALE,
+    Problem.SUGGEST_USAGE: SUGGEST_USAGE,
+    Problem.DEED_USAGE: DEED_USAGE,
+    Problem.DEED_NOT_ALLOWED: DEED_NOT_ALLOWED,
 }
 
 

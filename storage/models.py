@@ -4,6 +4,17 @@ data; the branch's rules about these records live in `bot/services/`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class SuggestionStatus(StrEnum):
+    """How far a suggestion got; the words for people are `texts.SUGGESTION_STATUS`."""
+
+    NEW = "new"
+    RECEIVED = "received"
+    DONE = "done"
+    REPLIED = "replied"
+
 
 CATEGORIES = ("离休", "退休", "在职")
 STATUSES = ("党员", "预备党员", "民主党派", "群众")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from storage import audit
 from storage.db import Database
+from storage.models import SuggestionStatus
 
 
 @dataclass(frozen=True)
@@ -14,12 +15,13 @@ class Suggestion:
     id: int
     person_id: int
     text: str
-    status: str
+    status: SuggestionStatus
     reply: str | None
 
 
 def _suggestion(r: sqlite3.Row) -> Suggestion:
-    return Suggestion(r["id"], r["person_id"], r["text"], r["status"], r["reply"])
+    return Suggestion(r["id"], r["person_id"], r["text"], SuggestionStatus(r["status"]),
+                      r["reply"])
 
 
 class SuggestionRepo:
@@ -42,7 +44,8 @@ class SuggestionRepo:
                                       (limit,))
         return [_suggestion(r) for r in rows]
 
-    async def set_status(self, suggestion_id: int, status: str, *, reply: str | None,
+    async def set_status(self, suggestion_id: int, status: SuggestionStatus, *,
+                         reply: str | None,
                          at: str, actor_tg: int) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(

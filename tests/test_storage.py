@@ -137,3 +137,36 @@ async def test_checkpoints_run_beside_the_shared_connection(tmp_path: Path) -> N
         assert await memory.checkpoint() == (0, 0)
     finally:
         await memory.close()
+
+
+async def test_stored_suggestion_statuses_become_ascii_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database made by the previous version (migrations up to 0017) stored the words
+    people read as statuses; the upgrade turns them into keys, audit details included."""
+    path = tmp_path / "a.db"
+    every = load_migrations()
+    monkeypatch.setattr(db_module, "load_migrations", lambda: every[:17])
+    old = await Database.open(path)
+    await old.write("INSERT INTO people (ext_id, name, created_at, updated_at, category, "
+                    "status) VALUES ('A1', '甲', 'x', 'x', '退休', '党员')")
+    for status in ("新建议", "已收到", "已处理", "已答复"):
+        await old.write("INSERT INTO suggestions (person_id, text, status, created_at, "
+                        "updated_at) VALUES (1, ?, ?, 'x', 'x')", (f"建议{status}", status))
+    await old.write("INSERT INTO audit_log (at, action, detail) "
+                    "VALUES ('x', 'suggestion', '2:已收到')")
+    await old.close()
+    monkeypatch.setattr(db_module, "load_migrations", lambda: every)
+    database = await Database.open(path)
+    try:
+        rows = await database.fetchall("SELECT text, status FROM suggestions ORDER BY id")
+        assert [(r[0], r[1]) for r in rows] == [
+            ("建议新建议", "new"), ("建议已收到", "received"), ("建议已处理", "done"),
+            ("建议已答复", "replied")]
+        detail = await database.fetchone("SELECT detail FROM audit_log "
+                                         "WHERE action = 'suggestion'")
+        assert detail is not None and detail[0] == "2:received"
+        with pytest.raises(Exception, match="CHECK"):
+            await database.write("UPDATE suggestions SET status = '已收到' WHERE id = 1")
+    finally:
+        await database.close()

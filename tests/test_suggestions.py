@@ -31,7 +31,7 @@ async def test_suggestion_reaches_the_secretary_and_the_answer_comes_back(
     [found] = await branch.h.deps.suggestion_repo.recent(1)
     branch.fake.press_data(member, notice, f"sg:done:{found.id}")
     await branch.h.settle()
-    assert (await branch.h.deps.suggestion_repo.get(found.id)).status == "已答复"  # type: ignore[union-attr]
+    assert (await branch.h.deps.suggestion_repo.get(found.id)).status == "replied"  # type: ignore[union-attr]
 
 
 async def test_good_deeds_own_or_for_the_leaders_group(branch: Branch) -> None:

@@ -17,40 +17,44 @@ from telegram.ext import (
 
 from bot import texts
 from bot.callbacks import pack, parse, pattern
-from bot.clock import iso
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow
 from bot.guard import guarded
 from bot.messaging import send_private
 from bot.services.access import Actor
+from bot.services.problems import Problem
+from bot.services.suggestions import SuggestionError
+from storage.models import SuggestionStatus
 
 REPLY = 0
 _KEY = "suggestion_reply"
-STATUSES = {"rcv": "已收到", "done": "已处理"}
+# Button action -> the status it sets (bot.services.suggestions.MARKS).
+_MARKS = {"rcv": SuggestionStatus.RECEIVED, "done": SuggestionStatus.DONE}
 
 
 @guarded("suggest")
 async def suggest(update: Update, context: BranchContext, actor: Actor) -> None:
     """Save the suggestion and hand it to the secretary."""
     message = update.effective_message
-    assert message is not None and actor.person is not None
+    assert message is not None
     parts = (message.text or "").split(None, 1)
-    if len(parts) < 2 or not parts[1].strip():
-        await message.reply_text(texts.SUGGEST_USAGE)
+    try:
+        sent = await context.deps.suggestions.suggest(actor, parts[1] if len(parts) > 1 else "")
+    except SuggestionError as exc:
+        await message.reply_text(texts.explain(exc))
         return
-    deps = context.deps
-    text = parts[1].strip()[:1000]
-    suggestion_id = await deps.suggestion_repo.add(actor.person.id, text, iso(deps.clock.now()))
+    assert actor.person is not None
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton(texts.BUTTON_SUGGEST_RECEIVED,
-                             callback_data=pack("sg", "rcv", suggestion_id)),
+                             callback_data=pack("sg", "rcv", sent.suggestion_id)),
         InlineKeyboardButton(texts.BUTTON_SUGGEST_DONE,
-                             callback_data=pack("sg", "done", suggestion_id)),
+                             callback_data=pack("sg", "done", sent.suggestion_id)),
         InlineKeyboardButton(texts.BUTTON_SUGGEST_REPLY,
-                             callback_data=pack("sg", "rep", suggestion_id))]])
-    for secretary in await deps.org.reach(None):
+                             callback_data=pack("sg", "rep", sent.suggestion_id))]])
+    for secretary in sent.tell:
         await send_private(context, secretary,
-                           texts.SUGGEST_NEW.format(name=actor.person.name, text=text), keyboard)
+                           texts.SUGGEST_NEW.format(name=actor.person.name, text=sent.text),
+                           keyboard)
     await message.reply_text(texts.SUGGEST_SAVED)
 
 
@@ -61,14 +65,16 @@ async def on_status(update: Update, context: BranchContext) -> None:
     cb = parse(query.data)
     deps = context.deps
     actor = await deps.access.actor(query.from_user.id)
-    found = await deps.suggestion_repo.get(cb.ids[0]) if cb and cb.ids else None
-    if found is None or cb is None or cb.action not in STATUSES or not actor.is_secretary:
-        await query.answer(texts.TAP_STALE if found is None else texts.TAP_NOT_ALLOWED)
+    status = _MARKS.get(cb.action) if cb is not None else None
+    if cb is None or not cb.ids or status is None:
+        await query.answer(texts.TAP_STALE)
         return
-    status = STATUSES[cb.action]
-    await deps.suggestion_repo.set_status(found.id, status, reply=None,
-                                          at=iso(deps.clock.now()), actor_tg=actor.tg_user_id)
-    await query.answer(texts.SUGGEST_STATUS_SET.format(status=status))
+    try:
+        await deps.suggestions.mark(actor, cb.ids[0], status)
+    except SuggestionError as exc:
+        await query.answer(texts.explain(exc))
+        return
+    await query.answer(texts.SUGGEST_STATUS_SET.format(status=texts.SUGGESTION_STATUS[status]))
 
 
 async def ask_reply(update: Update, context: BranchContext) -> int:
@@ -78,13 +84,15 @@ async def ask_reply(update: Update, context: BranchContext) -> int:
     cb = parse(query.data)
     deps = context.deps
     actor = await deps.access.actor(query.from_user.id)
-    found = await deps.suggestion_repo.get(cb.ids[0]) if cb and cb.ids else None
-    if found is None or not actor.is_secretary:
-        await query.answer(texts.TAP_STALE if found is None else texts.TAP_NOT_ALLOWED)
+    try:
+        if cb is None or not cb.ids:
+            raise SuggestionError(Problem.STALE)
+        author = await deps.suggestions.to_answer(actor, cb.ids[0])
+    except SuggestionError as exc:
+        await query.answer(texts.explain(exc))
         return ConversationHandler.END
     await query.answer()
-    author = await deps.people.get(found.person_id)
-    context.user_data[_KEY] = found.id
+    context.user_data[_KEY] = cb.ids[0]
     await context.bot.send_message(query.from_user.id, texts.SUGGEST_ASK_REPLY.format(
         name=author.name if author else ""))
     return REPLY
@@ -96,14 +104,12 @@ async def send_reply(update: Update, context: BranchContext) -> int:
     assert message is not None and message.text and context.user_data is not None
     assert update.effective_user is not None
     deps = context.deps
-    found = await deps.suggestion_repo.get(context.user_data.pop(_KEY, 0))
-    if found is None:
+    actor = await deps.access.actor(update.effective_user.id)
+    try:
+        found, author, reply = await deps.suggestions.answer(
+            actor, context.user_data.pop(_KEY, 0), message.text)
+    except SuggestionError:
         return ConversationHandler.END
-    reply = message.text.strip()[:1000]
-    await deps.suggestion_repo.set_status(found.id, "已答复", reply=reply,
-                                          at=iso(deps.clock.now()),
-                                          actor_tg=update.effective_user.id)
-    author = await deps.people.get(found.person_id)
     if author is not None:
         await send_private(context, author, texts.SUGGEST_REPLY_TO_MEMBER.format(
             text=found.text[:40], reply=reply))
@@ -116,38 +122,26 @@ async def suggestions(update: Update, context: BranchContext, actor: Actor) -> N
     """The latest suggestions and how far each got."""
     message = update.effective_message
     assert message is not None
-    deps = context.deps
-    found = await deps.suggestion_repo.recent(30)
+    found = await context.deps.suggestions.recent()
     if not found:
         await message.reply_text(texts.SUGGESTIONS_NONE)
         return
-    names = {p.id: p.name for p in await deps.people.all()}
     await message.reply_text("\n".join(
-        texts.SUGGESTIONS_LINE.format(status=s.status, name=names.get(s.person_id, "?"),
-                                      text=s.text[:60]) for s in found))
+        texts.SUGGESTIONS_LINE.format(status=texts.SUGGESTION_STATUS[s.status], name=name,
+                                      text=s.text[:60]) for s, name in found))
 
 
 @guarded("deed")
 async def deed(update: Update, context: BranchContext, actor: Actor) -> None:
     """`/deed 内容` for oneself; `/deed 姓名 内容` for someone a leader looks after."""
     message = update.effective_message
-    assert message is not None and actor.person is not None
-    deps = context.deps
-    parts = (message.text or "").split(None, 2)
-    if len(parts) < 2:
-        await message.reply_text(texts.DEED_USAGE)
+    assert message is not None
+    words = (message.text or "").split(None, 2)[1:]
+    try:
+        person, saved = await context.deps.suggestions.record_deed(actor, words)
+    except SuggestionError as exc:
+        await message.reply_text(texts.explain(exc))
         return
-    person, text = actor.person, " ".join(parts[1:])
-    if len(parts) == 3:
-        named = [p for p in await deps.people.by_name(parts[1]) if p.active]
-        if len(named) == 1:
-            person, text = named[0], parts[2]
-    if person.id != actor.person.id and not actor.may_act_for(person):
-        await message.reply_text(texts.DEED_NOT_ALLOWED)
-        return
-    saved = text.strip()[:500]
-    await deps.suggestion_repo.add_deed(person.id, saved, deps.care.today().isoformat(),
-                                        actor.person.id, iso(deps.clock.now()))
     await message.reply_text(texts.DEED_SAVED.format(name=person.name, text=saved))
 
 

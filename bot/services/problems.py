@@ -39,6 +39,11 @@ class Problem(StrEnum):
     MEETING_NOT_ALLOWED = "meeting_not_allowed"
     WHEN_ERROR = "when_error"                  # values: message (from bot.services.when)
     SURVEY_USAGE = "survey_usage"
+    NOT_LINKED = "not_linked"
+    STALE = "stale"                            # the record a button named is gone
+    SUGGEST_USAGE = "suggest_usage"
+    DEED_USAGE = "deed_usage"
+    DEED_NOT_ALLOWED = "deed_not_allowed"
 
 
 class ServiceError(Exception):
