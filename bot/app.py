@@ -169,6 +169,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     survey_repo = SurveyRepo(db)
     collection_repo = CollectionRepo(db)
     suggestion_repo = SuggestionRepo(db)
+    push_repo = PushRepo(db)
     return Deps(
         config=config,
         clock=clock,
@@ -190,8 +191,9 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         posts=PostService(post_repo, people, org, clock, config.branch.tz),
         quiz_repo=quiz_repo,
         quizzes=QuizService(quiz_repo, people, clock, config.branch.tz),
-        push_repo=PushRepo(db),
-        scheduler=Scheduler(people, config, clock, config.branch.tz, collection_repo),
+        push_repo=push_repo,
+        scheduler=Scheduler(people, config, clock, config.branch.tz, collection_repo,
+                            push_repo),
         survey_repo=survey_repo,
         surveys=SurveyService(survey_repo, clock, config.branch.tz),
         suggestion_repo=suggestion_repo,

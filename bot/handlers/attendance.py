@@ -168,7 +168,7 @@ async def _proxy_list(context: BranchContext, actor: Actor,
     head = summary(m, deps.config.branch.tz)
     if not people:
         return f"{head}\n{texts.PROXY_NO_PEOPLE}", None
-    answers = {a.person_id: a for a in await deps.meeting_repo.attendance(m.id)}
+    answers = {a.person_id: a for a in await deps.meetings.attendance(m.id)}
     rows = []
     for p in people:
         answer = answers.get(p.id)
@@ -205,7 +205,7 @@ async def proxy_command(update: Update, context: BranchContext, actor: Actor) ->
     meetings = await context.deps.meetings.manageable(actor)
     if not meetings:
         # A leader may also answer for his people at branch-wide meetings.
-        meetings = [m for m in await context.deps.meeting_repo.active()
+        meetings = [m for m in await context.deps.meetings.active()
                     if await context.deps.meetings.proxy_candidates(m, actor)]
     if not meetings:
         await message.reply_text(texts.PROXY_NONE)
@@ -222,7 +222,7 @@ async def _proxy_menu(update: Update, context: BranchContext, actor: Actor,
                       cb: Callback) -> None:
     query = update.callback_query
     assert query is not None
-    m = await context.deps.meeting_repo.get(cb.ids[0])
+    m = await context.deps.meetings.get(cb.ids[0])
     if m is None:
         await query.answer(texts.TAP_STALE)
         return
@@ -368,7 +368,7 @@ async def _member_view(context: BranchContext, actor: Actor, year: int,
     for m, a in mine:
         status = texts.ATT_STATUS[a.status]
         if a.status == "present" and a.recorded_by not in (None, a.person_id):
-            proxy = await context.deps.people.get(a.recorded_by)
+            proxy = await context.deps.roster.get(a.recorded_by)
             status = texts.ATT_STATUS_PROXY.format(proxy=proxy.name if proxy else "")
         day = show_date(context.deps.meetings.local(m.starts_at).date())
         lines.append(texts.ATT_MEMBER_LINE.format(day=day, kind=m.kind, status=status))
@@ -382,11 +382,11 @@ async def _group_view(context: BranchContext, actor: Actor, year: int,
                       history: list[tuple[Meeting, Attendance]]) -> str:
     deps = context.deps
     lines = []
-    for g in await deps.people.groups():
+    for g in await deps.roster.groups():
         if g.id not in actor.led_group_ids:
             continue
         lines.append(texts.ATT_GROUP_TITLE.format(group=g.name, year=year))
-        for p in await deps.people.in_group(g.id):
+        for p in await deps.roster.in_group(g.id):
             if not p.active:
                 continue
             row = deps.meetings.rates([(p.name, a) for _, a in history if a.person_id == p.id])
@@ -402,9 +402,9 @@ async def _branch_view(context: BranchContext, year: int,
         return texts.ATT_NONE.format(year=year)
     deps = context.deps
     svc = deps.meetings
-    groups = {g.id: g.name for g in await deps.people.groups()}
+    groups = {g.id: g.name for g in await deps.roster.groups()}
     group_of = {p.id: groups.get(p.group_id or -1, texts.NO_GROUP)
-                for p in await deps.people.all()}
+                for p in await deps.roster.all()}
     lines = [texts.ATT_BRANCH_TITLE.format(year=year)]
     sections: dict[str, list[tuple[str, Attendance]]] = defaultdict(list)
     months: dict[int, str] = {}  # per meeting, not per row: a year can be 50,000 rows

@@ -223,7 +223,7 @@ async def _send_help(update: Update, context: BranchContext, actor: Actor,
         except TelegramError as exc:  # the escalation above still follows it up
             log.warning("help request %s not delivered to %s: %s", request.id,
                         recipient.id, exc)
-    leader = await deps.people.get(assignee) if assignee else None
+    leader = await deps.roster.get(assignee) if assignee else None
     reply = (texts.HELPME_SENT.format(leader=leader.name) if leader
              else texts.HELPME_SENT_SECRETARY)
     await message.reply_text(reply)
@@ -231,7 +231,7 @@ async def _send_help(update: Update, context: BranchContext, actor: Actor,
 
 async def _leader_name(context: BranchContext, person: Person) -> str:
     assignee = await context.deps.care.assignee_for(person)
-    leader = await context.deps.people.get(assignee) if assignee else None
+    leader = await context.deps.roster.get(assignee) if assignee else None
     return leader.name if leader else texts.ROLE_NAMES["secretary"]
 
 

@@ -91,7 +91,7 @@ async def _membership(update: Update, context: BranchContext, chat_id: int) -> N
     if gone is None or gone.is_bot or not await directory.left(chat_id, gone.id):
         return
     log.info("user %s left chat %s", gone.id, chat_id)
-    person = await context.deps.people.by_tg_user(gone.id)
+    person = await context.deps.roster.by_tg_user(gone.id)
     if person is None or chat_id != directory.group_chat_id:
         return
     leader = await context.deps.org.carer_of(person)

@@ -52,7 +52,7 @@ async def collect_command(update: Update, context: BranchContext, actor: Actor) 
                 texts.BUTTON_COLLECT_FILL, callback_data=pack("col", "go", c.id))]]))
         await message.reply_text(texts.FORM_CREATED.format(title=c.title))
         return
-    found = await deps.collection_repo.recent(5)
+    found = await deps.collections.recent(5)
     if not found:
         await message.reply_text(texts.COLLECT_USAGE if actor.is_secretary else
                                  texts.COLLECT_NONE)
@@ -86,7 +86,7 @@ async def on_export(update: Update, context: BranchContext) -> None:
     cb = parse(query.data)
     deps = context.deps
     actor = await deps.access.actor(query.from_user.id)
-    c = await deps.collection_repo.get(cb.ids[0]) if cb and cb.ids else None
+    c = await deps.collections.get(cb.ids[0]) if cb and cb.ids else None
     if c is None or not actor.is_secretary:
         await query.answer(texts.TAP_STALE if c is None else texts.TAP_NOT_ALLOWED)
         return
@@ -111,12 +111,12 @@ async def start(update: Update, context: BranchContext) -> int:
                                  texts.FORM_OPEN_CHAT):
             return ConversationHandler.END
         if cb is not None and cb.action == "for" and len(cb.ids) == 2:
-            person = await deps.people.get(cb.ids[1])
+            person = await deps.roster.get(cb.ids[1])
         await query.answer()
     else:
         assert update.effective_message is not None and update.effective_message.text
         cid = int(update.effective_message.text.split("col_", 1)[1])
-    c = await deps.collection_repo.get(cid)
+    c = await deps.collections.get(cid)
     chat_id = update.effective_user.id
     if c is None or person is None or actor.person is None:
         await context.bot.send_message(chat_id, texts.TAP_STALE if c is None
@@ -151,7 +151,7 @@ async def answer(update: Update, context: BranchContext) -> int:
     if not state:
         return ConversationHandler.END
     cid, person_id, answers = state
-    c = await context.deps.collection_repo.get(cid)
+    c = await context.deps.collections.get(cid)
     assert c is not None
     _, kind, choices = c.questions[len(answers)]
     value: Any
@@ -181,7 +181,7 @@ async def answer(update: Update, context: BranchContext) -> int:
     context.user_data.pop(_KEY, None)
     deps = context.deps
     actor = await deps.access.actor(chat_id)
-    person = await deps.people.get(person_id)
+    person = await deps.roster.get(person_id)
     assert person is not None
     try:
         await deps.collections.save(c, actor, person, answers)

@@ -63,7 +63,7 @@ async def dues_command(update: Update, context: BranchContext, actor: Actor) -> 
 async def _overview(context: BranchContext, actor: Actor) -> str:
     deps = context.deps
     today = deps.dues.today()
-    people = [p for p in await deps.people.all() if p.active]
+    people = [p for p in await deps.roster.all() if p.active]
     if actor.is_secretary:
         statement = await deps.dues.statement(today.year)
         lines = [texts.DUES_STATEMENT_TITLE.format(year=today.year)]

@@ -97,7 +97,7 @@ async def meeting_command(update: Update, context: BranchContext, actor: Actor) 
     if context.args:
         try:
             draft = deps.meetings.parse_line(list(context.args), actor,
-                                             await deps.people.groups())
+                                             await deps.roster.groups())
         except MeetingError as exc:
             await message.reply_text(_error_text(exc))
             return ConversationHandler.END
@@ -132,7 +132,7 @@ def _time_keyboard() -> InlineKeyboardMarkup:
 
 
 async def _place_keyboard(context: BranchContext) -> InlineKeyboardMarkup:
-    recent = await context.deps.meeting_repo.recent_places(3)
+    recent = await context.deps.meetings.recent_places(3)
     rows = [[InlineKeyboardButton(place, callback_data=pack("mw", "p", mid))]
             for place, mid in recent]
     return InlineKeyboardMarkup([*rows, _cancel_row()])
@@ -181,7 +181,7 @@ async def _wizard_step(update: Update, context: BranchContext, cb: Callback | No
         elif state == PLACE and ((cb and cb.action == "p") or text):
             place = text
             if cb:
-                old = await deps.meeting_repo.get(cb.ids[0])
+                old = await deps.meetings.get(cb.ids[0])
                 place = old.place if old else None
             draft = replace(draft, place=place)
         elif state == TOPIC and text:
@@ -227,7 +227,7 @@ async def _prompt(update: Update, context: BranchContext, draft: WizardDraft) ->
     state = _state_of(draft)
     if state == GROUP:
         rows = [[InlineKeyboardButton(g.name, callback_data=pack("mw", "g", g.id))]
-                for g in await deps.people.groups()]
+                for g in await deps.roster.groups()]
         await message.reply_text(texts.WIZ_GROUP,
                                  reply_markup=InlineKeyboardMarkup([*rows, _cancel_row()]))
     elif state == DAY:
@@ -292,7 +292,7 @@ async def _managed(update: Update, context: BranchContext) -> tuple[Actor, Meeti
     assert query is not None
     cb = parse(query.data)
     actor = await context.deps.access.actor(query.from_user.id)
-    m = await context.deps.meeting_repo.get(cb.ids[0]) if cb and cb.ids else None
+    m = await context.deps.meetings.get(cb.ids[0]) if cb and cb.ids else None
     if m is None or m.status not in ("scheduled", "open") or \
             not context.deps.meetings.may_manage(actor, m):
         await query.answer(texts.TAP_STALE)
@@ -427,7 +427,7 @@ async def _editing(update: Update, context: BranchContext) -> tuple[Actor, Meeti
     assert context.user_data is not None and update.effective_user is not None
     meeting_id = context.user_data.pop(_EDIT_KEY, None)
     actor = await context.deps.access.actor(update.effective_user.id)
-    m = await context.deps.meeting_repo.get(meeting_id) if meeting_id else None
+    m = await context.deps.meetings.get(meeting_id) if meeting_id else None
     if m is None or not context.deps.meetings.may_manage(actor, m):
         return None
     context.user_data[_EDIT_KEY] = m.id  # kept until the change succeeds

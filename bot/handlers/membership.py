@@ -138,7 +138,7 @@ async def me(update: Update, context: BranchContext, actor: Actor) -> None:
         await message.reply_text(texts.NOT_LINKED)
         return
     deps = context.deps
-    text = views.person_details(actor.person, deps.roster.today(), await deps.people.groups(),
+    text = views.person_details(actor.person, deps.roster.today(), await deps.roster.groups(),
                                 private=True, title=texts.ME_TITLE)
     await message.reply_text(f"{text}\n\n{texts.ME_CORRECTION}")
 

@@ -155,7 +155,7 @@ async def _prompt(update: Update, context: BranchContext, actor: Actor, c: Compo
         await message.reply_text(texts.POST_AUDIENCE,
                                  reply_markup=InlineKeyboardMarkup([*rows, _cancel_row()]))
     elif state == GROUP:
-        groups = [g for g in await deps.people.groups()
+        groups = [g for g in await deps.roster.groups()
                   if deps.posts.may_post(actor, "party_group", g.id)]
         rows = [[InlineKeyboardButton(g.name, callback_data=pack("pc", "g", g.id))]
                 for g in groups]
@@ -333,7 +333,7 @@ async def on_post_button(update: Update, context: BranchContext) -> None:
                                else texts.TAP_STALE)
             return
         assert result.post is not None and result.person is not None
-        how = (await deps.post_repo.acks(result.post.id))
+        how = (await deps.posts.acks(result.post.id))
         method = next(a.how for a in how if a.person_id == result.person.id)
         await query.answer(texts.HANDED_ON_DONE.format(name=result.person.name, how=method))
         # The list keeps the people it showed, less those now reached.
@@ -346,7 +346,7 @@ async def on_post_button(update: Update, context: BranchContext) -> None:
     elif cb.action in ("wd", "wy"):
         await _withdraw(update, context, actor, cb.action, cb.ids[0])
     elif cb.action == "fl":
-        post = await deps.post_repo.get(cb.ids[0])
+        post = await deps.posts.get(cb.ids[0])
         await query.answer()
         if post is not None and actor.person is not None:
             mine = [m for m in await deps.posts.missing(post) if actor.may_act_for(m.person)]
@@ -369,7 +369,7 @@ async def _withdraw(update: Update, context: BranchContext, actor: Actor, action
     query = update.callback_query
     assert query is not None
     deps = context.deps
-    post = await deps.post_repo.get(post_id)
+    post = await deps.posts.get(post_id)
     if post is None or not deps.posts.may_manage(actor, post) or post.status == "withdrawn":
         await query.answer(texts.TAP_STALE)
         return
@@ -382,8 +382,8 @@ async def _withdraw(update: Update, context: BranchContext, actor: Actor, action
         return
     await deps.posts.withdraw(post, actor)
     messages = [(post.chat_id, post.message_id)] if post.message_id else []
-    for d in await deps.post_repo.deliveries(post.id):
-        person = await deps.people.get(d.person_id)
+    for d in await deps.posts.deliveries(post.id):
+        person = await deps.roster.get(d.person_id)
         if d.message_id and person and person.tg_user_id:
             messages.append((person.tg_user_id, d.message_id))
     deleted = 0
@@ -411,7 +411,7 @@ async def reflect_start(update: Update, context: BranchContext) -> int:
     """`/start refl_<id>`: ask for the reflection."""
     message = update.effective_message
     assert message is not None and message.text and context.user_data is not None
-    post = await context.deps.post_repo.get(int(message.text.split("refl_", 1)[1]))
+    post = await context.deps.posts.get(int(message.text.split("refl_", 1)[1]))
     if post is None or post.kind != "study":
         await message.reply_text(texts.TAP_STALE)
         return ConversationHandler.END
@@ -446,7 +446,7 @@ async def notices_command(update: Update, context: BranchContext, actor: Actor) 
     message = update.effective_message
     assert message is not None
     deps = context.deps
-    posts = await deps.post_repo.recent("notice", 5)
+    posts = await deps.posts.recent("notice", 5)
     if not posts:
         await message.reply_text(texts.NOTICES_NONE)
         return
@@ -485,7 +485,7 @@ async def study_command(update: Update, context: BranchContext, actor: Actor) ->
     message = update.effective_message
     assert message is not None
     deps = context.deps
-    posts = await deps.post_repo.recent("study", 10)
+    posts = await deps.posts.recent("study", 10)
     if not posts:
         await message.reply_text(texts.STUDY_NONE)
         return

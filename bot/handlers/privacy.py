@@ -62,7 +62,7 @@ async def on_erase(update: Update, context: BranchContext) -> None:
     cb = parse(query.data)
     deps = context.deps
     actor = await deps.access.actor(query.from_user.id)
-    person = await deps.people.get(cb.ids[0]) if cb and cb.ids else None
+    person = await deps.roster.get(cb.ids[0]) if cb and cb.ids else None
     if person is None or not actor.is_secretary:
         await query.answer(texts.TAP_STALE if person is None else texts.TAP_NOT_ALLOWED)
         return

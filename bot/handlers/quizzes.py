@@ -240,7 +240,7 @@ async def on_button(update: Update, context: BranchContext) -> None:
     cb = parse(query.data)
     deps = context.deps
     actor = await deps.access.actor(query.from_user.id)
-    quiz = await deps.quiz_repo.get(cb.ids[0]) if cb and cb.ids else None
+    quiz = await deps.quizzes.get(cb.ids[0]) if cb and cb.ids else None
     if cb is None or quiz is None:
         await query.answer(texts.TAP_STALE)
         return
@@ -322,7 +322,7 @@ async def on_poll_answer(update: Update, context: BranchContext) -> None:
 
 
 async def _overview(context: BranchContext, actor: Actor) -> str:
-    quizzes = await context.deps.quiz_repo.recent(5)
+    quizzes = await context.deps.quizzes.recent(5)
     if not quizzes:
         return texts.QUIZ_NONE
     lines = []

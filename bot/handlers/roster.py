@@ -25,8 +25,8 @@ async def contact_map(update: Update, context: BranchContext, actor: Actor) -> N
     message = update.effective_message
     assert message is not None
     deps = context.deps
-    groups = await deps.people.groups()
-    people = await deps.people.all()
+    groups = await deps.roster.groups()
+    people = await deps.roster.all()
     if not actor.sees_whole_branch:
         groups = [g for g in groups if g.id in actor.led_group_ids]
         people = [p for p in people if p.group_id in actor.led_group_ids]
@@ -42,8 +42,8 @@ async def roster(update: Update, context: BranchContext, actor: Actor) -> None:
     deps = context.deps
     query = " ".join(context.args or []).strip()
     if not query:
-        people = [p for p in await deps.people.all() if actor.may_see(p)]
-        groups = [g for g in await deps.people.groups()
+        people = [p for p in await deps.roster.all() if actor.may_see(p)]
+        groups = [g for g in await deps.roster.groups()
                   if actor.sees_whole_branch or g.id in actor.led_group_ids]
         lines = "\n".join(
             texts.ROSTER_GROUP_LINE.format(
@@ -56,7 +56,7 @@ async def roster(update: Update, context: BranchContext, actor: Actor) -> None:
     person = await find_one(update, context, actor, query)
     if person is not None:
         await message.reply_text(views.roster_entry(
-            person, deps.roster.today(), await deps.people.groups(),
+            person, deps.roster.today(), await deps.roster.groups(),
             care=actor.may_see_private(person)))
 
 
@@ -97,7 +97,7 @@ async def role(update: Update, context: BranchContext, actor: Actor) -> None:
     person = await find_one(update, context, actor, command.who)
     if person is None:
         return
-    groups = await deps.people.groups()
+    groups = await deps.roster.groups()
     group = next((g for g in groups if g.name == command.group), None)
     if command.group is not None and group is None:
         await message.reply_text(texts.ROLE_UNKNOWN_GROUP.format(

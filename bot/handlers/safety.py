@@ -3,12 +3,13 @@ leaders phone the key service targets who have not (see `bot.jobs.pushes`)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.callbacks import parse, pattern
-from bot.clock import iso
 from bot.context import BranchApp, BranchContext
 
 
@@ -19,15 +20,18 @@ async def on_safe(update: Update, context: BranchContext) -> None:
     cb = parse(query.data)
     deps = context.deps
     actor = await deps.access.actor(query.from_user.id)
-    day = str(cb.ids[0]) if cb and cb.ids else ""
-    key = f"weather:{day[:4]}-{day[4:6]}-{day[6:8]}"
-    if cb is None or cb.action != "ok" or await deps.push_repo.done(key) != "sent":
+    try:
+        digits = str(cb.ids[0]) if cb and cb.ids else ""
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:  # forged or truncated
         await query.answer(texts.TAP_STALE)
         return
     if actor.person is None:
         await query.answer(texts.TAP_NOT_LINKED)
         return
-    await deps.push_repo.tap_safe(key, actor.person.id, iso(deps.scheduler.now()))
+    if not await deps.scheduler.mark_safe(day, actor.person):
+        await query.answer(texts.TAP_STALE)
+        return
     await query.answer(texts.SAFE_THANKS.format(name=actor.person.name))
 
 

@@ -52,12 +52,12 @@ async def survey_command(update: Update, context: BranchContext, actor: Actor) -
             reply_markup=_take_button(survey))
         await message.reply_text(texts.FORM_CREATED.format(title=survey.title))
         return
-    surveys = await deps.survey_repo.recent(5)
+    surveys = await deps.surveys.recent(5)
     if not surveys:
         await message.reply_text(texts.SURVEY_USAGE if actor.is_secretary else texts.SURVEY_NONE)
         return
     for survey in surveys:
-        count = await deps.survey_repo.voters(survey.id)
+        count = await deps.surveys.voters(survey.id)
         if survey.status == "open":
             buttons = [InlineKeyboardButton(texts.BUTTON_SURVEY_TAKE,
                                             callback_data=pack("svy", "go", survey.id))]
@@ -102,12 +102,12 @@ async def on_close(update: Update, context: BranchContext) -> None:
     cb = parse(query.data)
     deps = context.deps
     actor = await deps.access.actor(query.from_user.id)
-    survey = await deps.survey_repo.get(cb.ids[0]) if cb and cb.ids else None
+    survey = await deps.surveys.get(cb.ids[0]) if cb and cb.ids else None
     if survey is None or not await deps.surveys.close(survey, actor):
         await query.answer(texts.SURVEY_NOT_ALLOWED if survey else texts.TAP_STALE)
         return
     await query.answer()
-    closed = await deps.survey_repo.get(survey.id)
+    closed = await deps.surveys.get(survey.id)
     assert closed is not None
     results = await deps.surveys.results(closed)
     await query.edit_message_text(_results_text(results) if results else
@@ -131,7 +131,7 @@ async def start(update: Update, context: BranchContext) -> int:
         survey_id = int(update.effective_message.text.split("svy_", 1)[1])
     chat_id = update.effective_user.id
     actor = await deps.access.actor(update.effective_user.id)
-    survey = await deps.survey_repo.get(survey_id)
+    survey = await deps.surveys.get(survey_id)
     if survey is None or actor.person is None:
         await context.bot.send_message(chat_id, texts.TAP_STALE if survey is None
                                        else texts.NOT_LINKED)
@@ -139,7 +139,7 @@ async def start(update: Update, context: BranchContext) -> int:
     if survey.status != "open":
         await context.bot.send_message(chat_id, texts.SURVEY_CLOSED)
         return ConversationHandler.END
-    if await deps.survey_repo.has_voted(survey.id, actor.person.id):
+    if await deps.surveys.has_voted(survey.id, actor.person.id):
         await context.bot.send_message(chat_id, texts.SURVEY_ALREADY)
         return ConversationHandler.END
     context.user_data[_KEY] = (survey.id, [])
@@ -167,7 +167,7 @@ async def answer(update: Update, context: BranchContext) -> int:
             or cb.ids[1] != len(state[1]):
         await query.answer(texts.TAP_STALE)
         return ANSWER
-    survey = await context.deps.survey_repo.get(cb.ids[0])
+    survey = await context.deps.surveys.get(cb.ids[0])
     assert survey is not None
     await query.answer()
     state[1].append(cb.ids[2])
@@ -193,7 +193,7 @@ async def comment(update: Update, context: BranchContext) -> int:
     state = context.user_data.get(_KEY)
     if not state:
         return ConversationHandler.END
-    survey = await context.deps.survey_repo.get(state[0])
+    survey = await context.deps.surveys.get(state[0])
     assert survey is not None
     text = None
     if update.callback_query is not None:

@@ -72,7 +72,7 @@ def _nav(back: bool = True) -> list[InlineKeyboardButton]:
 async def _initial_people(context: BranchContext, actor: Actor) -> list[Person]:
     """A leader's own group first; others start from an empty list and search."""
     me = actor.person.id if actor.person else None
-    mine = [p for p in await context.deps.people.all()
+    mine = [p for p in await context.deps.roster.all()
             if p.active and p.group_id in actor.led_group_ids and p.id != me]
     return mine[:40]
 
@@ -115,7 +115,7 @@ async def _prompt(update: Update, context: BranchContext, draft: VisitDraft) -> 
     if step == "people":
         rows = []
         for pid in draft.offered:
-            person = await deps.people.get(pid)
+            person = await deps.roster.get(pid)
             if person is None:
                 continue
             mark = "✔️ " if pid in draft.people else ""
@@ -155,7 +155,7 @@ async def _prompt(update: Update, context: BranchContext, draft: VisitDraft) -> 
 async def _summary(context: BranchContext, d: VisitDraft) -> str:
     names = []
     for pid in d.people:
-        person = await context.deps.people.get(pid)
+        person = await context.deps.roster.get(pid)
         names.append(person.name if person else "?")
     lines = [texts.VW_SUMMARY_PEOPLE.format(names="、".join(names)),
              texts.VW_SUMMARY_KIND.format(kind=d.kind),
@@ -257,7 +257,7 @@ async def _finish(update: Update, context: BranchContext, d: VisitDraft) -> int:
     assert message is not None and update.effective_user is not None
     deps = context.deps
     actor = await deps.access.actor(update.effective_user.id)
-    people = [p for p in [await deps.people.get(pid) for pid in d.people] if p is not None]
+    people = [p for p in [await deps.roster.get(pid) for pid in d.people] if p is not None]
     assert d.kind is not None and d.day is not None
     try:
         ids = await deps.care.log_visit(actor, people, d.kind, d.day, companions=d.who,
@@ -295,7 +295,7 @@ async def visits_command(update: Update, context: BranchContext, actor: Actor) -
     if not visible:
         await message.reply_text(texts.VISITS_PERSON_NONE.format(name=person.name))
         return
-    names = {p.id: p.name for p in await deps.people.all()}
+    names = {p.id: p.name for p in await deps.roster.all()}
     lines = [texts.VISITS_PERSON_TITLE.format(name=person.name)]
     for visit, private in visible[:30]:
         who = "、".join(x for x in (names.get(visit.recorded_by, "?"), visit.companions) if x)

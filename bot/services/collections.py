@@ -86,6 +86,14 @@ class CollectionService(BranchTime):
         self.repo = repo
         self.people = people
 
+    # -- reading, for handlers and jobs (repositories stay behind the services) ----------
+
+    async def get(self, collection_id: int) -> Collection | None:
+        return await self.repo.get(collection_id)
+
+    async def recent(self, limit: int) -> list[Collection]:
+        return await self.repo.recent(limit)
+
     async def create(self, text: str, actor: Actor) -> Collection:
         if not actor.is_secretary:
             raise CollectionError(Problem.NOT_ALLOWED)

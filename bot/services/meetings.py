@@ -144,6 +144,20 @@ class MeetingService(BranchTime):
 
     # -- time -----------------------------------------------------------------------------
 
+    # -- reading, for handlers and jobs (repositories stay behind the services) ----------
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        return await self.repo.get(meeting_id)
+
+    async def active(self) -> list[Meeting]:
+        return await self.repo.active()
+
+    async def attendance(self, meeting_id: int) -> list[Attendance]:
+        return await self.repo.attendance(meeting_id)
+
+    async def recent_places(self, limit: int) -> list[tuple[str, int]]:
+        return await self.repo.recent_places(limit)
+
     def opens_at(self, m: Meeting) -> datetime:
         return datetime.fromisoformat(m.starts_at) - timedelta(
             minutes=self.config.open_minutes_before)

@@ -87,6 +87,20 @@ class PostService(BranchTime):
 
     # -- who may post, and to whom ------------------------------------------------------
 
+    # -- reading, for handlers and jobs (repositories stay behind the services) ----------
+
+    async def get(self, post_id: int) -> Post | None:
+        return await self.repo.get(post_id)
+
+    async def recent(self, kind: str, limit: int) -> list[Post]:
+        return await self.repo.recent(kind, limit)
+
+    async def deliveries(self, post_id: int) -> list[Delivery]:
+        return await self.repo.deliveries(post_id)
+
+    async def acks(self, post_id: int) -> list[Ack]:
+        return await self.repo.acks(post_id)
+
     @staticmethod
     def may_post(actor: Actor, audience: str, group_id: int | None) -> bool:
         """The secretary and committee post anywhere; a leader to his own group."""

@@ -121,6 +121,14 @@ class QuizService(BranchTime):
         self.repo = repo
         self.people = people
 
+    # -- reading, for handlers and jobs (repositories stay behind the services) ----------
+
+    async def get(self, quiz_id: int) -> Quiz | None:
+        return await self.repo.get(quiz_id)
+
+    async def recent(self, limit: int) -> list[Quiz]:
+        return await self.repo.recent(limit)
+
     async def create(self, title: str, questions: list[QuizQuestion], actor: Actor, *,
                      pass_percent: int = 60) -> Quiz:
         quiz_id = await self.repo.create(title=title[:60], questions=questions,

@@ -27,7 +27,15 @@ from bot.services.tables import (
     read_grid,
     rows_by_header,
 )
-from storage.models import CARE_FLAGS, CATEGORIES, STATUSES, ImportOutcome, Person, RosterRow
+from storage.models import (
+    CARE_FLAGS,
+    CATEGORIES,
+    STATUSES,
+    Group,
+    ImportOutcome,
+    Person,
+    RosterRow,
+)
 from storage.people import PeopleRepo
 
 # Column name -> what it holds. The template, the importer and the docs share this list.
@@ -281,6 +289,23 @@ class RosterService(BranchTime):
     def __init__(self, people: PeopleRepo, clock: Clock, tz: ZoneInfo) -> None:
         super().__init__(clock, tz)
         self.people = people
+
+    # -- reading the roster, for handlers and jobs -------------------------------------
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self.people.get(person_id)
+
+    async def all(self) -> list[Person]:
+        return await self.people.all()
+
+    async def groups(self) -> list[Group]:
+        return await self.people.groups()
+
+    async def in_group(self, group_id: int) -> list[Person]:
+        return await self.people.in_group(group_id)
+
+    async def by_tg_user(self, tg_user_id: int) -> Person | None:
+        return await self.people.by_tg_user(tg_user_id)
 
     async def import_rows(
         self, rows: Sequence[dict[str, Any]], *, actor_tg: int | None

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.clock import BranchTime, Clock
+from bot.clock import BranchTime, Clock, iso
 from bot.config import Config
 from bot.services.dates import DateError, parse_full_date
 from bot.services.holidays import HOLIDAYS, holiday_date
@@ -22,6 +22,7 @@ from bot.services.people import is_milestone, next_birthday
 from storage.collections import CollectionRepo
 from storage.models import Person
 from storage.people import PeopleRepo
+from storage.pushes import PushRepo
 
 VISIT_HOLIDAYS = ("chunjie", "chongyang")
 
@@ -57,11 +58,26 @@ def _clock(text: str) -> time:
 
 class Scheduler(BranchTime):
     def __init__(self, people: PeopleRepo, config: Config, clock: Clock, tz: ZoneInfo,
-                 collections: CollectionRepo | None = None) -> None:
+                 collections: CollectionRepo | None = None,
+                 pushes: PushRepo | None = None) -> None:
         super().__init__(clock, tz)
         self.people = people
         self.config = config
         self.collections = collections
+        self.pushes = pushes
+
+    @staticmethod
+    def weather_key(day: date) -> str:
+        return f"weather:{day}"
+
+    async def mark_safe(self, day: date, person: Person) -> bool:
+        """「我平安」 after the warning of `day`; False if no such warning went out."""
+        assert self.pushes is not None
+        key = self.weather_key(day)
+        if await self.pushes.done(key) != "sent":
+            return False
+        await self.pushes.tap_safe(key, person.id, iso(self.now()))
+        return True
 
     def _at(self, day: date, hhmm: str) -> datetime:
         return datetime.combine(day, _clock(hhmm), tzinfo=self.tz)
@@ -111,7 +127,7 @@ class Scheduler(BranchTime):
                                        texts.WHAT_COLLECT_REMIND.format(title=c.title),
                                        texts.TO_MISSING, {"collection": c.id}))
         if cfg.weather.enabled and (cfg.branch.latitude or cfg.branch.longitude):
-            out.append(Planned(f"weather:{day}", "weather", self._at(day, cfg.weather.time),
+            out.append(Planned(self.weather_key(day), "weather", self._at(day, cfg.weather.time),
                                texts.WHAT_WEATHER, texts.TO_GROUP))
         return sorted(out, key=lambda p: (p.when, p.key))
 

@@ -66,6 +66,20 @@ class SurveyService(BranchTime):
         super().__init__(clock, tz)
         self.repo = repo
 
+    # -- reading, for handlers and jobs (repositories stay behind the services) ----------
+
+    async def get(self, survey_id: int) -> Survey | None:
+        return await self.repo.get(survey_id)
+
+    async def recent(self, limit: int) -> list[Survey]:
+        return await self.repo.recent(limit)
+
+    async def voters(self, survey_id: int) -> int:
+        return await self.repo.voters(survey_id)
+
+    async def has_voted(self, survey_id: int, person_id: int) -> bool:
+        return await self.repo.has_voted(survey_id, person_id)
+
     async def create(self, text: str, actor: Actor) -> Survey:
         if not actor.is_secretary:
             raise SurveyError(Problem.NOT_ALLOWED)
