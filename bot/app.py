@@ -50,6 +50,7 @@ from bot.jobs import care as care_jobs
 from bot.jobs import meetings as meeting_jobs
 from bot.jobs import posts as post_jobs
 from bot.jobs import pushes as push_jobs
+from bot.jobs.follow_ups import JobFollowUps
 from bot.limits import BranchBot
 from bot.meeting_ui import CardRefresher
 from bot.ratelimit import rate_limiter
@@ -62,6 +63,7 @@ from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
 from bot.services.org import Org
 from bot.services.posts import PostService
+from bot.services.privacy import PrivacyService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
 from bot.services.schedule import Scheduler
@@ -202,6 +204,8 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         collection_repo=collection_repo,
         collections=CollectionService(collection_repo, people, clock, config.branch.tz),
         inbox=InboxRepo(db),
+        follow_ups=JobFollowUps(),
+        privacy=PrivacyService(db, clock),
     )
 
 

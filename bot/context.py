@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -19,14 +19,15 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService
-from bot.services.care import CareService
+from bot.services.care import CareService, NewTask
 from bot.services.chats import ChatDirectory
 from bot.services.collections import CollectionService
 from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
-from bot.services.meetings import MeetingService
+from bot.services.meetings import Closing, MeetingService, Plan
 from bot.services.org import Org
 from bot.services.posts import PostService
+from bot.services.privacy import PrivacyService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
 from bot.services.schedule import Scheduler
@@ -36,6 +37,7 @@ from storage.collections import CollectionRepo
 from storage.db import Database
 from storage.inbox import InboxRepo
 from storage.meetings import MeetingRepo
+from storage.models import HelpRequest, Meeting, Post
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
 from storage.pushes import PushRepo
@@ -43,6 +45,23 @@ from storage.quizzes import QuizRepo
 from storage.suggestions import SuggestionRepo
 from storage.surveys import SurveyRepo
 from storage.visits import VisitRepo
+
+
+class FollowUps(Protocol):
+    """What a handler sets in motion beyond its reply (bot/jobs/follow_ups.py)."""
+
+    def plan_meeting(self, context: BranchContext, m: Meeting) -> Plan: ...
+
+    def drop_meeting(self, context: BranchContext, meeting_id: int) -> None: ...
+
+    async def close_meeting(self, context: BranchContext, meeting_id: int,
+                            actor_tg: int | None) -> Closing | None: ...
+
+    def send_post(self, context: BranchContext, post: Post) -> None: ...
+
+    def watch_help(self, context: BranchContext, request: HelpRequest) -> None: ...
+
+    async def tell_tasks(self, context: BranchContext, tasks: list[NewTask]) -> None: ...
 
 
 @dataclass
@@ -76,6 +95,8 @@ class Deps:
     collection_repo: CollectionRepo
     collections: CollectionService
     inbox: InboxRepo
+    follow_ups: FollowUps
+    privacy: PrivacyService
     # How jobs wait between retries; tests replace it to control time.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

@@ -19,8 +19,6 @@ from bot.callbacks import Callback, pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.flows import start_payload
 from bot.guard import guarded
-from bot.jobs.care import notify_tasks
-from bot.jobs.meetings import close_and_report
 from bot.meeting_ui import leave_reason_keyboard, makeup_keyboard, summary
 from bot.services.access import Actor
 from bot.services.dates import show_date
@@ -155,7 +153,7 @@ async def _reason(update: Update, context: BranchContext, actor: Actor, cb: Call
     if result.person is not None:
         new = await context.deps.care.after_leave(result.person, reason, actor.tg_user_id)
         if new is not None:
-            await notify_tasks(context, context.deps, [new])
+            await context.deps.follow_ups.tell_tasks(context, [new])
 
 
 # -- proxy -----------------------------------------------------------------------------------
@@ -281,7 +279,8 @@ async def close_command(update: Update, context: BranchContext, actor: Actor) ->
 async def _close(context: BranchContext, actor: Actor, meeting_id: int) -> str:
     if meeting_id not in {m.id for m in await _closable(context, actor)}:
         return texts.CLOSE_ALREADY
-    closing = await close_and_report(context, meeting_id, actor.tg_user_id)
+    closing = await context.deps.follow_ups.close_meeting(context, meeting_id,
+                                                          actor.tg_user_id)
     if closing is None:
         return texts.CLOSE_ALREADY
     t = closing.tally

@@ -14,7 +14,6 @@ from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.dates import show_date
-from storage import audit
 
 
 @guarded("audit")
@@ -22,7 +21,7 @@ async def audit_command(update: Update, context: BranchContext, actor: Actor) ->
     """The latest 30 changes, newest first."""
     message = update.effective_message
     assert message is not None
-    entries = await audit.recent(context.deps.db, 30)
+    entries = await context.deps.privacy.audit_trail(30)
     if not entries:
         await message.reply_text(texts.AUDIT_NONE)
         return

@@ -25,7 +25,6 @@ from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow
 from bot.guard import guarded
-from bot.jobs.care import notify_tasks, schedule_help_escalation
 from bot.lookup import find_one
 from bot.messaging import send_private
 from bot.services.access import Actor
@@ -93,7 +92,7 @@ async def flag_command(update: Update, context: BranchContext, actor: Actor) -> 
         name=person.name, flag=command.label)
     if new is not None:
         text += "\n" + texts.FLAG_TASK.format(kind=new.task.kind, due=_due(new))
-        await notify_tasks(context, deps, [new])
+        await deps.follow_ups.tell_tasks(context, [new])
     await message.reply_text(text)
 
 
@@ -115,7 +114,7 @@ async def _death(update: Update, context: BranchContext, actor: Actor, person: P
     if new is None:
         await message.reply_text(texts.DEATH_ALREADY.format(name=person.name))
         return
-    await notify_tasks(context, deps, [new])
+    await deps.follow_ups.tell_tasks(context, [new])
     await message.reply_text(texts.DEATH_RECORDED.format(name=person.name, day=show_date(day)))
 
 
@@ -158,7 +157,7 @@ async def on_help_button(update: Update, context: BranchContext) -> None:
         leader = await _leader_name(context, actor.person)
         await query.edit_message_text(texts.HELPME_HOSPITAL_SENT.format(leader=leader))
         if new is not None:
-            await notify_tasks(context, deps, [new])
+            await deps.follow_ups.tell_tasks(context, [new])
         return
     if cb.action == "ask":
         await query.answer()
@@ -210,7 +209,7 @@ async def _send_help(update: Update, context: BranchContext, actor: Actor,
     request = await deps.care.ask_help(actor.person, kind, text)
     # From the saved request, before any send can fail: nobody answering is escalated.
     assert context.job_queue is not None
-    schedule_help_escalation(context.job_queue, deps, request)
+    deps.follow_ups.watch_help(context, request)
     person = actor.person
     notice = texts.HELPME_LEADER.format(name=person.name, kind=kind, text=text or "",
                                         phone=person.phone or texts.NO_PHONE)

@@ -25,12 +25,11 @@ from bot.callbacks import Callback, pack, parse
 from bot.context import BranchApp, BranchContext, Deps
 from bot.flows import Drafts, cancel_handler, flow, timeout_handler, wizard_steps
 from bot.guard import guarded
-from bot.jobs.meetings import Plan, schedule_meeting, unschedule
 from bot.meeting_ui import edit_card, summary, when
 from bot.messaging import send_private
 from bot.services.access import Actor
 from bot.services.dates import WEEKDAYS
-from bot.services.meetings import Draft, MeetingError
+from bot.services.meetings import Draft, MeetingError, Plan
 from storage.models import MEETING_KINDS, Meeting
 
 KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM, NEW_TIME, NEW_PLACE, NEW_TOPIC = range(10)
@@ -75,7 +74,7 @@ async def _publish(update: Update, context: BranchContext, actor: Actor, draft: 
         await message.reply_text(_error_text(exc))
         return
     assert context.job_queue is not None
-    plan = schedule_meeting(context.job_queue, deps, meeting)
+    plan = deps.follow_ups.plan_meeting(context, meeting)
     await message.reply_text(texts.MEETING_CREATED.format(
         summary=summary(meeting, deps.config.branch.tz), plan=_plan_text(deps, plan)))
 
@@ -352,7 +351,7 @@ async def cancel_answer(update: Update, context: BranchContext) -> None:
         return
     await context.deps.meetings.cancel(m, actor)
     assert context.job_queue is not None
-    unschedule(context.job_queue, m.id)
+    context.deps.follow_ups.drop_meeting(context, m.id)
     await edit_card(context, context.deps, m.id)
     notice = texts.NOTIFY_CANCELLED.format(kind=m.kind, topic=m.topic, when=when(m, tz))
     await _tell_everyone(context, m, notice,
@@ -389,7 +388,7 @@ async def new_time(update: Update, context: BranchContext) -> int:
         await message.reply_text(_error_text(exc))
         return NEW_TIME
     assert context.job_queue is not None
-    plan = schedule_meeting(context.job_queue, deps, updated)
+    plan = deps.follow_ups.plan_meeting(context, updated)
     await _after_change(context, updated, texts.NOTIFY_RESCHEDULED)
     await message.reply_text(texts.MEETING_RESCHEDULED.format(
         summary=summary(updated, deps.config.branch.tz), plan=_plan_text(deps, plan)))

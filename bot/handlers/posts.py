@@ -28,7 +28,6 @@ from bot.commands import POSTERS as COMPOSERS
 from bot.context import BranchApp, BranchContext, Deps
 from bot.flows import Drafts, cancel_handler, flow, start_payload, timeout_handler, wizard_steps
 from bot.guard import guarded
-from bot.jobs.posts import schedule_send
 from bot.post_ui import followup
 from bot.services.access import Actor
 from bot.services.dates import show_date
@@ -294,7 +293,7 @@ async def _send(update: Update, context: BranchContext, actor: Actor, c: Composi
         return ConversationHandler.END
     _put(context, None)
     assert context.job_queue is not None
-    schedule_send(context.job_queue, deps, post)
+    deps.follow_ups.send_post(context, post)
     if c.send_at:
         local = c.send_at.astimezone(deps.posts.tz)
         await message.reply_text(texts.POST_SCHEDULED.format(

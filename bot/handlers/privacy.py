@@ -11,12 +11,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import texts
 from bot.callbacks import pack, parse, pattern
-from bot.clock import iso
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.lookup import find_one
 from bot.services.access import Actor
-from storage import privacy
+from bot.services.problems import ServiceError
 
 
 @guarded("export")
@@ -31,7 +30,7 @@ async def export_command(update: Update, context: BranchContext, actor: Actor) -
     person = await find_one(update, context, actor, query)
     if person is None:
         return
-    data = await privacy.export_person(context.deps.db, person.id)
+    data = await context.deps.privacy.export(person)
     payload = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     await message.reply_document(io.BytesIO(payload),
                                  filename=texts.EXPORT_FILE.format(ext_id=person.ext_id),
@@ -63,11 +62,14 @@ async def on_erase(update: Update, context: BranchContext) -> None:
     deps = context.deps
     actor = await deps.access.actor(query.from_user.id)
     person = await deps.roster.get(cb.ids[0]) if cb and cb.ids else None
-    if person is None or not actor.is_secretary:
-        await query.answer(texts.TAP_STALE if person is None else texts.TAP_NOT_ALLOWED)
+    if person is None:
+        await query.answer(texts.TAP_STALE)
         return
-    await privacy.erase_person(deps.db, person.id, at=iso(deps.clock.now()),
-                               actor_tg=actor.tg_user_id)
+    try:
+        await deps.privacy.erase(actor, person)
+    except ServiceError as exc:
+        await query.answer(texts.explain(exc))
+        return
     await query.answer()
     await query.edit_message_text(texts.ERASED.format(name=person.name))
 

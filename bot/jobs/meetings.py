@@ -12,7 +12,6 @@ meeting whose end has passed is closed.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +30,7 @@ from bot.meeting_ui import (
     summary,
 )
 from bot.messaging import refusal_advice, refused_for_good, send_private
-from bot.services.meetings import Closing
+from bot.services.meetings import Closing, Plan
 from storage.models import Meeting
 
 log = logging.getLogger(__name__)
@@ -47,14 +46,6 @@ def unschedule(job_queue: JobQueue[Any], meeting_id: int) -> None:
     for step in STEPS:
         for job in job_queue.get_jobs_by_name(job_name(meeting_id, step)):
             job.schedule_removal()
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What the meeting's jobs will do, for a truthful confirmation."""
-
-    card_now: bool  # the card's time has come: it is posted at once
-    reminders: tuple[str, ...]  # "eve", "soon": the reminders still ahead
 
 
 def schedule_meeting(job_queue: JobQueue[Any], deps: Deps, m: Meeting) -> Plan:

@@ -112,6 +112,14 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What the meeting's jobs will do, for a truthful confirmation."""
+
+    card_now: bool  # the card's time has come: it is posted at once
+    reminders: tuple[str, ...]  # "eve", "soon": the reminders still ahead
+
+
+@dataclass(frozen=True)
 class Closing:
     meeting: Meeting
     tally: Tally

@@ -1,0 +1,71 @@
+"""The layering, checked rather than reviewed: handlers translate Telegram to service
+calls and back. They never import `bot.jobs` (what they set in motion goes through
+`deps.follow_ups`) nor a storage module's functions or repositories (plain record types
+are fine), and they reach no repository through `deps`."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import enum
+import importlib
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HANDLERS = sorted((ROOT / "bot" / "handlers").glob("*.py"))
+# Frame-level, not a feature's data: a handler marks its update as not to be kept on disk
+# (storage/db.py, "Leaving no trace"); the error handler asks whether an update's write
+# was committed before telling the user it was saved.
+ALLOWED_DEPS_STORAGE = {"db.leave_no_trace", "inbox.was_applied"}
+REPOSITORY_ATTRS = re.compile(r"\bdeps\.(\w+_repo|people|db|inbox)\.(\w+)")
+
+
+def _imports(path: Path) -> list[tuple[str, list[str]]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.module, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            found += [(a.name, []) for a in node.names]
+    return found
+
+
+def test_there_are_handlers_to_check() -> None:
+    assert len(HANDLERS) > 10
+
+
+def test_handlers_never_import_jobs() -> None:
+    offenders = [(p.name, module) for p in HANDLERS for module, _ in _imports(p)
+                 if module == "bot.jobs" or module.startswith("bot.jobs.")]
+    assert offenders == []
+
+
+def test_handlers_import_only_plain_record_types_from_storage() -> None:
+    offenders = []
+    for path in HANDLERS:
+        for module, names in _imports(path):
+            if module != "storage" and not module.startswith("storage."):
+                continue
+            if not names:
+                offenders.append((path.name, module))
+                continue
+            loaded = importlib.import_module(module)
+            for name in names:
+                value = getattr(loaded, name, None)
+                plain = (isinstance(value, type) and (dataclasses.is_dataclass(value)
+                                                      or issubclass(value, enum.Enum))) \
+                    or isinstance(value, tuple | int | str)  # constants such as VISIT_KINDS
+                if not plain:
+                    offenders.append((path.name, f"{module}.{name}"))
+    assert offenders == []
+
+
+def test_handlers_reach_no_repository_through_deps() -> None:
+    offenders = []
+    for path in HANDLERS:
+        for m in REPOSITORY_ATTRS.finditer(path.read_text(encoding="utf-8")):
+            if f"{m.group(1)}.{m.group(2)}" not in ALLOWED_DEPS_STORAGE:
+                offenders.append((path.name, m.group(0)))
+    assert offenders == []
