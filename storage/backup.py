@@ -121,13 +121,7 @@ def restore(src: Path, db_path: Path, *, now: datetime) -> tuple[BackupInfo, Pat
 def _copy_whole(db_path: Path, dest: Path) -> None:
     """The database as it stands, its log included, into one checked file."""
     partial = _prepare(dest)
-    source = sqlite3.connect(db_path)
-    target = sqlite3.connect(partial)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    _sqlite_copy(sqlite3.connect(db_path), partial)
     _finish(partial, dest)
 
 
@@ -135,14 +129,18 @@ def _replace(src: Path, db_path: Path) -> BackupInfo:
     for suffix in ("-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     private_file(db_path)
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-    target = sqlite3.connect(db_path)
+    _sqlite_copy(sqlite3.connect(f"file:{src}?mode=ro", uri=True), db_path)
+    return check_file(db_path)
+
+
+def _sqlite_copy(source: sqlite3.Connection, target_path: Path) -> None:
+    """Every page of `source` into the file at `target_path`, with SQLite's backup API."""
+    target = sqlite3.connect(target_path)
     try:
         source.backup(target)
     finally:
         source.close()
         target.close()
-    return check_file(db_path)
 
 
 def prune(directory: Path, keep: int) -> list[Path]:
