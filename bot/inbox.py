@@ -212,7 +212,10 @@ class BranchApplication(
     async def _wipe_if_asked(self, uid: int) -> None:
         """An anonymous vote or a shared phone number: remove the update's inbox row now
         and truncate the log (storage/db.py, "Leaving no trace")."""
-        db = self.bot_data.deps.db
+        try:
+            db = self.bot_data.deps.db
+        except RuntimeError:  # shutting down: nothing was handled
+            return
         if uid not in db.traceless:
             return
         db.traceless.discard(uid)
