@@ -6,6 +6,7 @@ contains `<b>` or `_` shows exactly as written.
 """
 
 from bot.services.problems import Problem, ServiceError
+from bot.services.weather import WeatherText
 
 # -- command menu (Telegram shows these beside the latin command names) -------------------
 CMD_START = "开始 / 绑定身份"
@@ -672,6 +673,13 @@ WEATHER_RAIN = "{day}有暴雨（{value:.0f}毫米）。请尽量不出门，注
 WEATHER_SNOW = "{day}有雪。路面湿滑，请尽量不出门，出门一定穿防滑鞋、带拐杖。"
 WEATHER_SLEET = "{day}有冻雨，路面结冰很滑！请不要出门。"
 WEATHER_FOG = "{day}有大雾，能见度低。请推迟晨练，出门注意交通安全。"
+WEATHER_TEXTS: dict[WeatherText, str] = {
+    WeatherText.HEAT: WEATHER_HEAT, WeatherText.HEAT_STRONG: WEATHER_HEAT_STRONG,
+    WeatherText.HEAT_SEVERE: WEATHER_HEAT_SEVERE, WeatherText.COLD: WEATHER_COLD,
+    WeatherText.FREEZE: WEATHER_FREEZE, WeatherText.WIND: WEATHER_WIND,
+    WeatherText.RAIN: WEATHER_RAIN, WeatherText.SLEET: WEATHER_SLEET,
+    WeatherText.SNOW: WEATHER_SNOW, WeatherText.FOG: WEATHER_FOG,
+}
 WEATHER_SAFE_ASK = "这次天气很厉害，请点一下「🙋 我平安」，让组长放心。"
 BUTTON_SAFE = "🙋 我平安"
 SAFE_THANKS = "{name}同志，收到，您平安就好！"

@@ -319,15 +319,6 @@ class RunLock:
             os.close(self._fd)  # closing drops the lock
             self._fd = None
 
-    def held_elsewhere(self) -> bool:
-        """Whether a running bot holds the lock (checked by taking it for a moment)."""
-        if not self.path.exists():
-            return False
-        if self.acquire():
-            self.release()
-            return False
-        return True
-
 
 def private_file(path: Path) -> None:
     """Create `path` (and its folder) readable by the bot's own user only: the database

@@ -27,6 +27,15 @@ COMMITTEE_ID = demo_data.COMMITTEE_CHAT_ID
 SECRETARY_TG = demo_data.SECRETARY_TG
 
 
+def cli_config(tmp_path: Path, db: Path) -> Path:
+    """The smallest config.toml the command line accepts, using the database `db`."""
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
+                   f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{db}"\n',
+                   encoding="utf-8")
+    return cfg
+
+
 def base_settings() -> dict[str, Any]:
     return {
         "branch": {"name": "测试支部", "timezone": "Asia/Shanghai", "city": "武汉",

@@ -15,15 +15,7 @@ import pytest
 from bot.__main__ import main
 from storage.backup import backup, check_file
 from storage.db import RunLock
-from tests.conftest import Branch
-
-
-def _config_file(tmp_path: Path, db: Path) -> Path:
-    cfg = tmp_path / "config.toml"
-    cfg.write_text(f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
-                   f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{db}"\n',
-                   encoding="utf-8")
-    return cfg
+from tests.conftest import Branch, cli_config
 
 
 async def test_daily_backup_while_running_is_consistent_and_pruned(
@@ -66,7 +58,7 @@ async def test_checkpoint_job_copies_the_log_into_the_database_file(
 
 def test_backup_and_restore_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "data" / "branch.db"
-    cfg = _config_file(tmp_path, db)
+    cfg = cli_config(tmp_path, db)
     roster = tmp_path / "r.csv"
     roster.write_text("编号,姓名,类别,政治面貌\nA1,甲,退休,党员\nA2,乙,退休,党员\n",
                       encoding="utf-8")
@@ -90,7 +82,7 @@ def test_restore_refuses_a_damaged_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "branch.db"
-    cfg = _config_file(tmp_path, db)
+    cfg = cli_config(tmp_path, db)
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     assert main(["restore", str(bad), "--config", str(cfg), "--yes"]) == 1
@@ -121,7 +113,7 @@ def test_config_works_before_and_after_the_subcommand(tmp_path: Path) -> None:
     for order in ("before", "after"):
         (tmp_path / order).mkdir()
         db = tmp_path / order / "branch.db"
-        cfg = _config_file(tmp_path / order, db)
+        cfg = cli_config(tmp_path / order, db)
         args = (["--config", str(cfg), "import-roster", str(roster)] if order == "before"
                 else ["import-roster", str(roster), "--config", str(cfg)])
         assert main(args) == 0, order
@@ -134,7 +126,7 @@ def test_config_works_before_and_after_the_subcommand(tmp_path: Path) -> None:
 
 def test_a_backup_path_ending_in_a_slash_is_a_directory(tmp_path: Path) -> None:
     db = tmp_path / "data" / "branch.db"
-    cfg = _config_file(tmp_path, db)
+    cfg = cli_config(tmp_path, db)
     roster = tmp_path / "r.csv"
     roster.write_text("编号,姓名,类别,政治面貌\nA1,甲,退休,党员\n", encoding="utf-8")
     assert main(["import-roster", str(roster), "--config", str(cfg)]) == 0
@@ -179,7 +171,7 @@ async def test_restore_is_refused_while_the_bot_runs(
     db = Path(branch.h.deps.db._path)
     copy = tmp_path / "copy.db"
     await backup(branch.h.deps.db.connection, copy)
-    cfg = _config_file(tmp_path, db)
+    cfg = cli_config(tmp_path, db)
     before = _bytes(db)
     assert main(["restore", str(copy), "--config", str(cfg), "--yes"]) == 1
     assert "机器人还在运行" in capsys.readouterr().err
@@ -195,7 +187,7 @@ def test_the_copy_kept_before_a_restore_holds_what_was_only_in_the_log(
     its write-ahead log, so the last visits and suggestions (not yet checkpointed when
     the bot stopped) were in neither database."""
     db = tmp_path / "data" / "branch.db"
-    cfg = _config_file(tmp_path, db)
+    cfg = cli_config(tmp_path, db)
     roster = tmp_path / "r.csv"
     roster.write_text("编号,姓名,类别,政治面貌\nA1,甲,退休,党员\n", encoding="utf-8")
     assert main(["import-roster", str(roster), "--config", str(cfg)]) == 0

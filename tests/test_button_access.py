@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.callbacks import PLACES, Place, parse, place_of
+from bot.services.care import CareError
 from tests.conftest import Branch
 
 
@@ -153,9 +155,6 @@ async def test_a_leader_cannot_close_another_groups_visit_task(branch: Branch) -
     actor = await branch.h.deps.access.actor(other.id)
     xu = await branch.h.deps.people.by_ext_id("C003")
     assert xu is not None
-    from datetime import date
-
-    from bot.services.care import CareError
     with pytest.raises(CareError):
         await branch.h.deps.care.log_visit(actor, [xu], "住院探望", date(2026, 11, 28),
                                            task_id=task.id)

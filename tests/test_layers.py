@@ -14,10 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDLERS = sorted((ROOT / "bot" / "handlers").glob("*.py"))
-# Frame-level, not a feature's data: a handler marks its update as not to be kept on disk
-# (storage/db.py, "Leaving no trace"); the error handler asks whether an update's write
-# was committed before telling the user it was saved.
-ALLOWED_DEPS_STORAGE = {"db.leave_no_trace", "inbox.was_applied"}
+# Frame-level, not a feature's data: the error handler asks whether an update's write was
+# committed before telling the user it was saved.
+ALLOWED_DEPS_STORAGE = {"inbox.was_applied"}
 REPOSITORY_ATTRS = re.compile(r"\bdeps\.(\w+_repo|people|db|inbox)\.(\w+)")
 
 

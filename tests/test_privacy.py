@@ -15,7 +15,7 @@ from storage.db import Database
 from storage.dues import Payment
 from storage.people import PeopleRepo
 from storage.privacy import PERSON_DATA, Erase, erase_person, export_person
-from tests.conftest import Branch
+from tests.conftest import Branch, cli_config
 
 
 async def _visit_with_notes(branch: Branch) -> None:
@@ -107,11 +107,7 @@ def test_the_import_command_names_the_rows_it_left(
         writer.writeheader()
         writer.writerows(rows)
     db_path = tmp_path / "b.db"
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
-        f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{db_path}"\n',
-        encoding="utf-8")
+    config = cli_config(tmp_path, db_path)
     assert main(["--config", str(config), "import-roster", str(path)]) == 0
 
     async def close_two() -> None:

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from bot.services.charts import HEIGHT_PX, WIDTH_PX
-from tests.conftest import Branch
+from tests.conftest import Branch, cli_config
 
 
 async def test_report_counts_the_year(branch: Branch) -> None:
@@ -63,10 +63,7 @@ async def test_report_counts_the_year(branch: Branch) -> None:
 def test_report_command_line(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     from bot.__main__ import main
 
-    cfg = tmp_path / "config.toml"
-    cfg.write_text(f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
-                   f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{tmp_path / "r.db"}"\n',
-                   encoding="utf-8")
+    cfg = cli_config(tmp_path, tmp_path / "r.db")
     out = tmp_path / "report.xlsx"
     assert main(["report", "--year", "2026", "--out", str(out), "--config", str(cfg)]) == 0
     printed = capsys.readouterr().out

@@ -16,7 +16,7 @@ from bot.clock import FrozenClock
 from bot.services.roster import COLUMNS, RosterService, read_roster_file, validate_rows
 from storage.db import Database
 from storage.people import PeopleRepo
-from tests.conftest import base_settings
+from tests.conftest import base_settings, cli_config
 
 TODAY = date(2026, 11, 22)
 GOOD = [
@@ -158,11 +158,7 @@ def test_import_roster_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = base_settings()
-    cfg = tmp_path / "config.toml"
-    cfg.write_text(
-        f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
-        f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{tmp_path / "b.db"}"\n',
-        encoding="utf-8")
+    cfg = cli_config(tmp_path, tmp_path / "b.db")
     assert settings  # the CLI reads its own file; nothing else is shared
     good = write_csv(tmp_path / "good.csv", GOOD)
     assert main(["import-roster", str(good), "--config", str(cfg)]) == 0
@@ -177,11 +173,7 @@ def test_import_roster_command(
 def test_a_huge_roster_file_is_refused_unread(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cfg = tmp_path / "config.toml"
-    cfg.write_text(
-        f'[branch]\nname = "测试"\n[chats]\ngroup_chat_id = -100\n'
-        f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{tmp_path / "b.db"}"\n',
-        encoding="utf-8")
+    cfg = cli_config(tmp_path, tmp_path / "b.db")
     big = tmp_path / "big.csv"
     with big.open("w", encoding="utf-8") as fh:
         fh.write("编号,姓名,类别,政治面貌\n")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot import texts
 from bot.services.problems import Problem
+from bot.services.weather import WeatherText
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +23,10 @@ def test_every_problem_has_words() -> None:
     assert missing == []
     for problem, text in texts.PROBLEMS.items():
         assert isinstance(text, str) and text.strip(), problem
+
+
+def test_every_weather_warning_has_words() -> None:
+    assert [w for w in WeatherText if w not in texts.WEATHER_TEXTS] == []
 
 
 def test_every_text_is_used() -> None:

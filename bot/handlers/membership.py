@@ -89,7 +89,7 @@ async def contact_shared(update: Update, context: BranchContext) -> None:
     message = update.effective_message
     user = update.effective_user
     # The number is matched against the roster, never stored from the update itself.
-    context.deps.db.leave_no_trace()
+    context.deps.privacy.leave_no_trace()
     if message is None or user is None or message.contact is None:
         return
     contact = message.contact

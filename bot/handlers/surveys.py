@@ -160,7 +160,7 @@ async def answer(update: Update, context: BranchContext) -> int:
     """A choice: the next question, the comment, or submit."""
     query = update.callback_query
     assert query is not None and context.user_data is not None
-    context.deps.db.leave_no_trace()  # the press names the choice: anonymous on disk too
+    context.deps.privacy.leave_no_trace()  # the press names the choice
     cb = parse(query.data)
     state = context.user_data.get(_KEY)
     if cb is None or len(cb.ids) != 3 or not state or state[0] != cb.ids[0] \
@@ -189,7 +189,7 @@ async def answer(update: Update, context: BranchContext) -> int:
 async def comment(update: Update, context: BranchContext) -> int:
     """The free-text comment (or 跳过), then submit."""
     assert context.user_data is not None
-    context.deps.db.leave_no_trace()
+    context.deps.privacy.leave_no_trace()
     state = context.user_data.get(_KEY)
     if not state:
         return ConversationHandler.END

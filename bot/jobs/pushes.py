@@ -274,7 +274,7 @@ async def _weather(context: BranchContext, deps: Deps, push: Planned) -> None:
     if not fresh:
         return
     lines = [texts.WEATHER_TITLE.format(city=cfg.branch.city or cfg.branch.name)]
-    lines += [getattr(texts, w.text_key).format(day=texts.WEATHER_DAY[w.when], value=w.value)
+    lines += [texts.WEATHER_TEXTS[w.text_key].format(day=texts.WEATHER_DAY[w.when], value=w.value)
               for w in fresh]
     severe = any(w.severe for w in fresh)
     markup = None

@@ -1,6 +1,6 @@
-"""One person's data (/export, /erase) and the audit trail (/audit), behind a service so
-handlers never reach the database: the list of what names a person is
-`storage.privacy.PERSON_DATA`."""
+"""One person's data (/export, /erase), updates not to be kept on disk, and the audit
+trail (/audit), behind a service so handlers never reach the database. The list of what
+names a person is `storage.privacy.PERSON_DATA`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ class PrivacyService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+
+    def leave_no_trace(self) -> None:
+        """The update being handled carries what the bot promises not to keep (an
+        anonymous vote, a shared phone number): wipe it from the files once handled
+        (storage/db.py, "Leaving no trace")."""
+        self.db.leave_no_trace()
 
     async def export(self, person: Person) -> dict[str, Any]:
         return await privacy.export_person(self.db, person.id)

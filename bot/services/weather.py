@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 import httpx
 
@@ -44,11 +45,26 @@ class DayForecast:
     code: int
 
 
+class WeatherText(StrEnum):
+    """Which warning text to show; the words are `texts.WEATHER_TEXTS`."""
+
+    HEAT = "WEATHER_HEAT"
+    HEAT_STRONG = "WEATHER_HEAT_STRONG"
+    HEAT_SEVERE = "WEATHER_HEAT_SEVERE"
+    COLD = "WEATHER_COLD"
+    FREEZE = "WEATHER_FREEZE"
+    WIND = "WEATHER_WIND"
+    RAIN = "WEATHER_RAIN"
+    SLEET = "WEATHER_SLEET"
+    SNOW = "WEATHER_SNOW"
+    FOG = "WEATHER_FOG"
+
+
 @dataclass(frozen=True)
 class Warning:
     kind: str      # 高温 寒潮 严寒 大风 暴雨 雪 冻雨 大雾
     when: str      # today | tomorrow
-    text_key: str  # the catalog text to use
+    text_key: WeatherText  # the catalog text to use
     value: float
     severe: bool
 
@@ -114,26 +130,26 @@ def _day_warnings(d: DayForecast, by_day: dict[date, DayForecast], when: str,
                   c: WeatherConfig) -> list[Warning]:
     out = []
     if d.t_max >= c.heat_c:
-        key = ("WEATHER_HEAT_SEVERE" if d.t_max >= c.heat_severe_c else
-               "WEATHER_HEAT_STRONG" if d.t_max >= c.heat_strong_c else "WEATHER_HEAT")
+        key = (WeatherText.HEAT_SEVERE if d.t_max >= c.heat_severe_c else
+               WeatherText.HEAT_STRONG if d.t_max >= c.heat_strong_c else WeatherText.HEAT)
         out.append(Warning("高温", when, key, d.t_max, d.t_max >= c.heat_severe_c))
     earlier = [by_day[d.day - timedelta(days=n)].t_min for n in (1, 2)
                if d.day - timedelta(days=n) in by_day]
     if earlier and d.t_min <= c.cold_to_c:
         drop = max(earlier) - d.t_min
         if drop >= c.cold_drop_c:
-            out.append(Warning("寒潮", when, "WEATHER_COLD", d.t_min,
+            out.append(Warning("寒潮", when, WeatherText.COLD, d.t_min,
                                drop >= c.severe_cold_drop_c))
     if d.t_min <= c.freeze_c:
-        out.append(Warning("严寒", when, "WEATHER_FREEZE", d.t_min, False))
+        out.append(Warning("严寒", when, WeatherText.FREEZE, d.t_min, False))
     if d.gust_kmh >= c.gust_kmh:
-        out.append(Warning("大风", when, "WEATHER_WIND", d.gust_kmh, False))
+        out.append(Warning("大风", when, WeatherText.WIND, d.gust_kmh, False))
     if d.rain_mm >= c.rain_mm:
-        out.append(Warning("暴雨", when, "WEATHER_RAIN", d.rain_mm, False))
+        out.append(Warning("暴雨", when, WeatherText.RAIN, d.rain_mm, False))
     if d.code in SLEET_CODES:
-        out.append(Warning("冻雨", when, "WEATHER_SLEET", 0, False))
+        out.append(Warning("冻雨", when, WeatherText.SLEET, 0, False))
     elif d.snow_cm > 0 or d.code in SNOW_CODES:
-        out.append(Warning("雪", when, "WEATHER_SNOW", d.snow_cm, False))
+        out.append(Warning("雪", when, WeatherText.SNOW, d.snow_cm, False))
     if d.code in FOG_CODES:
-        out.append(Warning("大雾", when, "WEATHER_FOG", 0, False))
+        out.append(Warning("大雾", when, WeatherText.FOG, 0, False))
     return out
