@@ -25,7 +25,7 @@ from bot.callbacks import pack
 from bot.messaging import send_private
 from bot.services.dates import show_date
 from bot.services.meetings import Closing, Tally
-from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Meeting
+from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Meeting, MeetingKind
 
 if TYPE_CHECKING:
     from bot.context import BranchContext, Deps
@@ -42,12 +42,12 @@ def when(m: Meeting, tz: ZoneInfo) -> str:
 
 
 def summary(m: Meeting, tz: ZoneInfo) -> str:
-    return texts.MEETING_SUMMARY.format(kind=m.kind, topic=m.topic, when=when(m, tz),
-                                        place=m.place)
+    return texts.MEETING_SUMMARY.format(kind=texts.MEETING_KIND[m.kind], topic=m.topic,
+                                        when=when(m, tz), place=m.place)
 
 
 def card_text(m: Meeting, tally: Tally, tz: ZoneInfo) -> str:
-    lines = [texts.MCARD_TITLE.format(kind=m.kind, topic=m.topic),
+    lines = [texts.MCARD_TITLE.format(kind=texts.MEETING_KIND[m.kind], topic=m.topic),
              texts.MCARD_TIME.format(when=when(m, tz)),
              texts.MCARD_PLACE.format(place=m.place)]
     present = tally.present
@@ -86,7 +86,8 @@ def leave_keyboard(m: Meeting) -> InlineKeyboardMarkup:
 
 
 def leave_reason_keyboard(m: Meeting) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(r, callback_data=pack("att", "rs", m.id, i))
+    buttons = [InlineKeyboardButton(texts.LEAVE_REASON[r],
+                                    callback_data=pack("att", "rs", m.id, i))
                for i, r in enumerate(LEAVE_REASONS)]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
 
@@ -94,7 +95,7 @@ def leave_reason_keyboard(m: Meeting) -> InlineKeyboardMarkup:
 def chat_for(m: Meeting, deps: Deps) -> int | None:
     """支委会 is the committee's business (no card at all when there is no committee chat:
     never in the branch group); every other card goes to the branch group."""
-    return deps.chats.destination("committee" if m.kind == "支委会" else "group")
+    return deps.chats.destination("committee" if m.kind == MeetingKind.COMMITTEE else "group")
 
 
 async def post_card(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
@@ -175,7 +176,8 @@ def _now() -> float:
 
 def makeup_keyboard(makeup_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(method, callback_data=pack("mk", "do", makeup_id, i))
+        InlineKeyboardButton(texts.MAKEUP_METHOD[method],
+                             callback_data=pack("mk", "do", makeup_id, i))
         for i, method in enumerate(MAKEUP_METHODS)
     ]])
 

@@ -43,7 +43,8 @@ def followup(post: Post, missing: list[Missing]) -> tuple[str, InlineKeyboardMar
     lines += [texts.FOLLOWUP_LINE.format(name=m.person.name,
                                          reason=texts.FOLLOWUP_REASON[m.reason])
               for m in missing]
-    rows = [[InlineKeyboardButton(f"{m.person.name}·{how}",
+    words = texts.PASSED_ON[post.kind]
+    rows = [[InlineKeyboardButton(f"{m.person.name}·{words[how]}",
                                   callback_data=pack("pst", "px", post.id, m.person.id, i))
-             for i, how in enumerate(PASS_ON[post.kind])] for m in missing[:40]]
+             for i, how in enumerate(PASS_ON)] for m in missing[:40]]
     return "\n".join(lines), InlineKeyboardMarkup(rows)

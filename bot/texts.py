@@ -7,6 +7,36 @@ contains `<b>` or `_` shows exactly as written.
 
 from bot.services.problems import Problem, ServiceError
 from bot.services.weather import WeatherText
+from storage.models import (
+    CareFlag,
+    HelpKind,
+    LeaveReason,
+    MakeupMethod,
+    MeetingKind,
+    PassedOn,
+    VisitKind,
+)
+
+# -- the words for stored keys (storage/models.py); rewording one never touches data --------
+CARE_FLAG = {CareFlag.ILL: "患病", CareFlag.ALONE: "独居", CareFlag.FRAIL: "行动不便",
+             CareFlag.HARDSHIP: "困难", CareFlag.HOSPITAL: "住院中"}
+MEETING_KIND = {MeetingKind.GENERAL: "支部党员大会", MeetingKind.COMMITTEE: "支委会",
+                MeetingKind.GROUP: "党小组会", MeetingKind.LECTURE: "党课",
+                MeetingKind.PARTY_DAY: "主题党日", MeetingKind.STUDY_DAY: "学习活动日",
+                MeetingKind.OTHER: "其他"}
+MAKEUP_METHOD = {MakeupMethod.HOME: "送学上门", MakeupMethod.PHONE: "电话传达",
+                 MakeupMethod.SELF: "自学"}
+LEAVE_REASON = {LeaveReason.ILL: "生病", LeaveReason.HOSPITAL: "住院", LeaveReason.AWAY: "外出",
+                LeaveReason.FAMILY: "家中有事", LeaveReason.OTHER: "其他"}
+VISIT_KIND = {VisitKind.HOLIDAY: "节日慰问", VisitKind.BIRTHDAY: "生日祝寿",
+              VisitKind.HOSPITAL: "住院探望", VisitKind.HARDSHIP: "困难帮扶",
+              VisitKind.ROUTINE: "日常走访", VisitKind.PHONE: "电话联系",
+              VisitKind.BEREAVEMENT: "善后慰问"}
+HELP_KIND = {HelpKind.MEDICAL: "就医", HelpKind.DAILY: "生活", HelpKind.OTHER: "其他",
+             HelpKind.HOSPITAL: "住院"}
+# How a leader passed a notice / study material on, as the buttons say it.
+PASSED_ON = {"notice": {PassedOn.PHONE: "电话已告知", PassedOn.DOOR: "上门告知"},
+             "study": {PassedOn.PHONE: "电话传达", PassedOn.DOOR: "送学上门"}}
 
 # -- command menu (Telegram shows these beside the latin command names) -------------------
 CMD_START = "开始 / 绑定身份"
@@ -436,6 +466,13 @@ FLAG_USAGE = (
 FLAG_SET = "已为{name}设置：{flag}。"
 FLAG_CLEARED = "已为{name}取消：{flag}。"
 FLAG_UNKNOWN = "不认识这个标记。可用：住院、出院、患病、独居、行动不便、困难、去世。"
+# The words `/flag 姓名 <word>` understands: the flag it sets and whether it sets it.
+FLAG_WORDS = {"住院": (CareFlag.HOSPITAL, True), "出院": (CareFlag.HOSPITAL, False),
+              "患病": (CareFlag.ILL, True), "独居": (CareFlag.ALONE, True),
+              "空巢": (CareFlag.ALONE, True), "行动不便": (CareFlag.FRAIL, True),
+              "困难": (CareFlag.HARDSHIP, True)}
+FLAG_DEATH_WORD = "去世"
+FLAG_CLEAR_PREFIX = "取消"
 FLAG_TASK = "已生成走访任务：{kind}，{due}前。"
 DEATH_RECORDED = (
     "已记录{name}同志于{day}去世。记录已归档，不再发送问候和提醒。"
@@ -449,7 +486,8 @@ HELPME_MENU = "您需要什么帮助？点一下，您的党小组长马上会�
 BUTTON_IN_HOSPITAL = "🏥 我住院了"
 BUTTON_NEED_HELP = "🙋 我需要帮助"
 HELPME_KIND = "需要哪方面的帮助？"
-HELPME_KIND_NAMES = {"就医": "🏥 就医", "生活": "🏠 生活", "其他": "💬 其他"}
+HELPME_KIND_NAMES = {HelpKind.MEDICAL: "🏥 就医", HelpKind.DAILY: "🏠 生活",
+                     HelpKind.OTHER: "💬 其他"}
 HELPME_TEXT = "想说的话可以输入在这里（也可以点「跳过」）："
 HELPME_SENT = "已经告诉您的党小组长{leader}了，他会尽快联系您。"
 HELPME_SENT_SECRETARY = "已经告诉书记了，会尽快联系您。"

@@ -64,7 +64,8 @@ def roster_entry(p: Person, today: date, groups: Sequence[Group], *, care: bool)
     if not p.alive:
         extra.append(texts.ROSTER_DECEASED.format(date=p.deceased_on))
     if care and p.care_flags:
-        extra.append(texts.ROSTER_PERSON_FLAGS.format(value="、".join(p.care_flags)))
+        extra.append(texts.ROSTER_PERSON_FLAGS.format(
+            value="、".join(texts.CARE_FLAG[f] for f in p.care_flags)))
     if care and p.alive and people_rules.is_key_target(p, today):
         extra.append(texts.ROSTER_KEY_TARGET)
     linked = texts.ROSTER_LINKED_YES if p.tg_user_id else texts.ROSTER_LINKED_NO

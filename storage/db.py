@@ -188,25 +188,38 @@ class Database:
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations; return the numbers applied (empty when up to date)."""
-        applied = []
+        applied: list[int] = []
         async with self._lock:
             current = await self.user_version()
-            for number, name, sql in load_migrations():
-                if number <= current:
-                    continue
-                log.info("applying migration %s", name)
-                # executescript would COMMIT first; run the statements ourselves so the
-                # schema change and the version bump share one transaction.
-                await self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in _split_sql(sql):
-                        await self._conn.execute(statement)
-                    await self._conn.execute(f"PRAGMA user_version = {number:d}")
-                    await self._conn.execute("COMMIT")
-                except BaseException:  # COMMIT included: see transaction()
-                    await self._rollback()
-                    raise
-                applied.append(number)
+            pending = [m for m in load_migrations() if m[0] > current]
+            if not pending:
+                return applied
+            # A migration may rebuild a table (SQLite's way to change a CHECK); with foreign
+            # keys on, dropping the old table would cascade into the rows that point at it.
+            # SQLite's documented procedure: keys off outside the transaction, then
+            # foreign_key_check before COMMIT so a migration cannot leave a dangling row.
+            await self._conn.execute("PRAGMA foreign_keys = OFF")
+            try:
+                for number, name, sql in pending:
+                    log.info("applying migration %s", name)
+                    # executescript would COMMIT first; run the statements ourselves so the
+                    # schema change and the version bump share one transaction.
+                    await self._conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        for statement in _split_sql(sql):
+                            await self._conn.execute(statement)
+                        dangling = await self._conn.execute_fetchall("PRAGMA foreign_key_check")
+                        if list(dangling):
+                            raise sqlite3.IntegrityError(
+                                f"migration {name} leaves rows pointing nowhere")
+                        await self._conn.execute(f"PRAGMA user_version = {number:d}")
+                        await self._conn.execute("COMMIT")
+                    except BaseException:  # COMMIT included: see transaction()
+                        await self._rollback()
+                        raise
+                    applied.append(number)
+            finally:
+                await self._conn.execute("PRAGMA foreign_keys = ON")
         return applied
 
     @asynccontextmanager

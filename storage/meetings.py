@@ -13,12 +13,12 @@ from contextlib import contextmanager
 
 from storage import audit
 from storage.db import Database
-from storage.models import Attendance, Makeup, Meeting
+from storage.models import Attendance, LeaveReason, Makeup, MakeupMethod, Meeting, MeetingKind
 
 
 def _meeting(r: sqlite3.Row) -> Meeting:
     return Meeting(
-        id=r["id"], kind=r["kind"], topic=r["topic"], group_id=r["group_id"],
+        id=r["id"], kind=MeetingKind(r["kind"]), topic=r["topic"], group_id=r["group_id"],
         starts_at=r["starts_at"], ends_at=r["ends_at"], place=r["place"], status=r["status"],
         created_by_tg=r["created_by_tg"], card_chat_id=r["card_chat_id"],
         card_message_id=r["card_message_id"], eve_reminded_at=r["eve_reminded_at"],
@@ -28,12 +28,14 @@ def _meeting(r: sqlite3.Row) -> Meeting:
 
 def _attendance(r: sqlite3.Row) -> Attendance:
     return Attendance(meeting_id=r["meeting_id"], person_id=r["person_id"], status=r["status"],
-                      reason=r["reason"], recorded_by=r["recorded_by"], at=r["at"])
+                      reason=LeaveReason(r["reason"]) if r["reason"] else None,
+                      recorded_by=r["recorded_by"], at=r["at"])
 
 
 def _makeup(r: sqlite3.Row) -> Makeup:
     return Makeup(id=r["id"], meeting_id=r["meeting_id"], person_id=r["person_id"],
-                  assignee_id=r["assignee_id"], method=r["method"], done_on=r["done_on"])
+                  assignee_id=r["assignee_id"],
+                  method=MakeupMethod(r["method"]) if r["method"] else None, done_on=r["done_on"])
 
 
 class MeetingRepo:

@@ -18,7 +18,19 @@ class SuggestionStatus(StrEnum):
 
 CATEGORIES = ("离休", "退休", "在职")
 STATUSES = ("党员", "预备党员", "民主党派", "群众")
-CARE_FLAGS = ("患病", "独居", "行动不便", "困难", "住院中")
+
+
+class CareFlag(StrEnum):
+    """Why a member needs care; the words are `texts.CARE_FLAG`."""
+
+    ILL = "ill"
+    ALONE = "alone"
+    FRAIL = "frail"
+    HARDSHIP = "hardship"
+    HOSPITAL = "hospital"  # set in the bot (住院 reported), never by the roster file
+
+
+CARE_FLAGS = tuple(CareFlag)
 ROLES = ("secretary", "committee", "liaison")
 
 
@@ -43,7 +55,7 @@ class Person:
     greet_in_group: bool = False
     notes: str | None = None
     tg_user_id: int | None = None
-    care_flags: tuple[str, ...] = ()
+    care_flags: tuple[CareFlag, ...] = ()
     roles: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -81,7 +93,7 @@ class RosterRow:
     joined_party: str | None
     phone: str | None
     residence: str | None
-    care_flags: tuple[str, ...]
+    care_flags: tuple[CareFlag, ...]
     deceased_on: str | None
     greet_in_group: bool
     roles: frozenset[str]
@@ -116,16 +128,45 @@ class InviteUse:
     person_id: int | None = None  # the invited person, or the one the account already has
 
 
-MEETING_KINDS = ("支部党员大会", "支委会", "党小组会", "党课", "主题党日", "学习活动日", "其他")
-MAKEUP_METHODS = ("送学上门", "电话传达", "自学")
-LEAVE_REASONS = ("生病", "住院", "外出", "家中有事", "其他")
-LEAVE_HOSPITAL = "住院"  # the leave reason that is also a hospital stay
+class MeetingKind(StrEnum):
+    """The words are `texts.MEETING_KIND`; who is expected is `services.meetings.AUDIENCE`."""
+
+    GENERAL = "general"      # 支部党员大会
+    COMMITTEE = "committee"  # 支委会
+    GROUP = "group"          # 党小组会
+    LECTURE = "lecture"      # 党课
+    PARTY_DAY = "party_day"  # 主题党日
+    STUDY_DAY = "study_day"  # 学习活动日
+    OTHER = "other"
+
+
+class MakeupMethod(StrEnum):
+    """How a missed meeting was made up (补课); the words are `texts.MAKEUP_METHOD`."""
+
+    HOME = "home"    # 送学上门
+    PHONE = "phone"  # 电话传达
+    SELF = "self"    # 自学
+
+
+class LeaveReason(StrEnum):
+    """Private; the words are `texts.LEAVE_REASON`."""
+
+    ILL = "ill"
+    HOSPITAL = "hospital"  # also a hospital stay, with its visit task
+    AWAY = "away"
+    FAMILY = "family"
+    OTHER = "other"
+
+
+MEETING_KINDS = tuple(MeetingKind)
+MAKEUP_METHODS = tuple(MakeupMethod)
+LEAVE_REASONS = tuple(LeaveReason)
 
 
 @dataclass(frozen=True)
 class Meeting:
     id: int
-    kind: str
+    kind: MeetingKind
     topic: str
     group_id: int | None
     starts_at: str  # UTC ISO
@@ -144,7 +185,7 @@ class Attendance:
     meeting_id: int
     person_id: int
     status: str  # present | excused | absent
-    reason: str | None
+    reason: LeaveReason | None
     recorded_by: int | None
     at: str
 
@@ -155,19 +196,61 @@ class Makeup:
     meeting_id: int
     person_id: int
     assignee_id: int | None
-    method: str | None
+    method: MakeupMethod | None
     done_on: str | None
 
 
-VISIT_KINDS = ("节日慰问", "生日祝寿", "住院探望", "困难帮扶", "日常走访", "电话联系", "善后慰问")
-HELP_KINDS = ("就医", "生活", "其他")
+class VisitKind(StrEnum):
+    """四必访 and the rest; the words are `texts.VISIT_KIND`."""
+
+    HOLIDAY = "holiday"          # 节日慰问
+    BIRTHDAY = "birthday"        # 生日祝寿
+    HOSPITAL = "hospital"        # 住院探望
+    HARDSHIP = "hardship"        # 困难帮扶
+    ROUTINE = "routine"          # 日常走访
+    PHONE = "phone"              # 电话联系
+    BEREAVEMENT = "bereavement"  # 善后慰问
+
+
+class HelpKind(StrEnum):
+    """What a member asked help with; the words are `texts.HELP_KIND`."""
+
+    MEDICAL = "medical"
+    DAILY = "daily"
+    OTHER = "other"
+    HOSPITAL = "hospital"  # 「我住院了」, not offered in the help menu
+
+
+class PassedOn(StrEnum):
+    """How a notice or study reached a member; the words are `texts.PASSED_ON`."""
+
+    SELF = "self"    # he read it himself
+    PHONE = "phone"  # 电话已告知 / 电话传达
+    DOOR = "door"    # 上门告知 / 送学上门
+
+
+class WeatherKind(StrEnum):
+    """A kind of severe weather, announced once while it lasts (`texts.WEATHER_KIND`)."""
+
+    HEAT = "heat"
+    COLD_WAVE = "cold_wave"
+    FREEZE = "freeze"
+    WIND = "wind"
+    RAIN = "rain"
+    SLEET = "sleet"
+    SNOW = "snow"
+    FOG = "fog"
+
+
+VISIT_KINDS = tuple(VisitKind)
+HELP_KINDS = (HelpKind.MEDICAL, HelpKind.DAILY, HelpKind.OTHER)  # the help menu's choices
 
 
 @dataclass(frozen=True)
 class VisitTask:
     id: int
     person_id: int
-    kind: str
+    kind: VisitKind
     trigger_key: str
     assignee_id: int | None
     due_on: str
@@ -185,7 +268,7 @@ class VisitTask:
 class Visit:
     id: int
     person_id: int
-    kind: str
+    kind: VisitKind
     visited_on: str
     recorded_by: int
     companions: str | None
@@ -199,7 +282,7 @@ class Visit:
 class HelpRequest:
     id: int
     person_id: int
-    kind: str
+    kind: HelpKind
     text: str | None
     created_at: str
     acknowledged_by: int | None
@@ -247,7 +330,7 @@ class Delivery:
 class Ack:
     post_id: int
     person_id: int
-    how: str
+    how: PassedOn
     recorded_by: int | None
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from storage import audit
 from storage.db import Database, Tx
-from storage.models import Group, ImportOutcome, KeptRow, Person, RosterRow
+from storage.models import CareFlag, Group, ImportOutcome, KeptRow, Person, RosterRow
 
 _PERSON_SELECT = """
 SELECT p.*, g.name AS group_name,
@@ -52,7 +52,7 @@ def _person(row: sqlite3.Row) -> Person:
         greet_in_group=bool(row["greet_in_group"]),
         notes=row["notes"],
         tg_user_id=row["tg_user_id"],
-        care_flags=tuple(sorted(_split(row["flags"]))),
+        care_flags=tuple(f for f in CareFlag if f in _split(row["flags"])),
         roles=frozenset(_split(row["role_list"])),
     )
 
@@ -344,7 +344,7 @@ class PeopleRepo:
                 # The file is the truth for the flags it can carry; 住院中 is set in the bot
                 # (it has a date and triggers visits) and survives an import.
                 await tx.execute(
-                    "DELETE FROM care_flags WHERE person_id = ? AND flag != '住院中'",
+                    "DELETE FROM care_flags WHERE person_id = ? AND flag != 'hospital'",
                     (person_id,),
                 )
                 for flag in row.care_flags:

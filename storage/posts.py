@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from storage import audit
 from storage.db import Database
-from storage.models import Ack, Delivery, Post, Reflection
+from storage.models import Ack, Delivery, PassedOn, Post, Reflection
 
 
 def _post(r: sqlite3.Row) -> Post:
@@ -137,7 +137,8 @@ class PostRepo:
 
     async def acks(self, post_id: int) -> list[Ack]:
         rows = await self.db.fetchall("SELECT * FROM post_acks WHERE post_id = ?", (post_id,))
-        return [Ack(r["post_id"], r["person_id"], r["how"], r["recorded_by"]) for r in rows]
+        return [Ack(r["post_id"], r["person_id"], PassedOn(r["how"]), r["recorded_by"])
+                for r in rows]
 
     async def ack(self, post_id: int, person_id: int, *, how: str, recorded_by: int | None,
                   at: str) -> bool:

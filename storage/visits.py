@@ -13,27 +13,28 @@ from collections.abc import Sequence
 
 from storage import audit
 from storage.db import Database
-from storage.models import HelpRequest, Visit, VisitTask
+from storage.models import HelpKind, HelpRequest, Visit, VisitKind, VisitTask
 
-CONTACT = "电话联系"
+CONTACT = VisitKind.PHONE
 
 
 def _task(r: sqlite3.Row) -> VisitTask:
-    return VisitTask(id=r["id"], person_id=r["person_id"], kind=r["kind"],
+    return VisitTask(id=r["id"], person_id=r["person_id"], kind=VisitKind(r["kind"]),
                      trigger_key=r["trigger_key"], assignee_id=r["assignee_id"],
                      due_on=r["due_on"], done_at=r["done_at"], cancelled_at=r["cancelled_at"],
                      escalated_at=r["escalated_at"], reminded_on=r["reminded_on"])
 
 
 def _visit(r: sqlite3.Row) -> Visit:
-    return Visit(id=r["id"], person_id=r["person_id"], kind=r["kind"],
+    return Visit(id=r["id"], person_id=r["person_id"], kind=VisitKind(r["kind"]),
                  visited_on=r["visited_on"], recorded_by=r["recorded_by"],
                  companions=r["companions"], notes=r["notes"], gifts=r["gifts"],
                  money_yuan=r["money_yuan"], task_id=r["task_id"])
 
 
 def _help(r: sqlite3.Row) -> HelpRequest:
-    return HelpRequest(id=r["id"], person_id=r["person_id"], kind=r["kind"], text=r["text"],
+    return HelpRequest(id=r["id"], person_id=r["person_id"], kind=HelpKind(r["kind"]),
+                       text=r["text"],
                        created_at=r["created_at"], acknowledged_by=r["acknowledged_by"],
                        acknowledged_at=r["acknowledged_at"], escalated_at=r["escalated_at"])
 

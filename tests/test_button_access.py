@@ -19,6 +19,7 @@ import pytest
 
 from bot.callbacks import PLACES, Place, parse, place_of
 from bot.services.care import CareError
+from storage.models import VisitKind
 from tests.conftest import Branch
 
 
@@ -156,7 +157,7 @@ async def test_a_leader_cannot_close_another_groups_visit_task(branch: Branch) -
     xu = await branch.h.deps.people.by_ext_id("C003")
     assert xu is not None
     with pytest.raises(CareError):
-        await branch.h.deps.care.log_visit(actor, [xu], "住院探望", date(2026, 11, 28),
+        await branch.h.deps.care.log_visit(actor, [xu], VisitKind.HOSPITAL, date(2026, 11, 28),
                                            task_id=task.id)
     assert [t.id for t in await branch.h.deps.visit_repo.open_tasks()] == [task.id]
     assert await branch.h.deps.visit_repo.visits_of(xu.id) == []
@@ -165,7 +166,7 @@ async def test_a_leader_cannot_close_another_groups_visit_task(branch: Branch) -
     chen = await branch.h.deps.people.by_ext_id("B002")  # 第二党小组, 李平's
     assert chen is not None
     with pytest.raises(CareError):
-        await branch.h.deps.care.log_visit(liu, [chen], "日常走访", date(2026, 11, 28))
+        await branch.h.deps.care.log_visit(liu, [chen], VisitKind.ROUTINE, date(2026, 11, 28))
     assert await branch.h.deps.visit_repo.visits_of(chen.id) == []
     # The task's own leader opens it from the button he was sent.
     leader = branch.user("刘建华")

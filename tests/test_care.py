@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from bot.clock import FrozenClock
 from bot.testing.fakeapi import FakeUser
-from storage.models import Person
+from storage.models import CareFlag, Person, VisitKind
 from tests.conftest import Branch
 
 # 离休, 80 or older (at the end of 2026 and early in 2027), or any care flag:
@@ -67,7 +67,7 @@ async def test_visit_logged_through_the_guided_flow(branch: Branch) -> None:
     xu = await person(branch, "许茂林")
     [visit] = await branch.h.deps.visit_repo.visits_of(xu.id)
     assert (visit.kind, visit.visited_on, visit.companions, visit.notes, visit.gifts,
-            visit.money_yuan) == ("日常走访", "2026-11-22", "李平", "精神很好，腿脚不便",
+            visit.money_yuan) == (VisitKind.ROUTINE, "2026-11-22", "李平", "精神很好，腿脚不便",
                                   "水果一箱", 200)
 
 
@@ -121,7 +121,7 @@ async def test_hospital_task_raised_once_and_closed_by_its_visit(branch: Branch)
     task_msg = next(m for m in reversed(branch.fake.bot_messages(leader))
                     if "许茂林同志住院了" in m["text"])
     await branch.say(leader, "/flag 许茂林 住院")  # said twice: still one task
-    assert await tasks_of(branch, "许茂林") == [("住院探望", "2026-11-25")]
+    assert await tasks_of(branch, "许茂林") == [(VisitKind.HOSPITAL, "2026-11-25")]
     branch.fake.press(leader, task_msg, "📝 记录走访")
     await branch.h.settle()
     assert "哪天去的" in branch.reply(leader)  # person and type already filled in
@@ -131,7 +131,8 @@ async def test_hospital_task_raised_once_and_closed_by_its_visit(branch: Branch)
     assert "已记录1条走访" in branch.reply(leader)
     assert await tasks_of(branch, "许茂林") == []
     xu = await person(branch, "许茂林")
-    assert xu.care_flags == ("住院中", "行动不便")  # in hospital until 出院 is recorded
+    # in hospital until 出院 is recorded
+    assert xu.care_flags == (CareFlag.FRAIL, CareFlag.HOSPITAL)
 
 
 async def test_member_reports_his_own_hospital_stay(branch: Branch) -> None:
@@ -141,7 +142,7 @@ async def test_member_reports_his_own_hospital_stay(branch: Branch) -> None:
     await press(branch, member, "🏥 我住院了")
     assert "祝您早日康复" in branch.reply(member)
     assert "何秀兰同志住院了" in branch.reply(leader)
-    assert await tasks_of(branch, "何秀兰") == [("住院探望", "2026-11-25")]
+    assert await tasks_of(branch, "何秀兰") == [(VisitKind.HOSPITAL, "2026-11-25")]
     for msg in branch.fake.bot_messages(branch.group) + branch.fake.bot_messages(
             branch.committee):
         assert "住院" not in msg["text"]
@@ -150,11 +151,11 @@ async def test_member_reports_his_own_hospital_stay(branch: Branch) -> None:
 async def test_hardship_and_death_triggers(branch: Branch) -> None:
     leader = await branch.link("刘建华")
     await branch.say(leader, "/flag 吕振国 困难")
-    assert await tasks_of(branch, "吕振国") == [("困难帮扶", "2026-11-29")]
+    assert await tasks_of(branch, "吕振国") == [(VisitKind.HARDSHIP, "2026-11-29")]
     await branch.say(leader, "/flag 吕振国 去世 11月20日")
     assert "已记录吕振国同志于11月20日（周五）去世" in branch.reply(leader)
     # The hardship visit is moot; only the 善后慰问 remains.
-    assert await tasks_of(branch, "吕振国") == [("善后慰问", "2026-11-23")]
+    assert await tasks_of(branch, "吕振国") == [(VisitKind.BEREAVEMENT, "2026-11-23")]
     lv = await person(branch, "吕振国")
     assert lv.archived and lv.deceased_on == "2026-11-20"
     await branch.say(leader, "/flag 吕振国 去世 11月20日")
@@ -177,7 +178,7 @@ async def test_a_deceased_member_gets_nothing_afterwards(branch: Branch) -> None
     assert len(branch.fake.bot_messages(member)) == sent_before
     you = await person(branch, "尤凤英")
     tasks = [t for t in await branch.h.deps.visit_repo.open_tasks() if t.person_id == you.id]
-    assert [t.kind for t in tasks] == ["善后慰问"]
+    assert [t.kind for t in tasks] == [VisitKind.BEREAVEMENT]
     await branch.say(member, "/card")
     assert "还没有绑定身份" in branch.reply(member)
 
@@ -191,7 +192,7 @@ async def test_milestone_birthday_task_once(branch: Branch) -> None:
     await branch.link("刘建华")
     await branch.run_job("care:daily")
     await branch.run_job("care:daily")
-    assert await tasks_of(branch, "满八十") == [("生日祝寿", "2026-11-30")]
+    assert await tasks_of(branch, "满八十") == [(VisitKind.BIRTHDAY, "2026-11-30")]
     assert await tasks_of(branch, "七十九") == []
     assert any("生日祝寿 满八十" in m["text"]
                for m in branch.fake.bot_messages(branch.user("刘建华")))
@@ -201,13 +202,14 @@ async def test_chunjie_visits_for_key_targets_in_the_week_before(branch: Branch)
     # 春节 2027 is 6 February; the round of 1 February raises the holiday visits.
     clock(branch).set(clock(branch).now() + (date(2027, 2, 1) - date(2026, 11, 22)))
     await branch.run_job("care:daily")
-    holiday = [t for t in await branch.h.deps.visit_repo.open_tasks() if t.kind == "节日慰问"]
+    holiday = [t for t in await branch.h.deps.visit_repo.open_tasks()
+               if t.kind == VisitKind.HOLIDAY]
     people = {p.id: p for p in await branch.h.deps.people.all()}
     names = sorted(people[t.person_id].name for t in holiday)
     assert names == KEY_TARGETS
     assert all(t.due_on == "2027-02-06" for t in holiday)
     await branch.run_job("care:daily")  # the next morning's round raises no duplicates
-    again = [t for t in await branch.h.deps.visit_repo.open_tasks() if t.kind == "节日慰问"]
+    again = [t for t in await branch.h.deps.visit_repo.open_tasks() if t.kind == VisitKind.HOLIDAY]
     assert len(again) == len(holiday)
 
 
@@ -216,7 +218,7 @@ async def test_contact_interval_raises_phone_tasks(branch: Branch) -> None:
     await branch.run_job("care:daily")
     people = {p.id: p.name for p in await branch.h.deps.people.all()}
     contact = sorted(people[t.person_id] for t in await branch.h.deps.visit_repo.open_tasks()
-                     if t.kind == "电话联系")
+                     if t.kind == VisitKind.PHONE)
     assert contact == KEY_TARGETS  # everyone else is due after 90 days, not 30
     today = branch.h.deps.care.today()
     # A phone call closes the task; a visit would too.
@@ -228,7 +230,7 @@ async def test_contact_interval_raises_phone_tasks(branch: Branch) -> None:
     await press(branch, leader, "今天")
     for label in ("只有我", "跳过", "跳过", "✅ 保存"):
         await press(branch, leader, label)
-    assert ("电话联系", today.isoformat()) not in await tasks_of(branch, "许茂林")
+    assert (VisitKind.PHONE, today.isoformat()) not in await tasks_of(branch, "许茂林")
 
 
 async def test_overdue_reminder_then_escalation_once(branch: Branch) -> None:
@@ -346,7 +348,8 @@ async def test_a_long_visit_history_arrives_whole_in_several_messages(branch: Br
     notes = [f"第{i}次：" + "老人身体情况稳定，聊了家常，嘱咐按时吃药。" * 45 for i in range(1, 6)]
     for i, note in enumerate(notes, 1):
         await deps.visit_repo.log_visits(
-            [person.id], kind="困难帮扶", visited_on=f"2026-11-0{i}", recorded_by=recorder.id,
+            [person.id], kind=VisitKind.HARDSHIP, visited_on=f"2026-11-0{i}",
+            recorded_by=recorder.id,
             companions=None, notes=note, gifts=None, money_yuan=None, task_id=None,
             at=f"2026-11-0{i}T02:00:00+00:00")
     before = len(branch.fake.bot_messages(secretary))
@@ -397,7 +400,7 @@ async def test_a_hospital_stay_is_not_told_by_the_kind_of_visit(branch: Branch) 
     liu = await deps.people.by_ext_id("C001")
     assert xu is not None and liu is not None
     await deps.visit_repo.log_visits(
-        [xu.id], kind="住院探望", visited_on="2026-11-20", recorded_by=liu.id,
+        [xu.id], kind=VisitKind.HOSPITAL, visited_on="2026-11-20", recorded_by=liu.id,
         companions=None, notes="术后恢复中", gifts=None, money_yuan=None, task_id=None,
         at="2026-11-20T02:00:00+00:00")
     committee = await branch.link("卫红梅")  # 支委, in 第二党小组

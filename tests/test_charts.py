@@ -24,10 +24,10 @@ from bot.services.charts import (
     visits_chart,
 )
 from bot.services.report import Report
-from storage.models import VISIT_KINDS
+from storage.models import VISIT_KINDS, MeetingKind, VisitKind
 
 REPORT = Report(
-    year=2026, meetings_by_kind={"学习活动日": 3}, attendance_expected=90,
+    year=2026, meetings_by_kind={MeetingKind.STUDY_DAY: 3}, attendance_expected=90,
     attendance_present=70, attendance_proxy=5, attendance_excused=8,
     attendance_by_month={3: 0.8, 4: 0.9, 11: 0.65},
     visits_by_kind={kind: n + 1 for n, kind in enumerate(VISIT_KINDS)}, home_visits=0,
@@ -41,7 +41,8 @@ def drawn_text() -> str:
     parts = [texts.CHART_ATTENDANCE_TITLE.format(year=2026), texts.CHART_ATTENDANCE_AXIS,
              texts.CHART_VISITS_TITLE.format(year=2026), texts.CHART_VISITS_AXIS,
              texts.CHART_EMPTY, texts.REPORT_VALUE_COUNT.format(count=1234567890), "%−.",
-             *(texts.MONTH_LABEL.format(month=m) for m in range(1, 13)), *VISIT_KINDS]
+             *(texts.MONTH_LABEL.format(month=m) for m in range(1, 13)),
+             *texts.VISIT_KIND.values()]
     return "".join(parts)
 
 
@@ -85,4 +86,5 @@ def test_charts_are_pngs_of_the_set_size(report: Report) -> None:
 def test_charts_differ_with_the_data() -> None:
     assert attendance_chart(REPORT) != attendance_chart(
         replace(REPORT, attendance_by_month={3: 0.8}))
-    assert visits_chart(REPORT) != visits_chart(replace(REPORT, visits_by_kind={"日常走访": 1}))
+    assert visits_chart(REPORT) != visits_chart(
+        replace(REPORT, visits_by_kind={VisitKind.ROUTINE: 1}))

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from bot import demo_data
 from bot.clock import FrozenClock
 from bot.services.report import build_report, report_workbook
+from storage.models import VisitKind
 from tests.conftest import Branch
 
 REQUEST = ("/collect 兼职情况统计\n截止 11月30日\n对象 第三党小组（东湖花园）\n"
@@ -130,7 +131,7 @@ async def test_text_from_members_is_never_a_formula_in_the_workbooks(branch: Bra
     collection = await deps.collection_repo.get(cid)
     assert collection is not None
     await deps.visit_repo.log_visits(
-        [wang.id], kind="日常走访", visited_on="2026-11-20", recorded_by=li.id,
+        [wang.id], kind=VisitKind.ROUTINE, visited_on="2026-11-20", recorded_by=li.id,
         companions=None, notes=None, gifts=None, money_yuan=None, task_id=None, at=at)
     report = await build_report(deps, 2026)
     books = {"collection": await deps.collections.workbook(collection),

@@ -34,6 +34,7 @@ from bot.context import BotData
 from bot.services.meetings import Draft
 from bot.services.posts import PostDraft
 from bot.testing.fakeapi import FakeBotApi, FakeUser, Json
+from storage.models import MeetingKind
 
 TZ = ZoneInfo("Asia/Shanghai")
 MEMBERS = 40
@@ -72,7 +73,8 @@ async def _prepare(config: Config, fake: FakeBotApi) -> dict[int, FakeUser]:
             users[person.id] = user
         boss = await deps.access.actor(demo_data.SECRETARY_TG)
         for day in DAYS:
-            await deps.meetings.create(Draft("学习活动日", None, date(2026, 12, day), time(9, 0),
+            await deps.meetings.create(Draft(MeetingKind.STUDY_DAY, None, date(2026, 12, day),
+                                             time(9, 0),
                                              "活动室", f"{day}日学习"), boss)
         for day in NOTICE_DAYS:
             await deps.posts.create(PostDraft(

@@ -15,7 +15,7 @@ import pytest
 from bot.clock import FrozenClock
 from bot.testing.fakeapi import Json
 from storage import audit
-from storage.models import Meeting
+from storage.models import LeaveReason, Meeting, MeetingKind
 from tests.conftest import Branch
 
 GROUP3 = "第三党小组（东湖花园）"
@@ -48,7 +48,7 @@ async def open_card(b: Branch, m: Meeting) -> Json:
 
 async def test_leader_arranges_his_group_meeting_in_one_line(branch: Branch) -> None:
     m = await arrange(branch)
-    assert (m.kind, m.topic, m.place) == ("党小组会", "学习会议精神", "东湖花园活动室")
+    assert (m.kind, m.topic, m.place) == (MeetingKind.GROUP, "学习会议精神", "东湖花园活动室")
     groups = {g.name: g.id for g in await branch.h.deps.people.groups()}
     assert m.group_id == groups[GROUP3]
     # 9:30 in Shanghai is 01:30 UTC; stored in UTC.
@@ -122,7 +122,7 @@ async def test_guided_flow_with_buttons_and_typing(branch: Branch) -> None:
     await branch.h.settle()
     assert "已安排" in branch.reply(secretary)
     m = await only_meeting(branch)
-    assert (m.kind, m.place, m.starts_at) == ("党小组会", "东湖花园活动室",
+    assert (m.kind, m.place, m.starts_at) == (MeetingKind.GROUP, "东湖花园活动室",
                                              "2026-11-24T01:30:00+00:00")
 
 
@@ -242,7 +242,7 @@ async def test_leave_with_reason_in_private_chat(branch: Branch) -> None:
     branch.fake.press(you, prompt, "外出")
     await branch.h.settle()
     answer = await branch.h.deps.meeting_repo.answer_of(m.id, (await branch.h.deps.people.by_tg_user(you.id)).id)  # type: ignore[union-attr]  # noqa: E501
-    assert answer is not None and (answer.status, answer.reason) == ("excused", "外出")
+    assert answer is not None and (answer.status, answer.reason) == ("excused", LeaveReason.AWAY)
     await branch.flush_cards()
     assert "请假 1" in branch.last(branch.group)["text"]
     for msg in branch.fake.bot_messages(branch.group):

@@ -8,7 +8,7 @@ import pytest
 
 from bot.services.dates import LunarDate, parse_full_date, show_date, to_lunar
 from bot.services.people import age, is_key_target, normalize_phone, solar_birth_date
-from storage.models import Person
+from storage.models import CareFlag, Person
 
 
 def person(**kw: object) -> Person:
@@ -44,7 +44,7 @@ def test_leap_month_birthday() -> None:
         ({"category": "离休", "birth_date": "1960-01-01"}, True),
         ({"birth_date": "1946-11-22"}, True),        # 80 today
         ({"birth_date": "1946-11-23"}, False),       # 80 tomorrow
-        ({"care_flags": ("独居",)}, True),
+        ({"care_flags": (CareFlag.ALONE,)}, True),
         ({}, False),
     ],
 )

@@ -13,6 +13,7 @@ from bot import demo_data
 from bot.__main__ import main
 from storage.db import Database
 from storage.dues import Payment
+from storage.models import CareFlag, VisitKind
 from storage.people import PeopleRepo
 from storage.privacy import PERSON_DATA, Erase, erase_person, export_person
 from tests.conftest import Branch, cli_config
@@ -36,7 +37,7 @@ async def test_export_holds_everything_about_the_person(branch: Branch) -> None:
     data = json.loads(branch.fake.uploads["个人数据-C003.json"])
     assert data["person"]["phone"] == "19900000023"
     assert data["visits"][0]["notes"] == "家里漏雨，需要修缮"
-    assert {f["flag"] for f in data["care_flags"]} == {"行动不便", "困难"}
+    assert {f["flag"] for f in data["care_flags"]} == {CareFlag.FRAIL, CareFlag.HARDSHIP}
     assert "tg_user_id" not in data["person"]
 
 
@@ -54,7 +55,7 @@ async def test_erasure_keeps_only_what_the_records_need(branch: Branch) -> None:
             person.care_flags, person.archived) == ("许茂林", None, None, None, (), True)
     [visit] = await branch.h.deps.visit_repo.visits_of(person.id)
     assert (visit.kind, visit.notes, visit.gifts, visit.money_yuan) == (
-        "困难帮扶", None, None, None)
+        VisitKind.HARDSHIP, None, None, None)
     open_tasks = [t for t in await branch.h.deps.visit_repo.open_tasks()
                   if t.person_id == person.id]
     assert open_tasks == []
@@ -187,7 +188,7 @@ async def test_erasure_reaches_suggestions_deeds_answers_dues_and_audit(
     assert "高血压需要轮椅" in data["collection_answers"][0]["answers"]
     assert data["dues_rates"][0]["monthly_fen"] == 1234
     assert data["dues_payments"][0]["amount_fen"] == 13574
-    assert any("患病" in (r["detail"] or "") for r in data["audit_log"])
+    assert any(r["action"] == "flag+" and r["detail"] == CareFlag.ILL for r in data["audit_log"])
 
     await branch.say(secretary, "/erase 李秀英")
     branch.fake.press(secretary, branch.last(secretary), "确定删除")
@@ -199,7 +200,7 @@ async def test_erasure_reaches_suggestions_deeds_answers_dues_and_audit(
             f"SELECT * FROM {table} WHERE {column} = ?", (li.id,))  # noqa: S608
         for row in rows:
             text = " ".join(str(v) for v in dict(row).values())
-            for secret in ("希望活动室装个扶手", "帮邻居买菜送药", "高血压需要轮椅", "患病",
+            for secret in ("希望活动室装个扶手", "帮邻居买菜送药", "高血压需要轮椅", CareFlag.ILL,
                            "1234", "13574"):
                 assert secret not in text, (table, dict(row))
     # The ledger still adds up: the payment is there, naming nobody.

@@ -26,7 +26,7 @@ from bot.services.weather import DayForecast, warnings_for
 from bot.testing.fakeapi import FakeBotApi
 from bot.testing.fakeweather import FakeOpenMeteo, daily_forecast
 from bot.testing.harness import BotHarness
-from storage.models import Person
+from storage.models import MeetingKind, Person, WeatherKind
 from tests.conftest import COMMITTEE_ID, GROUP_ID, Branch
 
 SHANGHAI = "Asia/Shanghai"
@@ -100,7 +100,7 @@ def kinds(*days: DayForecast) -> dict[str, tuple[str, bool]]:
      (40.0, ("WEATHER_HEAT_SEVERE", True))],
 )
 def test_heat(t_max: float, expected: tuple[str, bool] | None) -> None:
-    assert kinds(day(0, t_max=t_max)).get("高温") == expected
+    assert kinds(day(0, t_max=t_max)).get(WeatherKind.HEAT) == expected
 
 
 @pytest.mark.parametrize(
@@ -112,18 +112,19 @@ def test_heat(t_max: float, expected: tuple[str, bool] | None) -> None:
 )
 def test_cold_wave(before: float, after: float, expected: bool) -> None:
     found = kinds(day(-1, t_min=before), day(0, t_min=after))
-    assert ("寒潮" in found) is expected
+    assert (WeatherKind.COLD_WAVE in found) is expected
     if expected:
-        assert found["寒潮"][1] is (before - after >= 12)
+        assert found[WeatherKind.COLD_WAVE][1] is (before - after >= 12)
 
 
 @pytest.mark.parametrize(
     ("kw", "kind", "hit"),
-    [({"t_min": -10.0}, "严寒", True), ({"t_min": -9.9}, "严寒", False),
-     ({"gust_kmh": 39.0}, "大风", True), ({"gust_kmh": 38.9}, "大风", False),
-     ({"rain_mm": 50.0}, "暴雨", True), ({"rain_mm": 49.9}, "暴雨", False),
-     ({"code": 73}, "雪", True), ({"snow_cm": 0.2}, "雪", True), ({"code": 3}, "雪", False),
-     ({"code": 67}, "冻雨", True), ({"code": 45}, "大雾", True), ({"code": 2}, "大雾", False)],
+    [({"t_min": -10.0}, WeatherKind.FREEZE, True), ({"t_min": -9.9}, WeatherKind.FREEZE, False),
+     ({"gust_kmh": 39.0}, WeatherKind.WIND, True), ({"gust_kmh": 38.9}, WeatherKind.WIND, False),
+     ({"rain_mm": 50.0}, WeatherKind.RAIN, True), ({"rain_mm": 49.9}, WeatherKind.RAIN, False),
+     ({"code": 73}, WeatherKind.SNOW, True), ({"snow_cm": 0.2}, WeatherKind.SNOW, True),
+     ({"code": 3}, WeatherKind.SNOW, False), ({"code": 67}, WeatherKind.SLEET, True),
+     ({"code": 45}, WeatherKind.FOG, True), ({"code": 2}, WeatherKind.FOG, False)],
 )
 def test_other_rules(kw: dict[str, float], kind: str, hit: bool) -> None:
     assert (kind in kinds(day(-1), day(0, **kw))) is hit
@@ -131,7 +132,7 @@ def test_other_rules(kw: dict[str, float], kind: str, hit: bool) -> None:
 
 def test_tomorrow_is_warned_today() -> None:
     found = warnings_for([day(0), day(1, rain_mm=80)], TODAY, CFG)
-    assert [(w.kind, w.when) for w in found] == [("暴雨", "tomorrow")]
+    assert [(w.kind, w.when) for w in found] == [(WeatherKind.RAIN, "tomorrow")]
 
 
 # -- the bot ----------------------------------------------------------------------------
@@ -403,5 +404,6 @@ async def test_monthly_study_day_is_announced_and_created_as_a_meeting(
         await h.run_job(f"push:{ahead.key}")
         assert any("12月1日（周二）是本月学习活动日" in t for t in await _group_texts(h))
         [meeting] = await h.deps.meeting_repo.active()
-        assert (meeting.kind, meeting.starts_at) == ("学习活动日", "2026-12-01T01:30:00+00:00")
+        assert (meeting.kind, meeting.starts_at) == (MeetingKind.STUDY_DAY,
+                                                     "2026-12-01T01:30:00+00:00")
         assert f"mtg:{meeting.id}:open" in h.job_names()

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from PIL import Image
 
+from bot import texts
 from bot.clock import FrozenClock
 from bot.services.charts import BAR, HEIGHT_PX, WIDTH_PX
 from bot.services.meetings import Draft
-from storage.models import VISIT_KINDS
+from storage.models import VISIT_KINDS, MakeupMethod, MeetingKind, VisitKind
 from tests.conftest import SECRETARY_TG, Branch
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -69,7 +70,8 @@ async def test_a_seeded_year_reports_what_was_recorded(branch: Branch) -> None:
     by_visitor: Counter[str] = Counter()
     money = 0
     for month in range(1, 13):
-        plan = [("学习活动日", people)] + ([("支部党员大会", party)] if month % 3 == 0 else [])
+        plan = [(MeetingKind.STUDY_DAY, people)] + (
+            [(MeetingKind.GENERAL, party)] if month % 3 == 0 else [])
         for n, (kind, audience) in enumerate(plan):
             day = date(2026, month, 10 + n)
             clock.set(datetime.combine(day - timedelta(days=1), time(9), tzinfo=TZ))
@@ -99,13 +101,13 @@ async def test_a_seeded_year_reports_what_was_recorded(branch: Branch) -> None:
             makeups_total += len(tasks)
             for task in tasks:
                 if rng.random() < 0.6:
-                    await deps.meetings.record_makeup(task.id, boss, "送学上门")
+                    await deps.meetings.record_makeup(task.id, boss, MakeupMethod.HOME)
                     makeups_done += 1
         clock.set(datetime(2026, month, 25, 18, tzinfo=TZ))
         for _ in range(rng.randint(2, 6)):
             kind = rng.choice(VISIT_KINDS)
             who = rng.sample(people, rng.randint(1, 2))
-            amount = rng.choice([None, 200, 500]) if kind == "节日慰问" else None
+            amount = rng.choice([None, 200, 500]) if kind == VisitKind.HOLIDAY else None
             await deps.care.log_visit(boss, who, kind, date(2026, month, rng.randint(1, 25)),
                                       money_yuan=amount)
             visits[kind] += len(who)
@@ -130,9 +132,9 @@ async def test_a_seeded_year_reports_what_was_recorded(branch: Branch) -> None:
     assert f"其中代签 / 请假：{proxy} / {excused}" in text
     assert f"补课完成 / 应补：{makeups_done} / {makeups_total}" in text
     assert f"走访慰问：{sum(visits.values())}次" in text
-    home = sum(visits.values()) - visits["电话联系"] - visits["住院探望"]
-    assert (f"入户走访 / 住院探望 / 生日祝寿：{home} / {visits['住院探望']} / "
-            f"{visits['生日祝寿']}") in text
+    home = sum(visits.values()) - visits[VisitKind.PHONE] - visits[VisitKind.HOSPITAL]
+    assert (f"入户走访 / 住院探望 / 生日祝寿：{home} / {visits[VisitKind.HOSPITAL]} / "
+            f"{visits[VisitKind.BIRTHDAY]}") in text
     assert f"慰问金：{money}元" in text
     assert f"党费收 / 支：{collected / 100:.2f}元 / 150.00元" in text
     assert f"各人走访次数：王建国{by_visitor['王建国']}" in text
@@ -143,7 +145,8 @@ async def test_a_seeded_year_reports_what_was_recorded(branch: Branch) -> None:
     assert sheet == {f"{month}月": round(p / e * 100, 1)
                      for month, (p, e) in sorted(month_cells.items())}
     rows = list(wb["走访"].iter_rows(min_row=2, values_only=True))
-    assert dict(rows[:rows.index((None, None))]) == dict(visits)
+    shown = dict(rows[:rows.index((None, None))])
+    assert shown == {texts.VISIT_KIND[k]: n for k, n in visits.items()}
 
     photos = [m for m in branch.fake.bot_messages(secretary) if m.get("photo")]
     assert len(photos) == 2

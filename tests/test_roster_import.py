@@ -15,6 +15,7 @@ from bot.__main__ import main
 from bot.clock import FrozenClock
 from bot.services.roster import COLUMNS, RosterService, read_roster_file, validate_rows
 from storage.db import Database
+from storage.models import CareFlag
 from storage.people import PeopleRepo
 from tests.conftest import base_settings, cli_config
 
@@ -75,7 +76,7 @@ async def test_good_xlsx_is_imported(tmp_path: Path, service: RosterService) -> 
     zhang = await people.by_ext_id("A002")
     assert zhang is not None
     assert (zhang.birth_date, zhang.birth_calendar, zhang.care_flags) == (
-        "1931-09-09", "lunar", ("患病", "独居"))
+        "1931-09-09", "lunar", (CareFlag.ILL, CareFlag.ALONE))
     wang = await people.by_ext_id("A001")
     assert wang is not None and wang.phone == "19900000001" and wang.roles == {"secretary"}
     groups = {g.name: g.leader_name for g in await people.groups()}
@@ -122,7 +123,8 @@ async def test_reimport_updates_by_id_instead_of_duplicating(
         1, 1, 2)
     assert await service.people.count() == 4
     zhang = await service.people.by_ext_id("A002")
-    assert zhang is not None and zhang.phone == "13900000002" and zhang.care_flags == ("独居",)
+    assert zhang is not None and zhang.phone == "13900000002"
+    assert zhang.care_flags == (CareFlag.ALONE,)
 
 
 async def test_gbk_csv_from_excel_is_read(tmp_path: Path, service: RosterService) -> None:

@@ -75,7 +75,7 @@ async def test_a_meeting_read_by_id_is_never_older_than_its_last_change(db: Data
     """MeetingRepo keeps meetings read by id in memory; every change must show at once."""
     repo = MeetingRepo(db)
     at = "2026-12-01T00:00:00+00:00"
-    mid = await repo.create(kind="党课", topic="旧题", group_id=None, starts_at=at,
+    mid = await repo.create(kind="lecture", topic="旧题", group_id=None, starts_at=at,
                             ends_at=at, place="礼堂", created_by_tg=1, at=at)
 
     async def now() -> Meeting:
@@ -168,5 +168,84 @@ async def test_stored_suggestion_statuses_become_ascii_keys(
         assert detail is not None and detail[0] == "2:received"
         with pytest.raises(Exception, match="CHECK"):
             await database.write("UPDATE suggestions SET status = '已收到' WHERE id = 1")
+    finally:
+        await database.close()
+
+
+async def test_stored_chinese_words_become_ascii_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database made by the previous version (up to 0018) stored the words people read as
+    kinds, flags, reasons and methods; the upgrade turns each into its key, keeps every row
+    that points at a rebuilt table (attendance at meetings), and refuses the old words."""
+    path = tmp_path / "a.db"
+    every = load_migrations()
+    monkeypatch.setattr(db_module, "load_migrations", lambda: every[:18])
+    old = await Database.open(path)
+    w = old.write
+    await w("INSERT INTO party_groups (id, name) VALUES (1, '第一党小组')")
+    for i in (1, 2):
+        await w("INSERT INTO people (ext_id, name, created_at, updated_at, category, status) "
+                "VALUES (?, ?, 'x', 'x', '退休', '党员')", (f"A{i}", f"甲{i}"))
+    await w("INSERT INTO care_flags (person_id, flag) VALUES (1, '住院中'), (1, '困难'), "
+            "(2, '行动不便')")
+    await w("INSERT INTO meetings (id, kind, topic, group_id, starts_at, ends_at, place, "
+            "created_by_tg, created_at) VALUES (1, '党小组会', '学习', 1, 'a', 'b', '活动室', 7, "
+            "'x'), (2, '支委会', '研究', NULL, 'a', 'b', '办公室', 7, 'x')")
+    await w("INSERT INTO attendance (meeting_id, person_id, status, reason, at) "
+            "VALUES (1, 1, 'excused', '住院', 'x'), (1, 2, 'present', NULL, 'x')")
+    await w("INSERT INTO makeups (meeting_id, person_id, method, created_at) "
+            "VALUES (1, 1, '电话传达', 'x')")
+    await w("INSERT INTO visit_tasks (id, person_id, kind, trigger_key, due_on, created_at) "
+            "VALUES (1, 1, '住院探望', 'hospital:1:2026-12-01', 'd', 'x')")
+    await w("INSERT INTO visits (person_id, kind, visited_on, recorded_by, task_id, created_at) "
+            "VALUES (1, '住院探望', 'd', 2, 1, 'x'), (2, '善后慰问', 'd', 1, NULL, 'x')")
+    await w("INSERT INTO help_requests (person_id, kind, created_at) VALUES (1, '就医', 'x'), "
+            "(1, '住院', 'x')")
+    await w("INSERT INTO posts (id, kind, title, body, audience, created_by_tg, created_at, "
+            "send_at) VALUES (1, 'notice', 't', 'b', 'group', 7, 'x', 'x')")
+    await w("INSERT INTO post_acks (post_id, person_id, how, recorded_by, at) "
+            "VALUES (1, 1, '电话已告知', 2, 'x'), (1, 2, 'self', NULL, 'x')")
+    await w("INSERT INTO weather_warnings (kind, last_day) VALUES ('寒潮', 'd'), ('大风', 'd')")
+    for action, detail in (("flag+", "住院中"), ("task+", "住院探望 hospital:1:2026-12-01"),
+                           ("visit", "住院探望 by=2"), ("makeup", "1:电话传达"),
+                           ("ack", "post=1 电话已告知 by=2"), ("help", "就医")):
+        await w("INSERT INTO audit_log (at, action, detail) VALUES ('x', ?, ?)",
+                (action, detail))
+    await old.close()
+    monkeypatch.setattr(db_module, "load_migrations", lambda: every)
+    database = await Database.open(path)
+    try:
+        async def column(sql: str) -> list[object]:
+            return [tuple(r) if len(r) > 1 else r[0] for r in await database.fetchall(sql)]
+
+        assert await column("SELECT person_id, flag FROM care_flags ORDER BY 1, 2") == [
+            (1, "hardship"), (1, "hospital"), (2, "frail")]
+        assert await column("SELECT kind FROM meetings ORDER BY id") == ["group", "committee"]
+        assert await column("SELECT person_id, status, reason FROM attendance ORDER BY 1") == [
+            (1, "excused", "hospital"), (2, "present", None)]
+        assert await column("SELECT method FROM makeups") == ["phone"]
+        assert await column("SELECT kind FROM visit_tasks") == ["hospital"]
+        assert await column("SELECT kind, task_id FROM visits ORDER BY id") == [
+            ("hospital", 1), ("bereavement", None)]
+        assert await column("SELECT kind FROM help_requests ORDER BY id") == [
+            "medical", "hospital"]
+        assert await column("SELECT how FROM post_acks ORDER BY person_id") == ["phone", "self"]
+        assert await column("SELECT kind FROM weather_warnings ORDER BY kind") == [
+            "cold_wave", "wind"]
+        assert await column("SELECT detail FROM audit_log WHERE action NOT LIKE 'attendance%' "
+                            "ORDER BY id") == [
+            "hospital", "hospital hospital:1:2026-12-01", "hospital by=2", "1:phone",
+            "post=1 phone by=2", "medical"]
+        fk = await database.fetchone("PRAGMA foreign_keys")
+        assert fk is not None and fk[0] == 1
+        for sql in ("UPDATE meetings SET kind = '党小组会'", "UPDATE visits SET kind = '住院探望'",
+                    "UPDATE care_flags SET flag = '住院中'", "UPDATE makeups SET method = '自学'",
+                    "UPDATE help_requests SET kind = '就医'"):
+            with pytest.raises(Exception, match="CHECK"):
+                await database.write(sql)
+        # The rebuilt meetings table still cascades to its attendance.
+        await database.write("DELETE FROM meetings WHERE id = 1")
+        assert await column("SELECT count(*) FROM attendance") == [0]
     finally:
         await database.close()

@@ -23,7 +23,7 @@ from bot.meeting_ui import leave_reason_keyboard, makeup_keyboard, summary
 from bot.services.access import Actor
 from bot.services.dates import show_date
 from bot.services.meetings import Tap, TapResult
-from storage.models import LEAVE_HOSPITAL, LEAVE_REASONS, MAKEUP_METHODS, Attendance, Meeting
+from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Attendance, LeaveReason, Meeting
 
 _TOASTS = {
     Tap.CHECKED_IN: texts.TAP_CHECKED_IN,
@@ -145,8 +145,8 @@ async def _reason(update: Update, context: BranchContext, actor: Actor, cb: Call
     if result.outcome is not Tap.EXCUSED:
         await query.answer(toast(result, context))
         return
-    saved = (texts.LEAVE_HOSPITAL_SAVED if reason == LEAVE_HOSPITAL
-             else texts.LEAVE_REASON_SAVED.format(reason=reason))
+    saved = (texts.LEAVE_HOSPITAL_SAVED if reason == LeaveReason.HOSPITAL
+             else texts.LEAVE_REASON_SAVED.format(reason=texts.LEAVE_REASON[reason]))
     await query.answer(saved)
     await query.edit_message_text(saved)
     _refresh(context, result.meeting)
@@ -191,7 +191,7 @@ async def _proxy_list(context: BranchContext, actor: Actor,
 async def _meeting_menu(m_list: list[Meeting], action: str, context: BranchContext) -> (
         InlineKeyboardMarkup):
     return InlineKeyboardMarkup([[InlineKeyboardButton(
-        f"{m.kind}·{show_date(context.deps.meetings.local(m.starts_at).date())}",
+        f"{texts.MEETING_KIND[m.kind]}·{show_date(context.deps.meetings.local(m.starts_at).date())}",
         callback_data=pack("att", action, m.id))] for m in m_list])
 
 
@@ -311,8 +311,9 @@ async def on_makeup_button(update: Update, context: BranchContext) -> None:
     name = person.name if person else ""
     if outcome == "done":
         day = show_date(context.deps.meetings.today())
-        await query.answer(texts.MAKEUP_DONE.format(name=name, method=method, day=day))
-        await query.edit_message_text(texts.MAKEUP_ROW_DONE.format(name=name, method=method))
+        how = texts.MAKEUP_METHOD[method]
+        await query.answer(texts.MAKEUP_DONE.format(name=name, method=how, day=day))
+        await query.edit_message_text(texts.MAKEUP_ROW_DONE.format(name=name, method=how))
     elif outcome == "already":
         await query.answer(texts.MAKEUP_ALREADY.format(name=name))
     elif outcome == "not_allowed":
@@ -370,7 +371,8 @@ async def _member_view(context: BranchContext, actor: Actor, year: int,
             proxy = await context.deps.roster.get(a.recorded_by)
             status = texts.ATT_STATUS_PROXY.format(proxy=proxy.name if proxy else "")
         day = show_date(context.deps.meetings.local(m.starts_at).date())
-        lines.append(texts.ATT_MEMBER_LINE.format(day=day, kind=m.kind, status=status))
+        lines.append(texts.ATT_MEMBER_LINE.format(day=day, kind=texts.MEETING_KIND[m.kind],
+                                                  status=status))
     row = context.deps.meetings.rates([("", a) for _, a in mine])
     lines.append(texts.ATT_MEMBER_SUMMARY.format(total=row.expected, present=row.present,
                                                  excused=row.excused, absent=row.absent))
@@ -408,7 +410,7 @@ async def _branch_view(context: BranchContext, year: int,
     sections: dict[str, list[tuple[str, Attendance]]] = defaultdict(list)
     months: dict[int, str] = {}  # per meeting, not per row: a year can be 50,000 rows
     for m, a in history:
-        sections[texts.ATT_SECTION_KIND].append((m.kind, a))
+        sections[texts.ATT_SECTION_KIND].append((texts.MEETING_KIND[m.kind], a))
         if m.id not in months:
             months[m.id] = texts.MONTH_LABEL.format(month=svc.local(m.starts_at).month)
         sections[texts.ATT_SECTION_MONTH].append((months[m.id], a))

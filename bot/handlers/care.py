@@ -31,7 +31,7 @@ from bot.services.access import Actor
 from bot.services.care import CareError, NewTask, parse_flag_word
 from bot.services.dates import show_date
 from bot.services.when import WhenError, parse_day
-from storage.models import HELP_KINDS, Person
+from storage.models import HELP_KINDS, Person, VisitKind
 
 _HELP_TEXT_KEY = "help_kind"
 HELP_WORDS = 0
@@ -51,8 +51,8 @@ async def care_command(update: Update, context: BranchContext, actor: Actor) -> 
     lines = [texts.CARE_TITLE]
     for e in entries[:40]:
         if e.rank == 0:
-            lines.append(texts.CARE_OVERDUE.format(name=e.person.name, kind=e.detail,
-                                                   days=e.days))
+            lines.append(texts.CARE_OVERDUE.format(
+                name=e.person.name, kind=texts.VISIT_KIND[VisitKind(e.detail)], days=e.days))
         elif e.rank == 1:
             lines.append(texts.CARE_HOSPITAL.format(name=e.person.name, days=e.days + 1))
         elif e.rank == 2:
@@ -80,7 +80,7 @@ async def flag_command(update: Update, context: BranchContext, actor: Actor) -> 
         return
     try:
         command = parse_flag_word(args[1], args[2:])
-        if command.death_day is not None:
+        if command.death:
             await _death(update, context, actor, person, command.death_day)
             return
         assert command.flag is not None
@@ -91,7 +91,7 @@ async def flag_command(update: Update, context: BranchContext, actor: Actor) -> 
     text = (texts.FLAG_SET if command.on else texts.FLAG_CLEARED).format(
         name=person.name, flag=command.label)
     if new is not None:
-        text += "\n" + texts.FLAG_TASK.format(kind=new.task.kind, due=_due(new))
+        text += "\n" + texts.FLAG_TASK.format(kind=texts.VISIT_KIND[new.task.kind], due=_due(new))
         await deps.follow_ups.tell_tasks(context, [new])
     await message.reply_text(text)
 
@@ -101,12 +101,13 @@ def _due(new: NewTask) -> str:
 
 
 async def _death(update: Update, context: BranchContext, actor: Actor, person: Person,
-                 day_text: str) -> None:
+                 day_text: str | None) -> None:
     message = update.effective_message
     assert message is not None
     deps = context.deps
     try:
-        day = parse_day(day_text, deps.care.today(), allow_past=True)
+        day = (parse_day(day_text, deps.care.today(), allow_past=True) if day_text
+               else deps.care.today())
     except WhenError as exc:
         await message.reply_text(str(exc))
         return
@@ -211,8 +212,8 @@ async def _send_help(update: Update, context: BranchContext, actor: Actor,
     assert context.job_queue is not None
     deps.follow_ups.watch_help(context, request)
     person = actor.person
-    notice = texts.HELPME_LEADER.format(name=person.name, kind=kind, text=text or "",
-                                        phone=person.phone or texts.NO_PHONE)
+    notice = texts.HELPME_LEADER.format(name=person.name, kind=texts.HELP_KIND[kind],
+                                        text=text or "", phone=person.phone or texts.NO_PHONE)
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(
         texts.BUTTON_CONTACTED, callback_data=pack("hp", "ok", request.id))]])
     assignee = await deps.care.assignee_for(person)

@@ -30,7 +30,7 @@ from bot.messaging import send_private
 from bot.services.access import Actor
 from bot.services.dates import WEEKDAYS
 from bot.services.meetings import Draft, MeetingError, Plan
-from storage.models import MEETING_KINDS, Meeting
+from storage.models import MEETING_KINDS, Meeting, MeetingKind
 
 KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM, NEW_TIME, NEW_PLACE, NEW_TOPIC = range(10)
 WIZARD_TIMEOUT = timedelta(minutes=10)
@@ -41,7 +41,7 @@ _EDIT_KEY = "meeting_edit"
 
 @dataclass(frozen=True)
 class WizardDraft:
-    kind: str | None = None
+    kind: MeetingKind | None = None
     group_id: int | None = None
     day: date | None = None
     start: time | None = None
@@ -103,11 +103,12 @@ async def meeting_command(update: Update, context: BranchContext, actor: Actor) 
         await _publish(update, context, actor, draft)
         return ConversationHandler.END
     if not actor.is_secretary:  # a leader can only hold his group's 党小组会
-        _save(context, WizardDraft(kind="党小组会", group_id=deps.meetings.default_group(actor)))
+        _save(context, WizardDraft(kind=MeetingKind.GROUP,
+                                   group_id=deps.meetings.default_group(actor)))
         await message.reply_text(texts.WIZ_DAY, reply_markup=_day_keyboard(deps.meetings.today()))
         return DAY
     _save(context, WizardDraft())
-    rows = [[InlineKeyboardButton(k, callback_data=pack("mw", "k", i))]
+    rows = [[InlineKeyboardButton(texts.MEETING_KIND[k], callback_data=pack("mw", "k", i))]
             for i, k in enumerate(MEETING_KINDS)]
     await message.reply_text(texts.WIZ_KIND, reply_markup=InlineKeyboardMarkup([*rows,
                                                                                _cancel_row()]))
@@ -206,7 +207,7 @@ async def _wizard_step(update: Update, context: BranchContext, cb: Callback | No
 def _state_of(d: WizardDraft) -> int:
     if d.kind is None:
         return KIND
-    if d.kind == "党小组会" and d.group_id is None:
+    if d.kind == MeetingKind.GROUP and d.group_id is None:
         return GROUP
     if d.day is None:
         return DAY
@@ -353,10 +354,10 @@ async def cancel_answer(update: Update, context: BranchContext) -> None:
     assert context.job_queue is not None
     context.deps.follow_ups.drop_meeting(context, m.id)
     await edit_card(context, context.deps, m.id)
-    notice = texts.NOTIFY_CANCELLED.format(kind=m.kind, topic=m.topic, when=when(m, tz))
+    kind = texts.MEETING_KIND[m.kind]
+    notice = texts.NOTIFY_CANCELLED.format(kind=kind, topic=m.topic, when=when(m, tz))
     await _tell_everyone(context, m, notice,
-                         texts.GROUP_CANCELLED.format(kind=m.kind, topic=m.topic,
-                                                      when=when(m, tz)))
+                         texts.GROUP_CANCELLED.format(kind=kind, topic=m.topic, when=when(m, tz)))
     await query.edit_message_text(texts.MEETING_CANCELLED.format(summary=summary(m, tz)))
 
 

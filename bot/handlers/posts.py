@@ -334,7 +334,8 @@ async def on_post_button(update: Update, context: BranchContext) -> None:
         assert result.post is not None and result.person is not None
         how = (await deps.posts.acks(result.post.id))
         method = next(a.how for a in how if a.person_id == result.person.id)
-        await query.answer(texts.HANDED_ON_DONE.format(name=result.person.name, how=method))
+        await query.answer(texts.HANDED_ON_DONE.format(
+            name=result.person.name, how=texts.PASSED_ON[result.post.kind][method]))
         # The list keeps the people it showed, less those now reached.
         shown = _people_on_buttons(query.message)
         still = [m for m in await deps.posts.missing(result.post) if m.person.id in shown]

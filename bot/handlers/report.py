@@ -21,7 +21,7 @@ from bot.services.report import Report, build_report, report_workbook
 def report_rows(r: Report) -> list[tuple[str, str]]:
     """The report's lines as (label, value), shared by the message and the workbook."""
     labels = texts.REPORT_ROWS
-    meetings = "、".join(f"{k}{n}" for k, n in r.meetings_by_kind.items())
+    meetings = "、".join(f"{texts.MEETING_KIND[k]}{n}" for k, n in r.meetings_by_kind.items())
     study_rate = r.study_done / r.study_expected if r.study_expected else 0.0
     return [
         (labels["meetings"], texts.REPORT_VALUE_MEETINGS.format(

@@ -31,7 +31,7 @@ from bot.services.care import CareError, parse_gifts
 from bot.services.dates import show_date
 from bot.services.problems import Problem
 from bot.services.when import WhenError, parse_day
-from storage.models import VISIT_KINDS, Person
+from storage.models import VISIT_KINDS, Person, VisitKind
 
 STEPS = ("people", "kind", "date", "who", "notes", "gifts", "confirm")
 TIMEOUT = timedelta(minutes=10)
@@ -43,7 +43,7 @@ class VisitDraft:
     step: int = 0
     people: tuple[int, ...] = ()
     offered: tuple[int, ...] = ()  # people shown as buttons right now
-    kind: str | None = None
+    kind: VisitKind | None = None
     day: date | None = None
     who: str | None = None
     notes: str | None = None
@@ -125,7 +125,7 @@ async def _prompt(update: Update, context: BranchContext, draft: VisitDraft) -> 
         await message.reply_text(texts.VW_PEOPLE,
                                  reply_markup=InlineKeyboardMarkup([*rows, _nav(back=False)]))
     elif step == "kind":
-        buttons = [InlineKeyboardButton(k, callback_data=pack("vw", "k", i))
+        buttons = [InlineKeyboardButton(texts.VISIT_KIND[k], callback_data=pack("vw", "k", i))
                    for i, k in enumerate(VISIT_KINDS)]
         rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
         await message.reply_text(texts.VW_KIND, reply_markup=InlineKeyboardMarkup([*rows,
@@ -158,7 +158,7 @@ async def _summary(context: BranchContext, d: VisitDraft) -> str:
         person = await context.deps.roster.get(pid)
         names.append(person.name if person else "?")
     lines = [texts.VW_SUMMARY_PEOPLE.format(names="、".join(names)),
-             texts.VW_SUMMARY_KIND.format(kind=d.kind),
+             texts.VW_SUMMARY_KIND.format(kind=texts.VISIT_KIND[d.kind] if d.kind else ""),
              texts.VW_SUMMARY_DATE.format(day=show_date(d.day) if d.day else "")]
     if d.who:
         lines.append(texts.VW_SUMMARY_WHO.format(who=d.who))
@@ -299,7 +299,8 @@ async def visits_command(update: Update, context: BranchContext, actor: Actor) -
     lines = [texts.VISITS_PERSON_TITLE.format(name=person.name)]
     for visit, private in visible[:30]:
         who = "、".join(x for x in (names.get(visit.recorded_by, "?"), visit.companions) if x)
-        kind = (visit.kind if private or visit.kind not in PRIVATE_VISIT_KINDS
+        kind = (texts.VISIT_KIND[visit.kind]
+                if private or visit.kind not in PRIVATE_VISIT_KINDS
                 else texts.VISIT_KIND_WITHHELD)
         lines.append(texts.VISITS_LINE.format(
             day=show_date(date.fromisoformat(visit.visited_on)), kind=kind, who=who))
@@ -320,7 +321,7 @@ async def _year_view(context: BranchContext, actor: Actor) -> str:
     if not total:
         return texts.VISITS_NONE.format(year=year)
     lines = [texts.VISITS_YEAR_TITLE.format(year=year)]
-    lines += [texts.VISITS_YEAR_KIND.format(kind=k, count=counts.by_kind[k])
+    lines += [texts.VISITS_YEAR_KIND.format(kind=texts.VISIT_KIND[k], count=counts.by_kind[k])
               for k in VISIT_KINDS if counts.by_kind[k]]
     lines.append(texts.VISITS_YEAR_TOTAL.format(count=total, people=counts.people_reached))
     lines.append(texts.VISITS_YEAR_SEED.format(home=counts.home, hospital=counts.hospital,

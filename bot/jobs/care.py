@@ -23,7 +23,7 @@ from bot.context import BranchApp, BranchContext, Deps
 from bot.messaging import send_private
 from bot.services.care import NewTask
 from bot.services.dates import show_date
-from storage.models import HelpRequest
+from storage.models import CareFlag, HelpRequest, VisitKind
 
 log = logging.getLogger(__name__)
 DAILY = "care:daily"
@@ -43,13 +43,14 @@ async def notify_tasks(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
     """Tell each new task's assignee privately, with a button that opens the visit log."""
     for new in tasks:
         due = show_date(datetime.fromisoformat(new.task.due_on).date())
-        if new.task.kind == "住院探望":
-            since = await deps.people.flag_since(new.person.id, "住院中")
+        if new.task.kind == VisitKind.HOSPITAL:
+            since = await deps.people.flag_since(new.person.id, CareFlag.HOSPITAL)
             since_text = show_date(datetime.fromisoformat(since).date()) if since else ""
             text = texts.TASK_NEW_HOSPITAL.format(name=new.person.name, since=since_text,
                                                   due=due)
         else:
-            text = texts.TASK_NEW.format(kind=new.task.kind, name=new.person.name, due=due)
+            text = texts.TASK_NEW.format(kind=texts.VISIT_KIND[new.task.kind],
+                                         name=new.person.name, due=due)
         for person in await deps.org.reach(new.task.assignee_id):
             await send_private(context, person, text, task_keyboard(new.task.id))
 
@@ -65,7 +66,7 @@ async def care_daily(context: BranchContext) -> None:
         if not fresh:
             continue
         lines = [texts.TASK_OVERDUE_TITLE] + [
-            texts.TASK_LINE.format(kind=t.task.kind, name=t.person.name,
+            texts.TASK_LINE.format(kind=texts.VISIT_KIND[t.task.kind], name=t.person.name,
                                    due=show_date(datetime.fromisoformat(t.task.due_on).date()))
             for t in fresh]
         for person in await deps.org.reach(assignee_id):
@@ -75,7 +76,7 @@ async def care_daily(context: BranchContext) -> None:
         names = {p.id: p.name for p in await deps.people.all()}
         lines = [texts.TASK_ESCALATED.format(days=deps.config.care.escalate_days)] + [
             texts.TASK_ESCALATED_LINE.format(
-                kind=t.task.kind, name=t.person.name,
+                kind=texts.VISIT_KIND[t.task.kind], name=t.person.name,
                 assignee=names.get(t.task.assignee_id or -1, texts.NO_LEADER),
                 due=show_date(datetime.fromisoformat(t.task.due_on).date()))
             for t in escalated]
@@ -101,7 +102,7 @@ async def escalate_help(context: BranchContext) -> None:
     request, person = found
     text = texts.HELPME_ESCALATED.format(
         name=person.name, hours=deps.config.care.help_escalate_hours,
-        kind=request.kind, phone=person.phone or texts.NO_PHONE)
+        kind=texts.HELP_KIND[request.kind], phone=person.phone or texts.NO_PHONE)
     for secretary in await deps.org.secretaries():
         await send_private(context, secretary, text)
 

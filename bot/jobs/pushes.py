@@ -35,6 +35,7 @@ from bot.services.meetings import Draft, MeetingError
 from bot.services.people import is_key_target, is_milestone, next_birthday
 from bot.services.schedule import Planned
 from bot.services.weather import WeatherUnavailable, fetch_forecast, warnings_for
+from storage.models import CareFlag, MeetingKind
 
 log = logging.getLogger(__name__)
 PLAN = "pushes:plan"
@@ -176,11 +177,13 @@ async def _study_ahead(context: BranchContext, deps: Deps, push: Planned) -> Non
     day = date.fromisoformat(push.data["day"])
     hour, minute = (int(x) for x in sd.time.split(":"))
     existing = [m for m in await deps.meeting_repo.active()
-                if m.kind == "学习活动日" and deps.meetings.local(m.starts_at).date() == day]
+                if m.kind == MeetingKind.STUDY_DAY
+                and deps.meetings.local(m.starts_at).date() == day]
     if not existing:
         try:
             meeting = await deps.meetings.create(
-                Draft("学习活动日", None, day, time(hour, minute), sd.place, sd.topic), None)
+                Draft(MeetingKind.STUDY_DAY, None, day, time(hour, minute), sd.place, sd.topic),
+                None)
         except MeetingError as exc:
             log.warning("study day %s not created: %s", day, exc.problem)
         else:
@@ -214,7 +217,7 @@ async def digest_text(deps: Deps, today: date) -> str:
     if overdue:
         lines.append(texts.DIGEST_OVERDUE.format(count=len(overdue)))
     people = [p for p in await deps.people.all() if p.active]
-    hospital = sum(1 for p in people if "住院中" in p.care_flags)
+    hospital = sum(1 for p in people if CareFlag.HOSPITAL in p.care_flags)
     if hospital:
         lines.append(texts.DIGEST_HOSPITAL.format(count=hospital))
     soon = [p.name for p in people

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from storage.models import Person
+from storage.models import Person, VisitKind
 from storage.people import PeopleRepo
 
 
@@ -30,7 +30,7 @@ EVERYONE = LINKED | {Role.STRANGER}
 
 # Visit kinds whose very name tells of a hospital stay or hardship: shown as such only to
 # those who may see private details (`Actor.may_see_private`).
-PRIVATE_VISIT_KINDS = frozenset({"住院探望", "困难帮扶"})
+PRIVATE_VISIT_KINDS = frozenset({VisitKind.HOSPITAL, VisitKind.HARDSHIP})
 
 
 @dataclass(frozen=True)

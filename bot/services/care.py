@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.clock import BranchTime, Clock, iso
 from bot.config import CareConfig
 from bot.services.access import STAFF, Actor
@@ -29,26 +30,21 @@ from bot.services.problems import Problem, ServiceError
 from storage.models import (
     CARE_FLAGS,
     HELP_KINDS,
-    LEAVE_HOSPITAL,
     VISIT_KINDS,
+    CareFlag,
+    HelpKind,
     HelpRequest,
+    LeaveReason,
     Person,
     Visit,
+    VisitKind,
     VisitTask,
 )
 from storage.people import PeopleRepo
 from storage.visits import VisitRepo
 
-HOSPITAL_FLAG = "住院中"
 CARE_HOLIDAYS = ("chunjie", "chongyang")
-DUE_DAYS = {"住院探望": 3, "困难帮扶": 7, "善后慰问": 3}
-
-
-# The words `/flag 姓名 <word>` understands: the flag it sets and whether it sets it.
-FLAG_WORDS = {"住院": (HOSPITAL_FLAG, True), "出院": (HOSPITAL_FLAG, False),
-              "患病": ("患病", True), "独居": ("独居", True), "空巢": ("独居", True),
-              "行动不便": ("行动不便", True), "困难": ("困难", True)}
-DEATH_WORD, CLEAR_PREFIX = "去世", "取消"
+DUE_DAYS = {VisitKind.HOSPITAL: 3, VisitKind.HARDSHIP: 7, VisitKind.BEREAVEMENT: 3}
 _MONEY = re.compile(r"(\d{1,7})\s*元")
 
 
@@ -57,20 +53,22 @@ class FlagCommand:
     """A parsed `/flag 姓名 …`: a flag set or cleared, or a death on a day (as typed)."""
 
     label: str
-    flag: str | None = None
+    flag: CareFlag | None = None
     on: bool = True
-    death_day: str | None = None
+    death: bool = False
+    death_day: str | None = None  # as typed; None: today
 
 
 def parse_flag_word(word: str, rest: list[str]) -> FlagCommand:
-    """`住院`, `取消患病`, `去世 11月20日`…; CareError(Problem.FLAG_UNKNOWN) otherwise."""
-    if word == DEATH_WORD:
-        return FlagCommand(word, death_day=rest[0] if rest else "今天")
-    label = word.removeprefix(CLEAR_PREFIX)
-    if label not in FLAG_WORDS:
+    """`住院`, `取消患病`, `去世 11月20日`… (the words are `texts.FLAG_WORDS`);
+    CareError(Problem.FLAG_UNKNOWN) otherwise."""
+    if word == texts.FLAG_DEATH_WORD:
+        return FlagCommand(word, death=True, death_day=rest[0] if rest else None)
+    label = word.removeprefix(texts.FLAG_CLEAR_PREFIX)
+    if label not in texts.FLAG_WORDS:
         raise CareError(Problem.FLAG_UNKNOWN)
-    flag, on = FLAG_WORDS[label]
-    return FlagCommand(label, flag, on and not word.startswith(CLEAR_PREFIX))
+    flag, on = texts.FLAG_WORDS[label]
+    return FlagCommand(label, flag, on and not word.startswith(texts.FLAG_CLEAR_PREFIX))
 
 
 def parse_gifts(text: str | None) -> tuple[str | None, int | None]:
@@ -102,7 +100,7 @@ class CareEntry:
 
 @dataclass(frozen=True)
 class YearCounts:
-    by_kind: Counter[str]
+    by_kind: Counter[VisitKind]
     by_visitor: Counter[str]
     people_reached: int
     money_yuan: int
@@ -112,15 +110,16 @@ class YearCounts:
     # hospital visit), hospital visits, birthday visits.
     @property
     def home(self) -> int:
-        return sum(self.by_kind.values()) - self.by_kind["电话联系"] - self.by_kind["住院探望"]
+        return (sum(self.by_kind.values()) - self.by_kind[VisitKind.PHONE]
+                - self.by_kind[VisitKind.HOSPITAL])
 
     @property
     def hospital(self) -> int:
-        return self.by_kind["住院探望"]
+        return self.by_kind[VisitKind.HOSPITAL]
 
     @property
     def birthday(self) -> int:
-        return self.by_kind["生日祝寿"]
+        return self.by_kind[VisitKind.BIRTHDAY]
 
 
 class CareService(BranchTime):
@@ -170,9 +169,9 @@ class CareService(BranchTime):
         carer = await self.org.carer_of(person)
         return carer.id if carer is not None else None
 
-    async def raise_task(self, person: Person, kind: str, key: str,
+    async def raise_task(self, person: Person, kind: VisitKind, key: str,
                          due: date) -> NewTask | None:
-        if not person.active and kind != "善后慰问":
+        if not person.active and kind != VisitKind.BEREAVEMENT:
             return None
         task_id = await self.visits.add_task(
             person_id=person.id, kind=kind, key=key, assignee_id=await self.assignee_for(person),
@@ -187,36 +186,38 @@ class CareService(BranchTime):
                               since: date | None = None) -> NewTask | None:
         """住院: flag with the date, and a hospital visit within 3 days (once per stay)."""
         day = since or self.today()
-        await self.people.set_flag(person.id, HOSPITAL_FLAG, True, since=day.isoformat(),
+        await self.people.set_flag(person.id, CareFlag.HOSPITAL, True, since=day.isoformat(),
                                    at=iso(self.now()), actor_tg=actor_tg)
-        started = await self.people.flag_since(person.id, HOSPITAL_FLAG) or day.isoformat()
-        return await self.raise_task(person, "住院探望", f"hospital:{person.id}:{started}",
+        started = await self.people.flag_since(person.id, CareFlag.HOSPITAL) or day.isoformat()
+        return await self.raise_task(person, VisitKind.HOSPITAL,
+                                     f"hospital:{person.id}:{started}",
                                      date.fromisoformat(started) + timedelta(
-                                         days=DUE_DAYS["住院探望"]))
+                                         days=DUE_DAYS[VisitKind.HOSPITAL]))
 
     async def after_leave(self, person: Person, reason: str,
                           actor_tg: int | None) -> NewTask | None:
         """Leave asked for with a reason: 住院 is a hospital stay, with its visit task
         (told to the leader privately, never in any group); other reasons raise nothing."""
-        if reason != LEAVE_HOSPITAL:
+        if reason != LeaveReason.HOSPITAL:
             return None
         return await self.report_hospital(person, actor_tg)
 
-    async def set_flag(self, actor: Actor, person: Person, flag: str,
+    async def set_flag(self, actor: Actor, person: Person, flag: CareFlag,
                        on: bool) -> NewTask | None:
         if flag not in CARE_FLAGS:
             raise CareError(Problem.FLAG_UNKNOWN)
         if not self.may_care_for(actor, person):
             raise CareError(Problem.CARE_NOT_ALLOWED)
-        if flag == HOSPITAL_FLAG and on:
+        if flag == CareFlag.HOSPITAL and on:
             return await self.report_hospital(person, actor.tg_user_id)
         changed = await self.people.set_flag(person.id, flag, on,
                                              since=self.today().isoformat(),
                                              at=iso(self.now()), actor_tg=actor.tg_user_id)
-        if flag == "困难" and on and changed:
+        if flag == CareFlag.HARDSHIP and on and changed:
             day = self.today()
-            return await self.raise_task(person, "困难帮扶", f"hardship:{person.id}:{day}",
-                                         day + timedelta(days=DUE_DAYS["困难帮扶"]))
+            return await self.raise_task(person, VisitKind.HARDSHIP,
+                                         f"hardship:{person.id}:{day}",
+                                         day + timedelta(days=DUE_DAYS[VisitKind.HARDSHIP]))
         return None
 
     async def record_death(self, actor: Actor, person: Person, day: date) -> NewTask | None:
@@ -227,11 +228,12 @@ class CareService(BranchTime):
         if not await self.people.record_death(person.id, day.isoformat(), at=iso(self.now()),
                                               actor_tg=actor.tg_user_id):
             return None
-        await self.visits.cancel_open_tasks(person.id, keep_kind="善后慰问", at=iso(self.now()))
+        await self.visits.cancel_open_tasks(person.id, keep_kind=VisitKind.BEREAVEMENT,
+                                            at=iso(self.now()))
         archived = await self.people.get(person.id)
         assert archived is not None
-        return await self.raise_task(archived, "善后慰问", f"death:{person.id}",
-                                     day + timedelta(days=DUE_DAYS["善后慰问"]))
+        return await self.raise_task(archived, VisitKind.BEREAVEMENT, f"death:{person.id}",
+                                     day + timedelta(days=DUE_DAYS[VisitKind.BEREAVEMENT]))
 
     async def daily_triggers(self) -> list[NewTask]:
         """Birthdays, holidays and contact intervals: run every morning, idempotent."""
@@ -242,8 +244,8 @@ class CareService(BranchTime):
             upcoming = next_birthday(p, today)
             if upcoming and is_milestone(upcoming[1]) and \
                     (upcoming[0] - today).days <= self.config.birthday_lookahead_days:
-                new = await self.raise_task(p, "生日祝寿", f"birthday:{p.id}:{upcoming[0].year}",
-                                            upcoming[0])
+                new = await self.raise_task(p, VisitKind.BIRTHDAY,
+                                            f"birthday:{p.id}:{upcoming[0].year}", upcoming[0])
                 raised += [new] if new else []
         for key in CARE_HOLIDAYS:
             for year in (today.year, today.year + 1):
@@ -251,7 +253,7 @@ class CareService(BranchTime):
                 if 0 <= (day - today).days <= self.config.holiday_lookahead_days:
                     for p in people:
                         if is_key_target(p, today):
-                            new = await self.raise_task(p, "节日慰问",
+                            new = await self.raise_task(p, VisitKind.HOLIDAY,
                                                         f"holiday:{key}:{year}:{p.id}", day)
                             raised += [new] if new else []
         last = await self.visits.last_contacts()
@@ -261,13 +263,13 @@ class CareService(BranchTime):
             interval = (self.config.key_contact_days if is_key_target(p, today)
                         else self.config.contact_days)
             if (today - date.fromisoformat(since)).days >= interval:
-                new = await self.raise_task(p, "电话联系", f"contact:{p.id}:{since}", today)
+                new = await self.raise_task(p, VisitKind.PHONE, f"contact:{p.id}:{since}", today)
                 raised += [new] if new else []
         return raised
 
     # -- logging visits ---------------------------------------------------------------
 
-    async def log_visit(self, actor: Actor, people: list[Person], kind: str, day: date, *,
+    async def log_visit(self, actor: Actor, people: list[Person], kind: VisitKind, day: date, *,
                         companions: str | None = None, notes: str | None = None,
                         gifts: str | None = None, money_yuan: int | None = None,
                         task_id: int | None = None) -> list[int]:
@@ -342,9 +344,9 @@ class CareService(BranchTime):
             if not p.active or not (actor.is_secretary or (
                     p.group_id is not None and p.group_id in actor.led_group_ids)):
                 continue
-            if HOSPITAL_FLAG in p.care_flags:
-                since = await self.people.flag_since(p.id, HOSPITAL_FLAG) or today.isoformat()
-                entries.append(CareEntry(1, p, HOSPITAL_FLAG,
+            if CareFlag.HOSPITAL in p.care_flags:
+                since = await self.people.flag_since(p.id, CareFlag.HOSPITAL) or today.isoformat()
+                entries.append(CareEntry(1, p, CareFlag.HOSPITAL,
                                          (today - date.fromisoformat(since)).days))
             if is_key_target(p, today):
                 since = last.get(p.id) or created[p.id][:10]
@@ -377,8 +379,9 @@ class CareService(BranchTime):
 
     # -- help requests ----------------------------------------------------------------
 
-    async def ask_help(self, person: Person, kind: str, text: str | None) -> HelpRequest:
-        if kind not in HELP_KINDS:
+    async def ask_help(self, person: Person, kind: HelpKind,
+                       text: str | None) -> HelpRequest:
+        if kind not in HELP_KINDS and kind != HelpKind.HOSPITAL:
             raise CareError(Problem.HELP_BAD_KIND)
         help_id = await self.visits.add_help(person.id, kind, (text or "")[:500] or None,
                                              iso(self.now()))

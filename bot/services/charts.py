@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import texts
+from storage.models import VisitKind
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -83,9 +84,11 @@ def _attendance(ax: Axes, font: FontProperties, year: int,
         ax.text(6.5, 55, texts.CHART_EMPTY, ha="center", fontproperties=font, fontsize=15)
 
 
-def _visits(ax: Axes, font: FontProperties, year: int, by_kind: Mapping[str, int]) -> None:
+def _visits(ax: Axes, font: FontProperties, year: int,
+            by_kind: Mapping[VisitKind, int]) -> None:
     kinds = sorted(by_kind, key=lambda k: by_kind[k])  # largest on top
-    bars = ax.barh(kinds, [by_kind[k] for k in kinds], color=BAR, height=0.6)
+    bars = ax.barh([texts.VISIT_KIND[k] for k in kinds], [by_kind[k] for k in kinds],
+                   color=BAR, height=0.6)
     ax.bar_label(bars, labels=[texts.REPORT_VALUE_COUNT.format(count=by_kind[k]) for k in kinds],
                  fontproperties=font, fontsize=12, padding=3)
     ax.set_xlabel(texts.CHART_VISITS_AXIS, fontproperties=font, fontsize=13)

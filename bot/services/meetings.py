@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.clock import BranchTime, Clock, iso
 from bot.config import MeetingsConfig
 from bot.services.access import Actor
@@ -24,11 +25,13 @@ from storage.meetings import MeetingRepo
 from storage.models import (
     LEAVE_REASONS,
     MAKEUP_METHODS,
-    MEETING_KINDS,
     Attendance,
     Group,
+    LeaveReason,
     Makeup,
+    MakeupMethod,
     Meeting,
+    MeetingKind,
     Person,
 )
 from storage.people import PeopleRepo
@@ -37,14 +40,16 @@ PARTY_MEMBERS = ("党员", "预备党员")
 # Who each kind of meeting expects: the Party members of the branch, all of it, the
 # committee, or one group's Party members.
 AUDIENCE = {
-    "支部党员大会": "party",
-    "党课": "party",
-    "主题党日": "party",
-    "学习活动日": "everyone",
-    "其他": "everyone",
-    "支委会": "committee",
-    "党小组会": "group",
+    MeetingKind.GENERAL: "party",
+    MeetingKind.LECTURE: "party",
+    MeetingKind.PARTY_DAY: "party",
+    MeetingKind.STUDY_DAY: "everyone",
+    MeetingKind.OTHER: "everyone",
+    MeetingKind.COMMITTEE: "committee",
+    MeetingKind.GROUP: "group",
 }
+# The words a secretary types in `/meeting <kind> …`.
+KIND_BY_WORD = {word: kind for kind, word in texts.MEETING_KIND.items()}
 
 
 class MeetingError(ServiceError):
@@ -76,7 +81,7 @@ class TapResult:
 
 @dataclass(frozen=True)
 class Draft:
-    kind: str
+    kind: MeetingKind
     group_id: int | None
     day: date
     start: time
@@ -181,10 +186,11 @@ class MeetingService(BranchTime):
 
     # -- creating ---------------------------------------------------------------------------
 
-    def may_create(self, actor: Actor, kind: str, group_id: int | None) -> bool:
+    def may_create(self, actor: Actor, kind: MeetingKind, group_id: int | None) -> bool:
         if actor.is_secretary:
             return True
-        return kind == "党小组会" and group_id is not None and group_id in actor.led_group_ids
+        return (kind == MeetingKind.GROUP and group_id is not None
+                and group_id in actor.led_group_ids)
 
     def default_group(self, actor: Actor) -> int | None:
         return next(iter(sorted(actor.led_group_ids)), None)
@@ -193,11 +199,12 @@ class MeetingService(BranchTime):
         """`/meeting 党小组会 [组名] 12月5日 9:30 地点 议题…`"""
         if len(args) < 4:
             raise MeetingError(Problem.MEETING_USAGE)
-        kind, rest = args[0], list(args[1:])
-        if kind not in MEETING_KINDS:
-            raise MeetingError(Problem.MEETING_BAD_KIND, kind=kind)
+        word, rest = args[0], list(args[1:])
+        if word not in KIND_BY_WORD:
+            raise MeetingError(Problem.MEETING_BAD_KIND, kind=word)
+        kind = KIND_BY_WORD[word]
         group_id = None
-        if kind == "党小组会":
+        if kind == MeetingKind.GROUP:
             by_name = {g.name: g.id for g in groups}
             if rest and rest[0] in by_name:
                 group_id = by_name[rest.pop(0)]
@@ -376,7 +383,7 @@ class MeetingService(BranchTime):
             outcome = Tap.ALREADY_EXCUSED
         return TapResult(outcome, checked.meeting, checked.person)
 
-    async def set_reason(self, meeting_id: int, actor: Actor, reason: str) -> TapResult:
+    async def set_reason(self, meeting_id: int, actor: Actor, reason: LeaveReason) -> TapResult:
         if reason not in LEAVE_REASONS:
             return TapResult(Tap.UNKNOWN)
         checked = await self._check(meeting_id, actor, card=None, need_open=False)
@@ -457,7 +464,7 @@ class MeetingService(BranchTime):
             grouped[task.assignee_id].append((task.id, by_id[task.person_id]))
         return Closing(final, await self.tally(final), dict(grouped))
 
-    async def record_makeup(self, makeup_id: int, actor: Actor, method: str) -> tuple[
+    async def record_makeup(self, makeup_id: int, actor: Actor, method: MakeupMethod) -> tuple[
             str, Makeup | None, Person | None]:
         task = await self.repo.makeup(makeup_id)
         if task is None or method not in MAKEUP_METHODS:

@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor, Role
 from bot.services.org import Org, carer_id
-from storage.models import Ack, Delivery, Person, Post, Reflection
+from storage.models import Ack, Delivery, PassedOn, Person, Post, Reflection
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
 
 # How a leader can pass a post on to someone without a phone, by kind.
-PASS_ON = {"notice": ("电话已告知", "上门告知"), "study": ("电话传达", "送学上门")}
+PASS_ON = (PassedOn.PHONE, PassedOn.DOOR)  # the buttons' order; words: texts.PASSED_ON
 PRIVATE_AUDIENCES = ("members", "party_group")
 POSTERS = frozenset({Role.SECRETARY, Role.COMMITTEE})
 
@@ -138,7 +138,7 @@ class PostService(BranchTime):
             at=iso(self.now()), recipients=recipients)
         if actor.person is not None and any(pid == actor.person.id for pid, _ in recipients):
             # Whoever wrote it has read it.
-            await self.repo.ack(post_id, actor.person.id, how="self", recorded_by=None,
+            await self.repo.ack(post_id, actor.person.id, how=PassedOn.SELF, recorded_by=None,
                                 at=iso(self.now()))
         post = await self.repo.get(post_id)
         assert post is not None
@@ -157,7 +157,7 @@ class PostService(BranchTime):
         if actor.person.id not in {p.id for p in await self.audience(post.audience,
                                                                     post.group_id)}:
             return AckResult(AckOutcome.NOT_EXPECTED, post, actor.person)
-        done = await self.repo.ack(post.id, actor.person.id, how="self", recorded_by=None,
+        done = await self.repo.ack(post.id, actor.person.id, how=PassedOn.SELF, recorded_by=None,
                                    at=iso(self.now()))
         return AckResult(AckOutcome.DONE if done else AckOutcome.ALREADY, post, actor.person)
 
@@ -174,7 +174,7 @@ class PostService(BranchTime):
             return AckResult(AckOutcome.NOT_ALLOWED, post, person)
         if person.id not in {p.id for p in await self.audience(post.audience, post.group_id)}:
             return AckResult(AckOutcome.NOT_EXPECTED, post, person)
-        done = await self.repo.ack(post.id, person.id, how=PASS_ON[post.kind][method],
+        done = await self.repo.ack(post.id, person.id, how=PASS_ON[method],
                                    recorded_by=actor.person.id, at=iso(self.now()))
         return AckResult(AckOutcome.DONE if done else AckOutcome.ALREADY, post, person)
 
@@ -184,7 +184,7 @@ class PostService(BranchTime):
     def _place(post: Post, person: Person, delivery: Delivery | None,
                ack: Ack | None) -> str | Missing:
         if ack is not None:
-            return "direct" if ack.how == "self" else "via_leader"
+            return "direct" if ack.how == PassedOn.SELF else "via_leader"
         if delivery is not None and delivery.state in ("unlinked", "unreachable", "pending"):
             return Missing(person, delivery.state)
         if not post.receipt and delivery is not None and delivery.state == "sent":
@@ -259,7 +259,7 @@ class PostService(BranchTime):
                                         text=(text or "")[:4000] or None,
                                         voice_file_id=voice_file_id, at=iso(self.now()))
         # Writing a reflection shows the material was studied.
-        await self.repo.ack(post.id, actor.person.id, how="self", recorded_by=None,
+        await self.repo.ack(post.id, actor.person.id, how=PassedOn.SELF, recorded_by=None,
                             at=iso(self.now()))
         return AckResult(AckOutcome.DONE, post, actor.person)
 

@@ -11,7 +11,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot import texts
 from bot.services.tables import workbook_bytes
+from storage.models import MeetingKind, VisitKind
 
 if TYPE_CHECKING:
     from bot.context import Deps
@@ -20,13 +22,13 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Report:
     year: int
-    meetings_by_kind: dict[str, int]
+    meetings_by_kind: dict[MeetingKind, int]
     attendance_expected: int
     attendance_present: int
     attendance_proxy: int
     attendance_excused: int
     attendance_by_month: dict[int, float]
-    visits_by_kind: dict[str, int]
+    visits_by_kind: dict[VisitKind, int]
     home_visits: int
     hospital_visits: int
     birthday_visits: int
@@ -55,7 +57,7 @@ class Report:
 
 async def build_report(deps: Deps, year: int) -> Report:
     history = await deps.meetings.history(year)
-    kinds: dict[str, set[int]] = defaultdict(set)
+    kinds: dict[MeetingKind, set[int]] = defaultdict(set)
     status: Counter[str] = Counter()
     by_month: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     months: dict[int, int] = {}
@@ -159,7 +161,7 @@ def report_workbook(report: Report, rows: list[tuple[str, str]]) -> bytes:
     visits = wb.create_sheet("走访")
     visits.append(["类别", "次数"])
     for kind, count in report.visits_by_kind.items():
-        visits.append([kind, count])
+        visits.append([texts.VISIT_KIND[kind], count])
     visits.append([])
     visits.append(["走访人", "次数"])
     for name, count in report.visits_by_visitor.items():

@@ -31,6 +31,7 @@ from storage.models import (
     CARE_FLAGS,
     CATEGORIES,
     STATUSES,
+    CareFlag,
     Group,
     ImportOutcome,
     Person,
@@ -61,12 +62,15 @@ COLUMNS: dict[str, str] = {
 REQUIRED = ("编号", "姓名", "类别", "政治面貌")
 
 _STATUS_ALIASES = {"中共党员": "党员", "中共预备党员": "预备党员"}
-_FLAG_ALIASES = {"空巢": "独居", "独居/空巢": "独居", "生病": "患病"}
+# The roster file's words for care flags (`texts.CARE_FLAG`, and a few everyday variants);
+# 住院中 is set in the bot only.
+_FLAG_BY_WORD = {**{word: flag for flag, word in texts.CARE_FLAG.items()
+                    if flag != CareFlag.HOSPITAL},
+                 "空巢": CareFlag.ALONE, "独居/空巢": CareFlag.ALONE, "生病": CareFlag.ILL}
 _ROLE_NAMES = {"书记": "secretary", "支部书记": "secretary", "支委": "committee",
                "联络员": "liaison"}
 _LEADER_NAMES = {"组长", "党小组长"}
 _SEPARATORS = str.maketrans({"，": "、", ",": "、", "/": "、", " ": "、", "；": "、", ";": "、"})
-ROSTER_FLAGS = tuple(f for f in CARE_FLAGS if f != "住院中")
 
 
 @dataclass(frozen=True)
@@ -170,12 +174,13 @@ def validate_rows(
             if phone is None:
                 bad("手机号", texts.IMPORT_BAD_PHONE.format(value=cell["手机号"]))
 
-        flags: list[str] = []
-        for flag in _split_list(cell.get("关怀标记", "")):
-            flag = _FLAG_ALIASES.get(flag, flag)
-            if flag not in ROSTER_FLAGS:
-                bad("关怀标记", texts.IMPORT_ONE_OF.format(value=flag,
-                                                           options="、".join(ROSTER_FLAGS)))
+        flags: list[CareFlag] = []
+        for word in _split_list(cell.get("关怀标记", "")):
+            flag = _FLAG_BY_WORD.get(word)
+            if flag is None:
+                options = "、".join(texts.CARE_FLAG[f] for f in CARE_FLAGS
+                                   if f != CareFlag.HOSPITAL)
+                bad("关怀标记", texts.IMPORT_ONE_OF.format(value=word, options=options))
             elif flag not in flags:
                 flags.append(flag)
 

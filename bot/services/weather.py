@@ -19,6 +19,7 @@ from enum import StrEnum
 import httpx
 
 from bot.config import WeatherConfig
+from storage.models import WeatherKind
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class WeatherText(StrEnum):
 
 @dataclass(frozen=True)
 class Warning:
-    kind: str      # 高温 寒潮 严寒 大风 暴雨 雪 冻雨 大雾
+    kind: WeatherKind
     when: str      # today | tomorrow
     text_key: WeatherText  # the catalog text to use
     value: float
@@ -116,7 +117,7 @@ def parse_forecast(data: object) -> list[DayForecast]:
 def warnings_for(days: list[DayForecast], today: date, config: WeatherConfig) -> list[Warning]:
     """Warnings for today and tomorrow, each kind once (the nearer day wins)."""
     by_day = {d.day: d for d in days}
-    found: dict[str, Warning] = {}
+    found: dict[WeatherKind, Warning] = {}
     for when, offset in (("today", 0), ("tomorrow", 1)):
         day = by_day.get(today + timedelta(days=offset))
         if day is None:
@@ -132,24 +133,24 @@ def _day_warnings(d: DayForecast, by_day: dict[date, DayForecast], when: str,
     if d.t_max >= c.heat_c:
         key = (WeatherText.HEAT_SEVERE if d.t_max >= c.heat_severe_c else
                WeatherText.HEAT_STRONG if d.t_max >= c.heat_strong_c else WeatherText.HEAT)
-        out.append(Warning("高温", when, key, d.t_max, d.t_max >= c.heat_severe_c))
+        out.append(Warning(WeatherKind.HEAT, when, key, d.t_max, d.t_max >= c.heat_severe_c))
     earlier = [by_day[d.day - timedelta(days=n)].t_min for n in (1, 2)
                if d.day - timedelta(days=n) in by_day]
     if earlier and d.t_min <= c.cold_to_c:
         drop = max(earlier) - d.t_min
         if drop >= c.cold_drop_c:
-            out.append(Warning("寒潮", when, WeatherText.COLD, d.t_min,
+            out.append(Warning(WeatherKind.COLD_WAVE, when, WeatherText.COLD, d.t_min,
                                drop >= c.severe_cold_drop_c))
     if d.t_min <= c.freeze_c:
-        out.append(Warning("严寒", when, WeatherText.FREEZE, d.t_min, False))
+        out.append(Warning(WeatherKind.FREEZE, when, WeatherText.FREEZE, d.t_min, False))
     if d.gust_kmh >= c.gust_kmh:
-        out.append(Warning("大风", when, WeatherText.WIND, d.gust_kmh, False))
+        out.append(Warning(WeatherKind.WIND, when, WeatherText.WIND, d.gust_kmh, False))
     if d.rain_mm >= c.rain_mm:
-        out.append(Warning("暴雨", when, WeatherText.RAIN, d.rain_mm, False))
+        out.append(Warning(WeatherKind.RAIN, when, WeatherText.RAIN, d.rain_mm, False))
     if d.code in SLEET_CODES:
-        out.append(Warning("冻雨", when, WeatherText.SLEET, 0, False))
+        out.append(Warning(WeatherKind.SLEET, when, WeatherText.SLEET, 0, False))
     elif d.snow_cm > 0 or d.code in SNOW_CODES:
-        out.append(Warning("雪", when, WeatherText.SNOW, d.snow_cm, False))
+        out.append(Warning(WeatherKind.SNOW, when, WeatherText.SNOW, d.snow_cm, False))
     if d.code in FOG_CODES:
-        out.append(Warning("大雾", when, WeatherText.FOG, 0, False))
+        out.append(Warning(WeatherKind.FOG, when, WeatherText.FOG, 0, False))
     return out
