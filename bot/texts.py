@@ -9,15 +9,22 @@ from bot.services.problems import Problem, ServiceError
 from bot.services.weather import WeatherText
 from storage.models import (
     CareFlag,
+    Category,
     HelpKind,
     LeaveReason,
     MakeupMethod,
     MeetingKind,
+    PartyStatus,
     PassedOn,
+    Sex,
     VisitKind,
 )
 
 # -- the words for stored keys (storage/models.py); rewording one never touches data --------
+CATEGORY = {Category.LIXIU: "离休", Category.TUIXIU: "退休", Category.SERVING: "在职"}
+PARTY_STATUS = {PartyStatus.MEMBER: "党员", PartyStatus.PROBATIONARY: "预备党员",
+                PartyStatus.OTHER_PARTY: "民主党派", PartyStatus.MASSES: "群众"}
+SEX = {Sex.MALE: "男", Sex.FEMALE: "女"}
 CARE_FLAG = {CareFlag.ILL: "患病", CareFlag.ALONE: "独居", CareFlag.FRAIL: "行动不便",
              CareFlag.HARDSHIP: "困难", CareFlag.HOSPITAL: "住院中"}
 MEETING_KIND = {MeetingKind.GENERAL: "支部党员大会", MeetingKind.COMMITTEE: "支委会",

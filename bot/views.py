@@ -39,8 +39,8 @@ def person_details(
     lines = [title] if title else []
     lines.append(texts.ME_NAME.format(value=p.name))
     lines.append(texts.ME_GROUP.format(value=p.group_name or texts.NO_GROUP))
-    lines.append(texts.ME_CATEGORY.format(value=p.category))
-    lines.append(texts.ME_STATUS.format(value=p.status))
+    lines.append(texts.ME_CATEGORY.format(value=texts.CATEGORY[p.category]))
+    lines.append(texts.ME_STATUS.format(value=texts.PARTY_STATUS[p.status]))
     lines.append(texts.ME_BIRTHDAY.format(value=birthday(p)))
     years = people_rules.age(p, today)
     if years is not None:

@@ -16,8 +16,30 @@ class SuggestionStatus(StrEnum):
     REPLIED = "replied"
 
 
-CATEGORIES = ("离休", "退休", "在职")
-STATUSES = ("党员", "预备党员", "民主党派", "群众")
+class Category(StrEnum):
+    """离休 / 退休 / 在职; the words are `texts.CATEGORY`."""
+
+    LIXIU = "lixiu"      # 离休: joined before October 1949; always a key service target
+    TUIXIU = "tuixiu"
+    SERVING = "serving"
+
+
+class PartyStatus(StrEnum):
+    """政治面貌; the words are `texts.PARTY_STATUS`."""
+
+    MEMBER = "member"
+    PROBATIONARY = "probationary"
+    OTHER_PARTY = "other_party"  # 民主党派
+    MASSES = "masses"            # 群众
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+CATEGORIES = tuple(Category)
+STATUSES = tuple(PartyStatus)
 
 
 class CareFlag(StrEnum):
@@ -41,9 +63,9 @@ class Person:
     name: str
     group_id: int | None
     group_name: str | None
-    category: str
-    status: str
-    sex: str | None = None
+    category: Category
+    status: PartyStatus
+    sex: Sex | None = None
     birth_date: str | None = None
     birth_calendar: str = "solar"
     birth_leap: bool = False
@@ -84,9 +106,9 @@ class RosterRow:
     ext_id: str
     name: str
     group_name: str | None
-    category: str
-    status: str
-    sex: str | None
+    category: Category
+    status: PartyStatus
+    sex: Sex | None
     birth_date: str | None
     birth_calendar: str
     birth_leap: bool

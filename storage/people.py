@@ -12,7 +12,17 @@ from collections.abc import Iterable, Sequence
 
 from storage import audit
 from storage.db import Database, Tx
-from storage.models import CareFlag, Group, ImportOutcome, KeptRow, Person, RosterRow
+from storage.models import (
+    CareFlag,
+    Category,
+    Group,
+    ImportOutcome,
+    KeptRow,
+    PartyStatus,
+    Person,
+    RosterRow,
+    Sex,
+)
 
 _PERSON_SELECT = """
 SELECT p.*, g.name AS group_name,
@@ -38,9 +48,9 @@ def _person(row: sqlite3.Row) -> Person:
         name=row["name"],
         group_id=row["group_id"],
         group_name=row["group_name"],
-        category=row["category"],
-        status=row["status"],
-        sex=row["sex"],
+        category=Category(row["category"]),
+        status=PartyStatus(row["status"]),
+        sex=Sex(row["sex"]) if row["sex"] else None,
         birth_date=row["birth_date"],
         birth_calendar=row["birth_calendar"],
         birth_leap=bool(row["birth_leap"]),

@@ -8,12 +8,13 @@ import pytest
 
 from bot.services.dates import LunarDate, parse_full_date, show_date, to_lunar
 from bot.services.people import age, is_key_target, normalize_phone, solar_birth_date
-from storage.models import CareFlag, Person
+from storage.models import CareFlag, Category, PartyStatus, Person
 
 
 def person(**kw: object) -> Person:
     base: dict[str, object] = {"id": 1, "ext_id": "A1", "name": "甲", "group_id": None,
-                               "group_name": None, "category": "退休", "status": "党员"}
+                               "group_name": None, "category": Category.TUIXIU,
+                               "status": PartyStatus.MEMBER}
     base.update(kw)
     return Person(**base)  # type: ignore[arg-type]
 
@@ -41,7 +42,7 @@ def test_leap_month_birthday() -> None:
 @pytest.mark.parametrize(
     ("kw", "expected"),
     [
-        ({"category": "离休", "birth_date": "1960-01-01"}, True),
+        ({"category": Category.LIXIU, "birth_date": "1960-01-01"}, True),
         ({"birth_date": "1946-11-22"}, True),        # 80 today
         ({"birth_date": "1946-11-23"}, False),       # 80 tomorrow
         ({"care_flags": (CareFlag.ALONE,)}, True),

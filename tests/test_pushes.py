@@ -26,7 +26,7 @@ from bot.services.weather import DayForecast, warnings_for
 from bot.testing.fakeapi import FakeBotApi
 from bot.testing.fakeweather import FakeOpenMeteo, daily_forecast
 from bot.testing.harness import BotHarness
-from storage.models import MeetingKind, Person, WeatherKind
+from storage.models import Category, MeetingKind, PartyStatus, Person, WeatherKind
 from tests.conftest import COMMITTEE_ID, GROUP_ID, Branch
 
 SHANGHAI = "Asia/Shanghai"
@@ -68,7 +68,8 @@ def test_lunar_birthday_in_a_leap_month_and_on_day_thirty() -> None:
 
 
 def test_next_birthday_counts_age_in_its_calendar() -> None:
-    p = Person(1, "A1", "甲", None, None, "退休", "党员", birth_date="1946-09-09",
+    p = Person(1, "A1", "甲", None, None, Category.TUIXIU, PartyStatus.MEMBER,
+               birth_date="1946-09-09",
                birth_calendar="lunar")
     assert next_birthday(p, date(2026, 10, 1)) == (date(2026, 10, 18), 80)
     solar = dataclasses.replace(p, birth_date="1944-02-29", birth_calendar="solar")

@@ -21,11 +21,11 @@ from bot import texts
 from bot.clock import FrozenClock
 from bot.services.charts import BAR, HEIGHT_PX, WIDTH_PX
 from bot.services.meetings import Draft
+from bot.services.people import is_party_member
 from storage.models import VISIT_KINDS, MakeupMethod, MeetingKind, VisitKind
 from tests.conftest import SECRETARY_TG, Branch
 
 TZ = ZoneInfo("Asia/Shanghai")
-PARTY = ("党员", "预备党员")
 
 
 def bar_heights(png: bytes) -> list[int]:
@@ -59,7 +59,7 @@ async def test_a_seeded_year_reports_what_was_recorded(branch: Branch) -> None:
     herself = await deps.access.actor(member.id)
     assert boss.person is not None and herself.person is not None
     people = [p for p in await deps.people.all() if p.active]
-    party = [p for p in people if p.status in PARTY]
+    party = [p for p in people if is_party_member(p)]
     rng = random.Random(2026)
 
     kinds: Counter[str] = Counter()

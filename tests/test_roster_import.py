@@ -15,7 +15,7 @@ from bot.__main__ import main
 from bot.clock import FrozenClock
 from bot.services.roster import COLUMNS, RosterService, read_roster_file, validate_rows
 from storage.db import Database
-from storage.models import CareFlag
+from storage.models import CareFlag, PartyStatus
 from storage.people import PeopleRepo
 from tests.conftest import base_settings, cli_config
 
@@ -82,7 +82,7 @@ async def test_good_xlsx_is_imported(tmp_path: Path, service: RosterService) -> 
     groups = {g.name: g.leader_name for g in await people.groups()}
     assert groups == {"第一党小组": "王建国", "第二党小组": "李平"}
     li = await people.by_ext_id("B001")
-    assert li is not None and li.status == "党员" and li.roles == {"committee"}
+    assert li is not None and li.status == PartyStatus.MEMBER and li.roles == {"committee"}
 
 
 async def test_bad_rows_are_all_reported_and_nothing_is_written(

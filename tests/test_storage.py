@@ -249,3 +249,41 @@ async def test_stored_chinese_words_become_ascii_keys(
         assert await column("SELECT count(*) FROM attendance") == [0]
     finally:
         await database.close()
+
+
+async def test_stored_roster_words_become_ascii_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """类别, 政治面貌 and 性别 from the previous version (up to 0019) become keys; the rebuilt
+    people table keeps every row that points at a person (care flags cascade on delete)."""
+    path = tmp_path / "a.db"
+    every = load_migrations()
+    monkeypatch.setattr(db_module, "load_migrations", lambda: every[:19])
+    old = await Database.open(path)
+    for ext_id, category, status, sex in (("A1", "离休", "党员", "男"),
+                                          ("A2", "退休", "预备党员", "女"),
+                                          ("A3", "在职", "群众", None),
+                                          ("A4", "退休", "民主党派", None)):
+        await old.write("INSERT INTO people (ext_id, name, created_at, updated_at, category, "
+                        "status, sex) VALUES (?, ?, 'x', 'x', ?, ?, ?)",
+                        (ext_id, f"名{ext_id}", category, status, sex))
+    await old.write("INSERT INTO party_groups (id, name, leader_id) VALUES (1, '一组', 2)")
+    await old.write("INSERT INTO care_flags (person_id, flag) VALUES (1, 'alone')")
+    await old.close()
+    monkeypatch.setattr(db_module, "load_migrations", lambda: every)
+    database = await Database.open(path)
+    try:
+        rows = await database.fetchall("SELECT ext_id, category, status, sex FROM people "
+                                       "ORDER BY id")
+        assert [tuple(r) for r in rows] == [
+            ("A1", "lixiu", "member", "male"), ("A2", "tuixiu", "probationary", "female"),
+            ("A3", "serving", "masses", None), ("A4", "tuixiu", "other_party", None)]
+        leader = await database.fetchone("SELECT leader_id FROM party_groups")
+        assert leader is not None and leader[0] == 2
+        with pytest.raises(Exception, match="CHECK"):
+            await database.write("UPDATE people SET status = '党员' WHERE id = 1")
+        await database.write("DELETE FROM people WHERE id = 1")
+        flags = await database.fetchone("SELECT count(*) FROM care_flags")
+        assert flags is not None and flags[0] == 0
+    finally:
+        await database.close()

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
+from bot.services.people import is_party_member
 from bot.services.problems import Problem, ServiceError
 from bot.services.tables import workbook_bytes
 from bot.services.when import WhenError, parse_day
@@ -109,7 +110,7 @@ class CollectionService(BranchTime):
     async def expected(self, c: Collection) -> list[Person]:
         people = [p for p in await self.people.all() if p.active]
         if c.audience == "party":
-            return [p for p in people if p.status in ("党员", "预备党员")]
+            return [p for p in people if is_party_member(p)]
         if c.audience == "group":
             return [p for p in people if p.group_id == c.group_id]
         return people

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
+from bot.services.people import is_party_member
 from bot.services.problems import Problem, ServiceError
 from storage.dues import DuesRepo, Payment, Spending
 from storage.models import Person
 
-PARTY = ("党员", "预备党员")
 # The words of `/dues`: record spending, set a rate, record a payment; the usual method.
 SPEND_WORD, RATE_WORD, PAY_WORD, DEFAULT_METHOD = "支出", "标准", "交", "现金"
 _YUAN = re.compile(r"^(\d{1,6})(?:\.(\d{1,2}))?元?$")
@@ -88,7 +88,7 @@ class DuesService(BranchTime):
 
     @staticmethod
     def pays_dues(p: Person) -> bool:
-        return p.status in PARTY and p.active
+        return is_party_member(p) and p.active
 
     async def status(self, people: list[Person], today: date) -> list[Status]:
         rates = await self.repo.rates()

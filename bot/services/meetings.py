@@ -19,6 +19,7 @@ from bot.clock import BranchTime, Clock, iso
 from bot.config import MeetingsConfig
 from bot.services.access import Actor
 from bot.services.org import Org, carer_id
+from bot.services.people import is_party_member
 from bot.services.problems import Problem, ServiceError
 from bot.services.when import WhenError, parse_clock, parse_day
 from storage.meetings import MeetingRepo
@@ -36,7 +37,6 @@ from storage.models import (
 )
 from storage.people import PeopleRepo
 
-PARTY_MEMBERS = ("党员", "预备党员")
 # Who each kind of meeting expects: the Party members of the branch, all of it, the
 # committee, or one group's Party members.
 AUDIENCE = {
@@ -311,7 +311,7 @@ class MeetingService(BranchTime):
             return True
         if audience == "committee":
             return bool(p.roles & {"secretary", "committee"})
-        if p.status not in PARTY_MEMBERS:
+        if not is_party_member(p):
             return False
         return audience == "party" or p.group_id == m.group_id
 

@@ -12,7 +12,7 @@ from bot.services.dates import (
     parse_lunar,
     years_between,
 )
-from storage.models import Person
+from storage.models import Category, PartyStatus, Person
 
 KEY_TARGET_AGE = 80
 
@@ -34,10 +34,15 @@ def age(p: Person, today: date) -> int | None:
     return years_between(born, today) if born else None
 
 
+def is_party_member(p: Person) -> bool:
+    """A Party member, probationary included: expected at Party meetings, pays dues."""
+    return p.status in (PartyStatus.MEMBER, PartyStatus.PROBATIONARY)
+
+
 def is_key_target(p: Person, today: date) -> bool:
     """重点服务对象: 离休, 80 or older, or any care flag."""
     years = age(p, today)
-    return p.category == "离休" or (years is not None and years >= KEY_TARGET_AGE) or bool(
+    return p.category == Category.LIXIU or (years is not None and years >= KEY_TARGET_AGE) or bool(
         p.care_flags
     )
 

@@ -29,11 +29,10 @@ from bot.services.tables import (
 )
 from storage.models import (
     CARE_FLAGS,
-    CATEGORIES,
-    STATUSES,
     CareFlag,
     Group,
     ImportOutcome,
+    PartyStatus,
     Person,
     RosterRow,
 )
@@ -61,7 +60,12 @@ COLUMNS: dict[str, str] = {
 }
 REQUIRED = ("编号", "姓名", "类别", "政治面貌")
 
-_STATUS_ALIASES = {"中共党员": "党员", "中共预备党员": "预备党员"}
+# The roster file's words (`texts.CATEGORY`, `texts.PARTY_STATUS`, `texts.SEX`, and the
+# everyday variants people type) for the keys stored.
+_CATEGORY_BY_WORD = {word: key for key, word in texts.CATEGORY.items()}
+_STATUS_BY_WORD = {**{word: key for key, word in texts.PARTY_STATUS.items()},
+                   "中共党员": PartyStatus.MEMBER, "中共预备党员": PartyStatus.PROBATIONARY}
+_SEX_BY_WORD = {word: key for key, word in texts.SEX.items()}
 # The roster file's words for care flags (`texts.CARE_FLAG`, and a few everyday variants);
 # 住院中 is set in the bot only.
 _FLAG_BY_WORD = {**{word: flag for flag, word in texts.CARE_FLAG.items()
@@ -131,15 +135,18 @@ def validate_rows(
         name = cell.get("姓名", "")
         if len(name) > 30:
             bad("姓名", texts.IMPORT_TOO_LONG)
-        category = cell.get("类别", "")
-        if category and category not in CATEGORIES:
-            bad("类别", texts.IMPORT_ONE_OF.format(value=category, options=" / ".join(CATEGORIES)))
-        status = _STATUS_ALIASES.get(cell.get("政治面貌", ""), cell.get("政治面貌", ""))
-        if status and status not in STATUSES:
-            bad("政治面貌", texts.IMPORT_ONE_OF.format(value=status, options=" / ".join(STATUSES)))
-        sex = cell.get("性别") or None
-        if sex and sex not in ("男", "女"):
-            bad("性别", texts.IMPORT_ONE_OF.format(value=sex, options="男 / 女"))
+        category = _CATEGORY_BY_WORD.get(cell.get("类别", ""))
+        if cell.get("类别") and category is None:
+            bad("类别", texts.IMPORT_ONE_OF.format(value=cell["类别"],
+                                                 options=" / ".join(texts.CATEGORY.values())))
+        status = _STATUS_BY_WORD.get(cell.get("政治面貌", ""))
+        if cell.get("政治面貌") and status is None:
+            bad("政治面貌", texts.IMPORT_ONE_OF.format(
+                value=cell["政治面貌"], options=" / ".join(texts.PARTY_STATUS.values())))
+        sex = _SEX_BY_WORD.get(cell.get("性别", ""))
+        if cell.get("性别") and sex is None:
+            bad("性别", texts.IMPORT_ONE_OF.format(value=cell["性别"],
+                                                 options=" / ".join(texts.SEX.values())))
 
         calendar_text = cell.get("历法") or "公历"
         calendars = {"公历": ("solar", False), "阳历": ("solar", False),
@@ -219,6 +226,7 @@ def validate_rows(
         if row_problems:
             problems.extend(row_problems)
             continue
+        assert category is not None and status is not None  # required columns
         good.append(RosterRow(
             ext_id=ext_id, name=name, group_name=group_name, category=category, status=status,
             sex=sex, birth_date=birth_date, birth_calendar=birth_calendar,
@@ -259,7 +267,8 @@ def write_template(path: Path) -> None:
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(
             10, len(column) * 3
         )
-    choices = {"类别": CATEGORIES, "政治面貌": STATUSES, "性别": ("男", "女"),
+    choices = {"类别": tuple(texts.CATEGORY.values()),
+               "政治面貌": tuple(texts.PARTY_STATUS.values()), "性别": tuple(texts.SEX.values()),
                "历法": ("公历", "农历", "农历闰月"), "状态": ("在世", "已故"),
                "群内祝寿": ("是", "否")}
     for i, column in enumerate(COLUMNS, start=1):
