@@ -52,7 +52,6 @@ from bot.jobs import posts as post_jobs
 from bot.jobs import pushes as push_jobs
 from bot.jobs.follow_ups import JobFollowUps
 from bot.limits import BranchBot
-from bot.meeting_ui import CardRefresher
 from bot.ratelimit import rate_limiter
 from bot.services.access import AccessService, Role
 from bot.services.care import CareService
@@ -186,7 +185,6 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         meeting_repo=meeting_repo,
         meetings=MeetingService(meeting_repo, people, org, clock, config.branch.tz,
                                 config.meetings),
-        cards=CardRefresher(config.meetings.card_edit_seconds),
         visit_repo=visit_repo,
         care=CareService(visit_repo, people, org, clock, config.branch.tz, config.care),
         post_repo=post_repo,
@@ -204,7 +202,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         collection_repo=collection_repo,
         collections=CollectionService(collection_repo, people, clock, config.branch.tz),
         inbox=InboxRepo(db),
-        follow_ups=JobFollowUps(),
+        follow_ups=JobFollowUps(config.meetings.card_edit_seconds),
         privacy=PrivacyService(db, clock),
     )
 

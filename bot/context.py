@@ -17,7 +17,6 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.meeting_ui import CardRefresher
 from bot.services.access import AccessService
 from bot.services.care import CareService, NewTask
 from bot.services.chats import ChatDirectory
@@ -57,6 +56,12 @@ class FollowUps(Protocol):
     async def close_meeting(self, context: BranchContext, meeting_id: int,
                             actor_tg: int | None) -> Closing | None: ...
 
+    def refresh_card(self, context: BranchContext, m: Meeting) -> None:
+        """Soon: a tap's change, coalesced with the others in the same chat."""
+
+    async def edit_card(self, context: BranchContext, meeting_id: int) -> None:
+        """Now: the card after a change of the meeting itself (cancelled, moved)."""
+
     def send_post(self, context: BranchContext, post: Post) -> None: ...
 
     def watch_help(self, context: BranchContext, request: HelpRequest) -> None: ...
@@ -78,7 +83,6 @@ class Deps:
     roster: RosterService
     meeting_repo: MeetingRepo
     meetings: MeetingService
-    cards: CardRefresher
     visit_repo: VisitRepo
     care: CareService
     post_repo: PostRepo

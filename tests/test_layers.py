@@ -1,7 +1,9 @@
 """The layering, checked rather than reviewed: handlers translate Telegram to service
 calls and back. They never import `bot.jobs` (what they set in motion goes through
 `deps.follow_ups`) nor a storage module's functions or repositories (plain record types
-are fine), and they reach no repository through `deps`."""
+are fine), and they reach no repository through `deps`. Jobs and the Telegram-side
+helpers in `bot/ui/` reach repositories only where a job keeps its own ledger; `bot/` itself
+holds the frame, and the typed context imports no feature."""
 
 from __future__ import annotations
 
@@ -14,6 +16,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDLERS = sorted((ROOT / "bot" / "handlers").glob("*.py"))
+JOBS = sorted((ROOT / "bot" / "jobs").glob("*.py"))
+UI = sorted((ROOT / "bot" / "ui").glob("*.py"))
+# The ledgers that make a send exactly-once belong to the job that sends (a post's
+# deliveries, a push's claim), and the backup job copies the database itself.
+JOB_LEDGERS = {"posts.py": {"post_repo"}, "pushes.py": {"push_repo"}, "backup.py": {"db"}}
+# What `bot/` itself holds: the frame every feature stands on. Features live in
+# bot/services (rules), bot/handlers, bot/jobs and bot/ui (words, buttons, sending).
+FRAME = {"__init__", "__main__", "app", "callbacks", "clock", "commands", "config", "context",
+         "demo", "demo_data", "flows", "guard", "inbox", "jobqueue", "limits", "ratelimit",
+         "texts"}
 # Frame-level, not a feature's data: the error handler asks whether an update's write was
 # committed before telling the user it was saved.
 ALLOWED_DEPS_STORAGE = {"inbox.was_applied"}
@@ -67,4 +79,32 @@ def test_handlers_reach_no_repository_through_deps() -> None:
         for m in REPOSITORY_ATTRS.finditer(path.read_text(encoding="utf-8")):
             if f"{m.group(1)}.{m.group(2)}" not in ALLOWED_DEPS_STORAGE:
                 offenders.append((path.name, m.group(0)))
+    assert offenders == []
+
+
+def test_jobs_and_ui_reach_repositories_only_for_their_ledgers() -> None:
+    offenders = []
+    for path in JOBS + UI:
+        allowed = JOB_LEDGERS.get(path.name, set()) if path in JOBS else set()
+        for m in REPOSITORY_ATTRS.finditer(path.read_text(encoding="utf-8")):
+            if m.group(1) not in allowed:
+                offenders.append((f"{path.parent.name}/{path.name}", m.group(0)))
+    assert offenders == []
+
+
+def test_ui_helpers_import_no_handler_or_job() -> None:
+    offenders = [(p.name, module) for p in UI for module, _ in _imports(p)
+                 if module.startswith(("bot.jobs", "bot.handlers"))]
+    assert UI and offenders == []
+
+
+def test_the_bot_package_root_holds_the_frame_only() -> None:
+    assert {p.stem for p in (ROOT / "bot").glob("*.py")} == FRAME
+
+
+def test_the_context_imports_no_feature_module() -> None:
+    """`bot.context` is imported by every handler and job; importing one of them back
+    made the import circle context <-> meeting_ui."""
+    offenders = [module for module, _ in _imports(ROOT / "bot" / "context.py")
+                 if module.startswith(("bot.jobs", "bot.handlers", "bot.ui"))]
     assert offenders == []

@@ -19,10 +19,10 @@ from bot.callbacks import Callback, pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.flows import start_payload
 from bot.guard import guarded
-from bot.meeting_ui import leave_reason_keyboard, makeup_keyboard, summary
 from bot.services.access import Actor
 from bot.services.dates import show_date
 from bot.services.meetings import Tap, TapResult
+from bot.ui.meetings import leave_reason_keyboard, makeup_keyboard, summary
 from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Attendance, LeaveReason, Meeting
 
 _TOASTS = {
@@ -48,8 +48,8 @@ def toast(result: TapResult, context: BranchContext) -> str:
 
 
 def _refresh(context: BranchContext, m: Meeting | None) -> None:
-    if m is not None and m.card_chat_id is not None and context.job_queue is not None:
-        context.deps.cards.request(context.job_queue, m.card_chat_id, m.id)
+    if m is not None:
+        context.deps.follow_ups.refresh_card(context, m)
 
 
 async def on_button(update: Update, context: BranchContext) -> None:

@@ -25,12 +25,12 @@ from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow
 from bot.guard import guarded
-from bot.lookup import find_one
-from bot.messaging import send_private
 from bot.services.access import Actor
 from bot.services.care import CareError, NewTask, parse_flag_word
 from bot.services.dates import show_date
 from bot.services.when import WhenError, parse_day
+from bot.ui.lookup import find_one
+from bot.ui.messaging import send_private
 from storage.models import HELP_KINDS, Person, VisitKind
 
 _HELP_TEXT_KEY = "help_kind"

@@ -25,8 +25,8 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, TypeHandl
 from bot import texts
 from bot.callbacks import Place, parse, place_of
 from bot.context import BranchApp, BranchContext
-from bot.messaging import send_private
 from bot.services.chats import ChatKind
+from bot.ui.messaging import send_private
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow, start_payload
 from bot.guard import guarded
-from bot.messaging import open_in_private
 from bot.services.access import Actor
 from bot.services.collections import CollectionError
 from bot.services.dates import show_date
+from bot.ui.messaging import open_in_private
 from storage.collections import Collection
 
 ANSWER = 0

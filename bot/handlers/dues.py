@@ -9,7 +9,6 @@ from telegram.ext import CommandHandler
 from bot import texts
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
-from bot.lookup import find_one
 from bot.services.access import Actor
 from bot.services.dues import (
     DEFAULT_METHOD,
@@ -20,6 +19,7 @@ from bot.services.dues import (
     fen_text,
 )
 from bot.services.problems import Problem
+from bot.ui.lookup import find_one
 
 
 @guarded("dues")

@@ -25,11 +25,11 @@ from bot.callbacks import Callback, pack, parse
 from bot.context import BranchApp, BranchContext, Deps
 from bot.flows import Drafts, cancel_handler, flow, timeout_handler, wizard_steps
 from bot.guard import guarded
-from bot.meeting_ui import edit_card, summary, when
-from bot.messaging import send_private
 from bot.services.access import Actor
 from bot.services.dates import WEEKDAYS
 from bot.services.meetings import Draft, MeetingError, Plan
+from bot.ui.meetings import summary, when
+from bot.ui.messaging import send_private
 from storage.models import MEETING_KINDS, Meeting, MeetingKind
 
 KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM, NEW_TIME, NEW_PLACE, NEW_TOPIC = range(10)
@@ -353,7 +353,7 @@ async def cancel_answer(update: Update, context: BranchContext) -> None:
     await context.deps.meetings.cancel(m, actor)
     assert context.job_queue is not None
     context.deps.follow_ups.drop_meeting(context, m.id)
-    await edit_card(context, context.deps, m.id)
+    await context.deps.follow_ups.edit_card(context, m.id)
     kind = texts.MEETING_KIND[m.kind]
     notice = texts.NOTIFY_CANCELLED.format(kind=kind, topic=m.topic, when=when(m, tz))
     await _tell_everyone(context, m, notice,
@@ -438,7 +438,7 @@ async def _after_change(context: BranchContext, m: Meeting, template: str) -> No
     assert context.user_data is not None
     context.user_data.pop(_EDIT_KEY, None)
     text = summary(m, context.deps.config.branch.tz)
-    await edit_card(context, context.deps, m.id)
+    await context.deps.follow_ups.edit_card(context, m.id)
     await _tell_everyone(context, m, template.format(summary=text),
                          texts.GROUP_CHANGED.format(summary=text))
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot import texts, views
+from bot import texts
 from bot.commands import commands_for, sync_user_menu
 from bot.context import BranchApp, BranchContext
 from bot.guard import chat_kind, guarded
 from bot.services.access import Actor, Role
 from bot.services.linking import INVITE_PREFIX, ContactOutcome
+from bot.ui import views
 
 _INVITE_TEXTS = {
     "used": texts.LINK_USED,

@@ -28,11 +28,11 @@ from bot.commands import POSTERS as COMPOSERS
 from bot.context import BranchApp, BranchContext, Deps
 from bot.flows import Drafts, cancel_handler, flow, start_payload, timeout_handler, wizard_steps
 from bot.guard import guarded
-from bot.post_ui import followup
 from bot.services.access import Actor
 from bot.services.dates import show_date
 from bot.services.posts import POSTERS, PRIVATE_AUDIENCES, AckOutcome, PostDraft
 from bot.services.when import WhenError, parse_clock, parse_day
+from bot.ui.posts import followup
 from storage.models import POST_AUDIENCES
 
 KIND, CONTENT, AUDIENCE, GROUP, RECEIPT, WHEN, CONFIRM = range(7)

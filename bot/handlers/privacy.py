@@ -13,9 +13,9 @@ from bot import texts
 from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
-from bot.lookup import find_one
 from bot.services.access import Actor
 from bot.services.problems import ServiceError
+from bot.ui.lookup import find_one
 
 
 @guarded("export")

@@ -28,10 +28,10 @@ from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow, start_payload
 from bot.guard import guarded
-from bot.messaging import open_in_private
 from bot.services.access import Actor
 from bot.services.quizzes import LETTERS, Next, Score, Start, parse_bank, typed_question
 from bot.services.tables import TableError, check_size
+from bot.ui.messaging import open_in_private
 from storage.models import Quiz, QuizQuestion
 
 WAIT_FILE, Q_TITLE, Q_TEXT, Q_OPTIONS, Q_ANSWER, Q_EXPLAIN, Q_MORE = range(7)

@@ -9,14 +9,15 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import texts, views
+from bot import texts
 from bot.commands import sync_user_menu
 from bot.context import BranchApp, BranchContext
 from bot.guard import chat_kind, guarded
-from bot.lookup import find_one
 from bot.services.access import Actor
 from bot.services.chats import ChatKind
 from bot.services.roster import parse_role_args
+from bot.ui import views
+from bot.ui.lookup import find_one
 
 
 @guarded("map")

@@ -20,10 +20,10 @@ from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow
 from bot.guard import guarded
-from bot.messaging import send_private
 from bot.services.access import Actor
 from bot.services.problems import Problem
 from bot.services.suggestions import SuggestionError
+from bot.ui.messaging import send_private
 from storage.models import SuggestionStatus
 
 REPLY = 0

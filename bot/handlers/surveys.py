@@ -24,9 +24,9 @@ from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow, start_payload
 from bot.guard import guarded
-from bot.messaging import open_in_private
 from bot.services.access import Actor
 from bot.services.surveys import MIN_ANSWERS, Results, SurveyError
+from bot.ui.messaging import open_in_private
 from storage.surveys import Survey
 
 ANSWER, COMMENT = range(2)

@@ -25,12 +25,12 @@ from bot.callbacks import Callback, pack, parse
 from bot.context import BranchApp, BranchContext
 from bot.flows import Drafts, cancel_handler, flow, timeout_handler, wizard_steps
 from bot.guard import guarded
-from bot.lookup import find_one
 from bot.services.access import PRIVATE_VISIT_KINDS, Actor
 from bot.services.care import CareError, parse_gifts
 from bot.services.dates import show_date
 from bot.services.problems import Problem
 from bot.services.when import WhenError, parse_day
+from bot.ui.lookup import find_one
 from storage.models import VISIT_KINDS, Person, VisitKind
 
 STEPS = ("people", "kind", "date", "who", "notes", "gifts", "confirm")

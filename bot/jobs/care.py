@@ -20,10 +20,10 @@ from telegram.ext import CallbackContext, JobQueue
 from bot import texts
 from bot.callbacks import pack
 from bot.context import BranchApp, BranchContext, Deps
-from bot.messaging import send_private
 from bot.services.care import NewTask
 from bot.services.dates import show_date
-from storage.models import CareFlag, HelpRequest, VisitKind
+from bot.ui.messaging import send_private
+from storage.models import HelpRequest, VisitKind
 
 log = logging.getLogger(__name__)
 DAILY = "care:daily"
@@ -44,7 +44,7 @@ async def notify_tasks(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
     for new in tasks:
         due = show_date(datetime.fromisoformat(new.task.due_on).date())
         if new.task.kind == VisitKind.HOSPITAL:
-            since = await deps.people.flag_since(new.person.id, CareFlag.HOSPITAL)
+            since = await deps.care.hospital_since(new.person)
             since_text = show_date(datetime.fromisoformat(since).date()) if since else ""
             text = texts.TASK_NEW_HOSPITAL.format(name=new.person.name, since=since_text,
                                                   due=due)
@@ -71,9 +71,9 @@ async def care_daily(context: BranchContext) -> None:
             for t in fresh]
         for person in await deps.org.reach(assignee_id):
             await send_private(context, person, "\n".join(lines))
-        await deps.visit_repo.mark_reminded([t.task.id for t in fresh], today.isoformat())
+        await deps.care.mark_reminded([t.task.id for t in fresh])
     if escalated:
-        names = {p.id: p.name for p in await deps.people.all()}
+        names = {p.id: p.name for p in await deps.roster.all()}
         lines = [texts.TASK_ESCALATED.format(days=deps.config.care.escalate_days)] + [
             texts.TASK_ESCALATED_LINE.format(
                 kind=texts.VISIT_KIND[t.task.kind], name=t.person.name,
@@ -115,6 +115,6 @@ async def schedule_all(app: BranchApp) -> None:
         job.schedule_removal()
     app.job_queue.run_daily(care_daily, time=deps.config.care.morning.replace(
         tzinfo=deps.config.branch.tz), name=DAILY)
-    for request in await deps.visit_repo.open_help():
+    for request in await deps.care.open_help():
         if request.escalated_at is None:
             schedule_help_escalation(app.job_queue, deps, request)

@@ -6,6 +6,7 @@ as `context.deps.follow_ups` (`bot.context.FollowUps`), so that no handler impor
 from __future__ import annotations
 
 from bot.context import BranchContext
+from bot.jobs.cards import CardRefresher, edit_card
 from bot.jobs.care import notify_tasks, schedule_help_escalation
 from bot.jobs.meetings import close_and_report, schedule_meeting, unschedule
 from bot.jobs.posts import schedule_send
@@ -15,6 +16,16 @@ from storage.models import HelpRequest, Meeting, Post
 
 
 class JobFollowUps:
+    def __init__(self, card_edit_seconds: float) -> None:
+        self.cards = CardRefresher(card_edit_seconds)
+
+    def refresh_card(self, context: BranchContext, m: Meeting) -> None:
+        if m.card_chat_id is not None and context.job_queue is not None:
+            self.cards.request(context.job_queue, m.card_chat_id, m.id)
+
+    async def edit_card(self, context: BranchContext, meeting_id: int) -> None:
+        await edit_card(context, context.deps, meeting_id)
+
     def plan_meeting(self, context: BranchContext, m: Meeting) -> Plan:
         assert context.job_queue is not None
         return schedule_meeting(context.job_queue, context.deps, m)

@@ -19,18 +19,11 @@ from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
 from bot import texts
-from bot.clock import iso
 from bot.context import BranchApp, BranchContext, Deps
-from bot.meeting_ui import (
-    chat_for,
-    edit_card,
-    leave_keyboard,
-    post_card,
-    send_makeup_lists,
-    summary,
-)
-from bot.messaging import refusal_advice, refused_for_good, send_private
+from bot.jobs.cards import chat_for, edit_card, post_card, send_makeup_lists
 from bot.services.meetings import Closing, Plan
+from bot.ui.meetings import leave_keyboard, summary
+from bot.ui.messaging import refusal_advice, refused_for_good, send_private
 from storage.models import Meeting
 
 log = logging.getLogger(__name__)
@@ -79,7 +72,7 @@ async def schedule_all(app: BranchApp) -> None:
     """On start-up: jobs for every active meeting, catching up on what was missed."""
     deps = app.bot_data.deps
     assert app.job_queue is not None
-    for m in await deps.meeting_repo.active():
+    for m in await deps.meetings.active():
         schedule_meeting(app.job_queue, deps, m)  # replaces any jobs of this meeting
 
 
@@ -89,7 +82,7 @@ def _meeting_id(context: BranchContext) -> int:
 
 
 async def _meeting(context: BranchContext) -> Meeting | None:
-    return await context.deps.meeting_repo.get(_meeting_id(context))
+    return await context.deps.meetings.get(_meeting_id(context))
 
 
 async def open_meeting(context: BranchContext) -> None:
@@ -132,7 +125,7 @@ async def _remind(context: BranchContext, which: str) -> None:
     m = await _meeting(context)
     if m is None or m.status not in ("scheduled", "open"):
         return
-    if not await deps.meeting_repo.mark_reminded(m.id, which, iso(deps.meetings.now())):
+    if not await deps.meetings.mark_reminded(m.id, which):
         return
     tz = deps.config.branch.tz
     text = summary(m, tz)

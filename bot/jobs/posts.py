@@ -28,10 +28,10 @@ from telegram.ext import CallbackContext, JobQueue
 from bot import texts
 from bot.clock import iso
 from bot.context import BranchApp, BranchContext, Deps
-from bot.messaging import backoff_seconds, refusal_advice, refused_for_good, send_private
-from bot.post_ui import followup, post_keyboard, post_text
 from bot.services.dates import show_date
 from bot.services.posts import PRIVATE_AUDIENCES
+from bot.ui.messaging import backoff_seconds, refusal_advice, refused_for_good, send_private
+from bot.ui.posts import followup, post_keyboard, post_text
 from storage.models import Post
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ async def send_post(context: BranchContext) -> None:
     """Post or fan out; on a Telegram failure, try again later from where it stopped."""
     assert context.job is not None and isinstance(context.job.data, int)
     deps = context.deps
-    post = await deps.post_repo.get(context.job.data)
+    post = await deps.posts.get(context.job.data)
     if post is None or post.status in ("sent", "withdrawn"):
         return
     if post.status == "scheduled":
@@ -94,11 +94,11 @@ async def send_post(context: BranchContext) -> None:
                            data=post.id)
         return
     _attempts.pop(post.id, None)
-    current = await deps.post_repo.get(post.id)
+    current = await deps.posts.get(post.id)
     if current is None or current.failed_at is not None:
         return
     await deps.post_repo.set_status(post.id, "sent")
-    sent = await deps.post_repo.get(post.id)
+    sent = await deps.posts.get(post.id)
     assert sent is not None
     if context.job_queue is not None:
         schedule_follow_ups(context.job_queue, deps, sent)
@@ -128,7 +128,7 @@ async def _post_in_chat(context: BranchContext, deps: Deps, post: Post) -> None:
         return
     message = await deliver(context, chat_id, post)
     await deps.post_repo.set_message(post.id, chat_id, message.message_id)
-    creator = await deps.people.get(post.created_by) if post.created_by else None
+    creator = await deps.roster.get(post.created_by) if post.created_by else None
     if creator is not None:
         name = texts.AUDIENCE_NAMES[post.audience]
         await send_private(context, creator, texts.SEND_POSTED.format(chat=name))
@@ -146,7 +146,7 @@ async def _fan_out(context: BranchContext, deps: Deps, post: Post) -> None:
         await repo.set_progress(post.id, progress.chat.id, progress.message_id)
         post = await repo.get(post.id) or post
     # Read once for the whole run rather than once per recipient (bench/broadcast.py).
-    people = {p.id: p for p in await deps.people.all()}
+    people = {p.id: p for p in await deps.roster.all()}
     last_progress = time.monotonic()
     for d in linked:
         if d.state != "pending":
@@ -187,8 +187,8 @@ async def _progress(context: BranchContext, post: Post, done: int, total: int) -
 
 
 async def _summary(context: BranchContext, deps: Deps, post: Post) -> None:
-    deliveries = await deps.post_repo.deliveries(post.id)
-    names = {p.id: p.name for p in await deps.people.all()}
+    deliveries = await deps.posts.deliveries(post.id)
+    names = {p.id: p.name for p in await deps.roster.all()}
 
     def who(state: str) -> list[str]:
         return [names.get(d.person_id, "?") for d in deliveries if d.state == state]
@@ -237,7 +237,7 @@ async def follow_up(context: BranchContext) -> None:
     """Leaders' lists, once."""
     assert context.job is not None and isinstance(context.job.data, int)
     deps = context.deps
-    post = await deps.post_repo.get(context.job.data)
+    post = await deps.posts.get(context.job.data)
     if post is None or post.status != "sent":
         return
     if await deps.post_repo.claim(post.id, "followed_up_at", iso(deps.posts.now())):
@@ -248,7 +248,7 @@ async def remind_study(context: BranchContext) -> None:
     """The day before the due date: one private reminder, and the leaders' lists."""
     assert context.job is not None and isinstance(context.job.data, int)
     deps = context.deps
-    post = await deps.post_repo.get(context.job.data)
+    post = await deps.posts.get(context.job.data)
     if post is None or post.status != "sent" or post.due_on is None:
         return
     if not await deps.post_repo.claim(post.id, "reminded_at", iso(deps.posts.now())):

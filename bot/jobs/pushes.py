@@ -28,13 +28,13 @@ from bot.callbacks import pack
 from bot.clock import iso
 from bot.context import BranchApp, BranchContext, Deps
 from bot.jobs.meetings import schedule_meeting
-from bot.messaging import send_private
 from bot.services.dates import show_date
 from bot.services.holidays import BY_KEY
 from bot.services.meetings import Draft, MeetingError
 from bot.services.people import is_key_target, is_milestone, next_birthday
 from bot.services.schedule import Planned
 from bot.services.weather import WeatherUnavailable, fetch_forecast, warnings_for
+from bot.ui.messaging import send_private
 from storage.models import CareFlag, MeetingKind
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ async def _visit_list(context: BranchContext, deps: Deps, push: Planned) -> None
     """Key service targets to visit, by group: names only, nothing about health."""
     today = push.day
     by_group: dict[str, list[str]] = defaultdict(list)
-    for p in await deps.people.all():
+    for p in await deps.roster.all():
         if p.active and is_key_target(p, today):
             by_group[p.group_name or texts.NO_GROUP].append(p.name)
     if not by_group or deps.chats.committee_chat_id is None:
@@ -117,7 +117,7 @@ async def _visit_list(context: BranchContext, deps: Deps, push: Planned) -> None
 
 
 async def _birthday(context: BranchContext, deps: Deps, push: Planned) -> None:
-    person = await deps.people.get(push.data["person"])
+    person = await deps.roster.get(push.data["person"])
     if person is None or not person.active:
         return
     age = push.data["age"]
@@ -127,7 +127,7 @@ async def _birthday(context: BranchContext, deps: Deps, push: Planned) -> None:
 
 
 async def _milestone(context: BranchContext, deps: Deps, push: Planned) -> None:
-    person = await deps.people.get(push.data["person"])
+    person = await deps.roster.get(push.data["person"])
     if person is None or not person.active or deps.chats.committee_chat_id is None:
         return
     await context.bot.send_message(deps.chats.committee_chat_id, texts.BIRTHDAY_COMMITTEE.format(
@@ -138,7 +138,7 @@ async def _birthday_group(context: BranchContext, deps: Deps, push: Planned) -> 
     """Only people whose record allows it, and an age only for a milestone."""
     names = []
     for person_id, age in push.data["people"]:
-        person = await deps.people.get(person_id)
+        person = await deps.roster.get(person_id)
         if person is None or not person.active or not person.greet_in_group:
             continue
         names.append(texts.BIRTHDAY_GROUP_AGE.format(name=person.name, age=age)
@@ -165,7 +165,7 @@ async def _month_birthdays(context: BranchContext, deps: Deps, push: Planned) ->
 
 
 async def _anniversary(context: BranchContext, deps: Deps, push: Planned) -> None:
-    person = await deps.people.get(push.data["person"])
+    person = await deps.roster.get(push.data["person"])
     if person is not None and person.active:
         await send_private(context, person, texts.ANNIVERSARY.format(
             name=person.name, years=push.data["years"]))
@@ -176,7 +176,7 @@ async def _study_ahead(context: BranchContext, deps: Deps, push: Planned) -> Non
     sd = deps.config.study_day
     day = date.fromisoformat(push.data["day"])
     hour, minute = (int(x) for x in sd.time.split(":"))
-    existing = [m for m in await deps.meeting_repo.active()
+    existing = [m for m in await deps.meetings.active()
                 if m.kind == MeetingKind.STUDY_DAY
                 and deps.meetings.local(m.starts_at).date() == day]
     if not existing:
@@ -202,21 +202,21 @@ async def _study_today(context: BranchContext, deps: Deps, push: Planned) -> Non
 async def digest_text(deps: Deps, today: date) -> str:
     """The weekly digest for the committee chat: counts and names, no health details."""
     lines = [texts.DIGEST_TITLE.format(day=show_date(today))]
-    makeups = await deps.meeting_repo.open_makeups()
+    makeups = await deps.meetings.makeups_outstanding()
     if makeups:
         groups: Counter[str] = Counter()
         for task in makeups:
-            person = await deps.people.get(task.person_id)
+            person = await deps.roster.get(task.person_id)
             if person is not None and person.active:
                 groups[person.group_name or texts.NO_GROUP] += 1
         detail = "，".join(texts.DIGEST_MAKEUP_GROUP.format(group=g, count=n)
                           for g, n in groups.items())
         lines.append(texts.DIGEST_MAKEUPS.format(count=sum(groups.values()), detail=detail))
-    overdue = [t for t in await deps.visit_repo.open_tasks()
+    overdue = [t for t in await deps.care.open_tasks()
                if date.fromisoformat(t.due_on) < today]
     if overdue:
         lines.append(texts.DIGEST_OVERDUE.format(count=len(overdue)))
-    people = [p for p in await deps.people.all() if p.active]
+    people = [p for p in await deps.roster.all() if p.active]
     hospital = sum(1 for p in people if CareFlag.HOSPITAL in p.care_flags)
     if hospital:
         lines.append(texts.DIGEST_HOSPITAL.format(count=hospital))
@@ -225,8 +225,8 @@ async def digest_text(deps: Deps, today: date) -> str:
     if soon:
         lines.append(texts.DIGEST_BIRTHDAYS.format(names="、".join(soon)))
     below = []
-    for post in await deps.post_repo.recent("notice", 10):
-        if post.receipt or post.audience in ("members", "party_group"):
+    for post in await deps.posts.recent("notice", 10):
+        if deps.posts.is_tracked(post):
             cov = (await deps.posts.coverage(post)).values()
             total = sum(c.total for c in cov)
             done = sum(len(c.direct) + len(c.via_leader) for c in cov)
@@ -236,8 +236,8 @@ async def digest_text(deps: Deps, today: date) -> str:
     if below:
         lines.append(texts.DIGEST_NOTICES.format(items="；".join(below)))
     unreachable: set[int] = set()
-    for post in await deps.post_repo.recent("notice", 3):
-        unreachable |= {d.person_id for d in await deps.post_repo.deliveries(post.id)
+    for post in await deps.posts.recent("notice", 3):
+        unreachable |= {d.person_id for d in await deps.posts.deliveries(post.id)
                         if d.state == "unreachable"}
     names = {p.id: p.name for p in people}
     if unreachable & set(names):
@@ -317,7 +317,7 @@ async def safe_follow_up(context: BranchContext) -> None:
     safe = await deps.push_repo.safe_people(context.job.data)
     today = deps.scheduler.today()
     by_leader: dict[int | None, list[str]] = defaultdict(list)
-    for p in await deps.people.all():
+    for p in await deps.roster.all():
         if p.active and is_key_target(p, today) and p.id not in safe:
             by_leader[await deps.care.assignee_for(p)].append(p.name)
     for leader_id, names in by_leader.items():
@@ -329,10 +329,10 @@ async def safe_follow_up(context: BranchContext) -> None:
 async def _collect_remind(context: BranchContext, deps: Deps, push: Planned) -> None:
     """The day before a collection's deadline: whoever has not answered is reminded
     privately, and each leader gets the names of his people still missing."""
-    c = await deps.collection_repo.get(push.data["collection"])
+    c = await deps.collections.get(push.data["collection"])
     if c is None:
         return
-    answers = await deps.collection_repo.answers(c.id)
+    answers = await deps.collections.answers(c.id)
     missing = [p for p in await deps.collections.expected(c) if p.id not in answers]
     by_leader: dict[int | None, list[str]] = defaultdict(list)
     for person in missing:

@@ -298,6 +298,20 @@ class CareService(BranchTime):
 
     # -- follow-up --------------------------------------------------------------------
 
+    async def open_tasks(self) -> list[VisitTask]:
+        return await self.visits.open_tasks()
+
+    async def open_help(self) -> list[HelpRequest]:
+        return await self.visits.open_help()
+
+    async def mark_reminded(self, task_ids: list[int]) -> None:
+        """These tasks' overdue reminder went out today (sent once a day)."""
+        await self.visits.mark_reminded(task_ids, self.today().isoformat())
+
+    async def hospital_since(self, person: Person) -> str | None:
+        """The day the current hospital stay began, if he is in hospital."""
+        return await self.people.flag_since(person.id, CareFlag.HOSPITAL)
+
     async def overdue(self) -> tuple[dict[int | None, list[NewTask]], list[NewTask]]:
         """Open tasks past due, by assignee (None: the secretary), and those that have
         just passed the escalation limit (each escalated once)."""

@@ -92,6 +92,9 @@ class CollectionService(BranchTime):
     async def get(self, collection_id: int) -> Collection | None:
         return await self.repo.get(collection_id)
 
+    async def answers(self, collection_id: int) -> dict[int, Answer]:
+        return await self.repo.answers(collection_id)
+
     async def recent(self, limit: int) -> list[Collection]:
         return await self.repo.recent(limit)
 

@@ -52,6 +52,13 @@ AUDIENCE = {
 KIND_BY_WORD = {word: kind for kind, word in texts.MEETING_KIND.items()}
 
 
+def card_audience(m: Meeting) -> str:
+    """Which chat a meeting's check-in card belongs in: 支委会 is the committee's business
+    (never the branch group; with no committee chat there is no card at all), every other
+    meeting's card goes to the branch group."""
+    return "committee" if m.kind == MeetingKind.COMMITTEE else "group"
+
+
 class MeetingError(ServiceError):
     """A request this feature cannot do (see bot.services.problems)."""
 
@@ -164,6 +171,17 @@ class MeetingService(BranchTime):
 
     async def active(self) -> list[Meeting]:
         return await self.repo.active()
+
+    async def set_card(self, meeting_id: int, chat_id: int, message_id: int) -> None:
+        await self.repo.set_card(meeting_id, chat_id, message_id)
+
+    async def mark_reminded(self, meeting_id: int, which: str) -> bool:
+        """Claim the `eve` or `soon` reminder (False: it was sent already)."""
+        return await self.repo.mark_reminded(meeting_id, which, iso(self.now()))
+
+    async def makeups_outstanding(self) -> list[Makeup]:
+        """Every make-up task not yet done, whoever it is for."""
+        return await self.repo.open_makeups()
 
     async def attendance(self, meeting_id: int) -> list[Attendance]:
         return await self.repo.attendance(meeting_id)

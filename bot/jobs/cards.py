@@ -1,5 +1,4 @@
-"""The Telegram side of meetings shared by handlers and jobs: how a meeting reads, its
-check-in card and buttons, the throttled card refresher, reminders and make-up lists.
+"""A meeting's check-in card in its chat, and the make-up lists after it closes.
 
 Card edits go through `CardRefresher`: a tap only marks the card dirty; one JobQueue job
 per chat edits it, at most once every `meetings.card_edit_seconds`, so a burst of taps
@@ -12,90 +11,24 @@ from __future__ import annotations
 import logging
 import time as monotonic_time
 from collections import defaultdict
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, JobQueue
 
 from bot import texts
-from bot.callbacks import pack
-from bot.messaging import send_private
-from bot.services.dates import show_date
-from bot.services.meetings import Closing, Tally
-from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Meeting, MeetingKind
-
-if TYPE_CHECKING:
-    from bot.context import BranchContext, Deps
+from bot.context import BranchContext, Deps
+from bot.services.meetings import Closing, card_audience
+from bot.ui.meetings import card_keyboard, card_text, makeup_keyboard, summary
+from bot.ui.messaging import send_private
+from storage.models import Meeting
 
 log = logging.getLogger(__name__)
 
 
-def when(m: Meeting, tz: ZoneInfo) -> str:
-    start = datetime.fromisoformat(m.starts_at).astimezone(tz)
-    end = datetime.fromisoformat(m.ends_at).astimezone(tz)
-    return texts.MEETING_WHEN.format(day=show_date(start.date()),
-                                     start=f"{start.hour}:{start:%M}",
-                                     end=f"{end.hour}:{end:%M}")
-
-
-def summary(m: Meeting, tz: ZoneInfo) -> str:
-    return texts.MEETING_SUMMARY.format(kind=texts.MEETING_KIND[m.kind], topic=m.topic,
-                                        when=when(m, tz), place=m.place)
-
-
-def card_text(m: Meeting, tally: Tally, tz: ZoneInfo) -> str:
-    lines = [texts.MCARD_TITLE.format(kind=texts.MEETING_KIND[m.kind], topic=m.topic),
-             texts.MCARD_TIME.format(when=when(m, tz)),
-             texts.MCARD_PLACE.format(place=m.place)]
-    present = tally.present
-    if m.status == "closed":
-        lines.append(texts.MCARD_CLOSED.format(expected=len(tally.expected),
-                                               present=len(present),
-                                               excused=len(tally.excused),
-                                               absent=len(tally.missing)))
-    elif m.status == "cancelled":
-        lines.append(texts.MCARD_CANCELLED)
-    else:
-        lines.append(texts.MCARD_COUNTS.format(expected=len(tally.expected),
-                                               present=len(present),
-                                               excused=len(tally.excused),
-                                               missing=len(tally.missing)))
-    if present:
-        names = [texts.MCARD_PROXY_NAME.format(name=p.name, proxy=tally.proxies[p.id].name)
-                 if p.id in tally.proxies else p.name for p in present]
-        lines.append(texts.MCARD_NAMES.format(names="、".join(names)))
-    return "\n".join(lines)
-
-
-def card_keyboard(m: Meeting) -> InlineKeyboardMarkup | None:
-    if m.status not in ("scheduled", "open"):
-        return None
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.BUTTON_CHECK_IN, callback_data=pack("att", "ci", m.id)),
-        InlineKeyboardButton(texts.BUTTON_LEAVE, callback_data=pack("att", "lv", m.id)),
-    ]])
-
-
-def leave_keyboard(m: Meeting) -> InlineKeyboardMarkup:
-    """The 请假 button alone, for a private reminder."""
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.BUTTON_LEAVE, callback_data=pack("att", "lv", m.id))]])
-
-
-def leave_reason_keyboard(m: Meeting) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(texts.LEAVE_REASON[r],
-                                    callback_data=pack("att", "rs", m.id, i))
-               for i, r in enumerate(LEAVE_REASONS)]
-    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
-
-
 def chat_for(m: Meeting, deps: Deps) -> int | None:
-    """支委会 is the committee's business (no card at all when there is no committee chat:
-    never in the branch group); every other card goes to the branch group."""
-    return deps.chats.destination("committee" if m.kind == MeetingKind.COMMITTEE else "group")
+    """Where the card goes (`card_audience`); None when that chat does not exist."""
+    return deps.chats.destination(card_audience(m))
 
 
 async def post_card(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
@@ -107,12 +40,12 @@ async def post_card(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
     tally = await deps.meetings.tally(m)
     sent = await context.bot.send_message(chat_id, card_text(m, tally, deps.config.branch.tz),
                                           reply_markup=card_keyboard(m))
-    await deps.meeting_repo.set_card(m.id, chat_id, sent.message_id)
+    await deps.meetings.set_card(m.id, chat_id, sent.message_id)
 
 
 async def edit_card(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
                     meeting_id: int) -> None:
-    m = await deps.meeting_repo.get(meeting_id)
+    m = await deps.meetings.get(meeting_id)
     if m is None or m.card_chat_id is None or m.card_message_id is None:
         return
     tally = await deps.meetings.tally(m)
@@ -172,14 +105,6 @@ class CardRefresher:
 
 def _now() -> float:
     return monotonic_time.monotonic()
-
-
-def makeup_keyboard(makeup_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.MAKEUP_METHOD[method],
-                             callback_data=pack("mk", "do", makeup_id, i))
-        for i, method in enumerate(MAKEUP_METHODS)
-    ]])
 
 
 async def send_makeup_lists(context: CallbackContext[Any, Any, Any, Any], deps: Deps,

@@ -1,0 +1,82 @@
+"""How a meeting reads in Telegram: its summary line, its check-in card and the buttons
+(签到 / 请假, leave reasons, make-up methods). Words only; sending is `bot.jobs.cards`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.callbacks import pack
+from bot.services.dates import show_date
+from bot.services.meetings import Tally
+from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Meeting
+
+
+def when(m: Meeting, tz: ZoneInfo) -> str:
+    start = datetime.fromisoformat(m.starts_at).astimezone(tz)
+    end = datetime.fromisoformat(m.ends_at).astimezone(tz)
+    return texts.MEETING_WHEN.format(day=show_date(start.date()),
+                                     start=f"{start.hour}:{start:%M}",
+                                     end=f"{end.hour}:{end:%M}")
+
+
+def summary(m: Meeting, tz: ZoneInfo) -> str:
+    return texts.MEETING_SUMMARY.format(kind=texts.MEETING_KIND[m.kind], topic=m.topic,
+                                        when=when(m, tz), place=m.place)
+
+
+def card_text(m: Meeting, tally: Tally, tz: ZoneInfo) -> str:
+    lines = [texts.MCARD_TITLE.format(kind=texts.MEETING_KIND[m.kind], topic=m.topic),
+             texts.MCARD_TIME.format(when=when(m, tz)),
+             texts.MCARD_PLACE.format(place=m.place)]
+    present = tally.present
+    if m.status == "closed":
+        lines.append(texts.MCARD_CLOSED.format(expected=len(tally.expected),
+                                               present=len(present),
+                                               excused=len(tally.excused),
+                                               absent=len(tally.missing)))
+    elif m.status == "cancelled":
+        lines.append(texts.MCARD_CANCELLED)
+    else:
+        lines.append(texts.MCARD_COUNTS.format(expected=len(tally.expected),
+                                               present=len(present),
+                                               excused=len(tally.excused),
+                                               missing=len(tally.missing)))
+    if present:
+        names = [texts.MCARD_PROXY_NAME.format(name=p.name, proxy=tally.proxies[p.id].name)
+                 if p.id in tally.proxies else p.name for p in present]
+        lines.append(texts.MCARD_NAMES.format(names="、".join(names)))
+    return "\n".join(lines)
+
+
+def card_keyboard(m: Meeting) -> InlineKeyboardMarkup | None:
+    if m.status not in ("scheduled", "open"):
+        return None
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_CHECK_IN, callback_data=pack("att", "ci", m.id)),
+        InlineKeyboardButton(texts.BUTTON_LEAVE, callback_data=pack("att", "lv", m.id)),
+    ]])
+
+
+def leave_keyboard(m: Meeting) -> InlineKeyboardMarkup:
+    """The 请假 button alone, for a private reminder."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_LEAVE, callback_data=pack("att", "lv", m.id))]])
+
+
+def leave_reason_keyboard(m: Meeting) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(texts.LEAVE_REASON[r],
+                                    callback_data=pack("att", "rs", m.id, i))
+               for i, r in enumerate(LEAVE_REASONS)]
+    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+def makeup_keyboard(makeup_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.MAKEUP_METHOD[method],
+                             callback_data=pack("mk", "do", makeup_id, i))
+        for i, method in enumerate(MAKEUP_METHODS)
+    ]])
