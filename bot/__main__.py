@@ -12,47 +12,51 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.config import ConfigError, load_config, resolve_config_path
 
+if TYPE_CHECKING:
+    from bot.context import BotData
+
 
 def _parser() -> argparse.ArgumentParser:
-    config_help = "配置文件（默认：环境变量 BRANCHBOT_CONFIG 或 ./config.toml）"
+    config_help = texts.CLI_HELP_CONFIG
     # `--config` works before and after the subcommand. The subcommands' copy has no
     # default of its own: otherwise it would overwrite one given before the subcommand.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
                         help=config_help)
     parser = argparse.ArgumentParser(prog="python -m bot",
-                                     description="支部助手：离退休干部党支部的 Telegram 助手")
+                                     description=texts.CLI_DESCRIPTION)
     parser.add_argument("--config", metavar="PATH", help=config_help)
-    sub = parser.add_subparsers(dest="command", metavar="命令")
-    sub.add_parser("run", parents=[common], help="运行机器人（默认）")
+    sub = parser.add_subparsers(dest="command", metavar=texts.CLI_COMMANDS)
+    sub.add_parser("run", parents=[common], help=texts.CLI_HELP_RUN)
     demo = sub.add_parser("demo", parents=[common],
-                          help="离线演示：不需要 token，也不联网")
+                          help=texts.CLI_HELP_DEMO)
     demo.add_argument("--db", metavar="PATH", type=Path,
-                      help="把演示数据保存到这个数据库文件（默认用完即删）")
-    sub.add_parser("check-config", parents=[common], help="检查配置文件，列出所有问题")
+                      help=texts.CLI_HELP_DEMO_DB)
+    sub.add_parser("check-config", parents=[common], help=texts.CLI_HELP_CHECK)
     template = sub.add_parser("roster-template", parents=[common],
-                              help="生成人员名单模板 .xlsx")
+                              help=texts.CLI_HELP_TEMPLATE)
     template.add_argument("file", type=Path, metavar="FILE.xlsx")
     importer = sub.add_parser("import-roster", parents=[common],
-                              help="从 .xlsx 或 .csv 导入/更新人员名单")
+                              help=texts.CLI_HELP_IMPORT)
     importer.add_argument("file", type=Path, metavar="FILE")
     schedule = sub.add_parser("schedule", parents=[common],
-                              help="列出未来几天要推送的内容（时间、内容、发给谁）")
-    schedule.add_argument("--days", type=int, default=30, help="多少天（默认 30）")
-    report = sub.add_parser("report", parents=[common], help="生成年度工作报告 Excel 文件和图表")
-    report.add_argument("--year", type=int, help="哪一年（默认今年）")
-    report.add_argument("--out", type=Path, help="保存到哪个文件（默认 <年份>年工作报告.xlsx）")
+                              help=texts.CLI_HELP_SCHEDULE)
+    schedule.add_argument("--days", type=int, default=30, help=texts.CLI_HELP_DAYS)
+    report = sub.add_parser("report", parents=[common], help=texts.CLI_HELP_REPORT)
+    report.add_argument("--year", type=int, help=texts.CLI_HELP_YEAR)
+    report.add_argument("--out", type=Path, help=texts.CLI_HELP_OUT)
     backup = sub.add_parser("backup", parents=[common],
-                            help="备份数据库（机器人运行时也可以，备份后会检查完整性）")
-    backup.add_argument("dest_text", metavar="DEST", help="备份文件（.db），或存放备份的目录")
+                            help=texts.CLI_HELP_BACKUP)
+    backup.add_argument("dest_text", metavar="DEST", help=texts.CLI_HELP_BACKUP_DEST)
     restore = sub.add_parser("restore", parents=[common],
-                             help="从备份恢复（先检查备份文件；原数据库会另存一份）")
+                             help=texts.CLI_HELP_RESTORE)
     restore.add_argument("src", type=Path, metavar="SRC")
-    restore.add_argument("--yes", action="store_true", help="确认机器人已经停止")
+    restore.add_argument("--yes", action="store_true", help=texts.CLI_HELP_YES)
     return parser
 
 
@@ -61,9 +65,9 @@ def _load(args: argparse.Namespace, *, need_token: bool) -> object:
     try:
         return load_config(path, need_token=need_token)
     except ConfigError as exc:
-        print(f"配置有问题（{path}）：", file=sys.stderr)
+        print(texts.CLI_CONFIG_BAD.format(path=path), file=sys.stderr)
         for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
+            print(texts.CLI_PROBLEM_LINE.format(problem=problem), file=sys.stderr)
         raise SystemExit(2) from None
 
 
@@ -82,7 +86,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     print(asyncio.run(run_demo(args.db)))
     if args.db:
-        print(f"\n演示数据已保存在 {args.db}")
+        print(texts.CLI_DEMO_SAVED.format(path=args.db))
     return 0
 
 
@@ -91,11 +95,11 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     try:
         load_config(path)
     except ConfigError as exc:
-        print(f"{path}：发现 {len(exc.problems)} 个问题")
+        print(texts.CLI_CONFIG_PROBLEMS.format(path=path, count=len(exc.problems)))
         for problem in exc.problems:
-            print(f"  - {problem}")
+            print(texts.CLI_PROBLEM_LINE.format(problem=problem))
         return 1
-    print(f"{path}：配置正确。")
+    print(texts.CLI_CONFIG_OK.format(path=path))
     return 0
 
 
@@ -103,35 +107,44 @@ def cmd_roster_template(args: argparse.Namespace) -> int:
     from bot.services.roster import write_template
 
     if args.file.suffix.lower() != ".xlsx":
-        print("模板文件名请以 .xlsx 结尾", file=sys.stderr)
+        print(texts.CLI_TEMPLATE_SUFFIX, file=sys.stderr)
         return 2
     write_template(args.file)
-    print(f"已生成模板：{args.file}")
+    print(texts.CLI_TEMPLATE_DONE.format(file=args.file))
     return 0
 
 
-async def _import(config_path: argparse.Namespace, file: Path) -> int:
+async def _deps(args: argparse.Namespace) -> BotData:
+    """The bot's own services over the configured database (bot.app.open_deps, the one
+    composition root), for a command that works without Telegram."""
+    from bot.app import open_deps
     from bot.clock import SystemClock
     from bot.config import Config
-    from bot.services.roster import RosterFileError, RosterService
-    from storage.db import Database
-    from storage.people import PeopleRepo
+    from bot.context import BotData
 
-    config = _load(config_path, need_token=False)
+    config = _load(args, need_token=False)
     assert isinstance(config, Config)
-    db = await Database.open(config.storage.path)
+    holder = BotData()
+    holder.deps = await open_deps(config, SystemClock())
+    return holder
+
+
+async def _import(config_path: argparse.Namespace, file: Path) -> int:
+    from bot.app import close_deps
+    from bot.services.roster import RosterFileError
+
+    holder = await _deps(config_path)
     try:
-        service = RosterService(PeopleRepo(db), SystemClock(), config.branch.tz)
         try:
-            report = await service.import_file(file, actor_tg=None)
+            report = await holder.deps.roster.import_file(file, actor_tg=None)
         except RosterFileError as exc:
             print(str(exc), file=sys.stderr)
             return 1
         except OSError as exc:
-            print(f"{file}：{exc.strerror}", file=sys.stderr)
+            print(texts.CLI_FILE_ERROR.format(file=file, error=exc.strerror), file=sys.stderr)
             return 1
     finally:
-        await db.close()
+        await close_deps(holder)
     if report.outcome is None:
         print(texts.IMPORT_FAILED.format(count=len(report.problems)), file=sys.stderr)
         for problem in report.problems:
@@ -155,23 +168,16 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
 
 
 async def _schedule(args: argparse.Namespace) -> int:
-    from bot.clock import SystemClock
-    from bot.config import Config
+    from bot.app import close_deps
     from bot.services.dates import show_date
-    from bot.services.schedule import Scheduler
-    from storage.collections import CollectionRepo
-    from storage.db import Database
-    from storage.people import PeopleRepo
 
-    config = _load(args, need_token=False)
-    assert isinstance(config, Config)
-    db = await Database.open(config.storage.path)
+    holder = await _deps(args)
+    config = holder.deps.config
     try:
-        scheduler = Scheduler(PeopleRepo(db), config, SystemClock(), config.branch.tz,
-                              CollectionRepo(db))
+        scheduler = holder.deps.scheduler
         pushes = await scheduler.upcoming(scheduler.today(), args.days)
     finally:
-        await db.close()
+        await close_deps(holder)
     if not pushes:
         print(texts.SCHEDULE_NONE.format(days=args.days))
         return 0
@@ -184,24 +190,18 @@ async def _schedule(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     if args.days < 1 or args.days > 400:
-        print("--days 应在 1 到 400 之间", file=sys.stderr)
+        print(texts.CLI_BAD_DAYS, file=sys.stderr)
         return 2
     return asyncio.run(_schedule(args))
 
 
 async def _report(args: argparse.Namespace) -> int:
-    from bot.app import close_deps, open_deps
-    from bot.clock import SystemClock
-    from bot.config import Config
-    from bot.context import BotData
+    from bot.app import close_deps
     from bot.handlers.report import report_rows
     from bot.services.charts import report_charts
     from bot.services.report import build_report, report_workbook
 
-    config = _load(args, need_token=False)
-    assert isinstance(config, Config)
-    holder = BotData()
-    holder.deps = await open_deps(config, SystemClock())
+    holder = await _deps(args)
     try:
         year = args.year or holder.deps.care.today().year
         report = await build_report(holder.deps, year)

@@ -20,6 +20,35 @@ from storage.models import (
     VisitKind,
 )
 
+# -- the command line (python -m bot …) ----------------------------------------------------
+CLI_HELP_CONFIG = "配置文件（默认：环境变量 BRANCHBOT_CONFIG 或 ./config.toml）"
+CLI_DESCRIPTION = "支部助手：离退休干部党支部的 Telegram 助手"
+CLI_COMMANDS = "命令"
+CLI_HELP_RUN = "运行机器人（默认）"
+CLI_HELP_DEMO = "离线演示：不需要 token，也不联网"
+CLI_HELP_DEMO_DB = "把演示数据保存到这个数据库文件（默认用完即删）"
+CLI_HELP_CHECK = "检查配置文件，列出所有问题"
+CLI_HELP_TEMPLATE = "生成人员名单模板 .xlsx"
+CLI_HELP_IMPORT = "从 .xlsx 或 .csv 导入/更新人员名单"
+CLI_HELP_SCHEDULE = "列出未来几天要推送的内容（时间、内容、发给谁）"
+CLI_HELP_DAYS = "多少天（默认 30）"
+CLI_HELP_REPORT = "生成年度工作报告 Excel 文件和图表"
+CLI_HELP_YEAR = "哪一年（默认今年）"
+CLI_HELP_OUT = "保存到哪个文件（默认 <年份>年工作报告.xlsx）"
+CLI_HELP_BACKUP = "备份数据库（机器人运行时也可以，备份后会检查完整性）"
+CLI_HELP_BACKUP_DEST = "备份文件（.db），或存放备份的目录"
+CLI_HELP_RESTORE = "从备份恢复（先检查备份文件；原数据库会另存一份）"
+CLI_HELP_YES = "确认机器人已经停止"
+CLI_CONFIG_BAD = "配置有问题（{path}）："
+CLI_PROBLEM_LINE = "  - {problem}"
+CLI_DEMO_SAVED = "\n演示数据已保存在 {path}"
+CLI_CONFIG_PROBLEMS = "{path}：发现 {count} 个问题"
+CLI_CONFIG_OK = "{path}：配置正确。"
+CLI_TEMPLATE_SUFFIX = "模板文件名请以 .xlsx 结尾"
+CLI_TEMPLATE_DONE = "已生成模板：{file}"
+CLI_BAD_DAYS = "--days 应在 1 到 400 之间"
+CLI_FILE_ERROR = "{file}：{error}"
+
 # -- the words for stored keys (storage/models.py); rewording one never touches data --------
 CATEGORY = {Category.LIXIU: "离休", Category.TUIXIU: "退休", Category.SERVING: "在职"}
 PARTY_STATUS = {PartyStatus.MEMBER: "党员", PartyStatus.PROBATIONARY: "预备党员",
@@ -257,7 +286,12 @@ PLAN_REMIND = {("eve", "soon"): "前一晚和会前会提醒大家", ("soon",): 
                ("eve",): "前一晚会提醒大家", (): ""}
 MEETING_SUMMARY = "{kind}「{topic}」，{when}，{place}"
 MEETING_WHEN = "{day} {start}–{end}"
-WHEN_ERROR = "{message}"
+DATE_EXAMPLE = "例如：12月5日、明天、下周三、2026-12-05"
+TIME_EXAMPLE = "例如：9:30、下午2点半"
+DATE_UNREADABLE = "看不懂日期「{text}」，" + DATE_EXAMPLE
+DATE_PAST = "{month}月{day}日已经过去了，请换一个日期（" + DATE_EXAMPLE + "）"
+TIME_UNREADABLE = "看不懂时间「{text}」，" + TIME_EXAMPLE
+TIME_INVALID = "时间「{text}」不存在，" + TIME_EXAMPLE
 WIZ_KIND = "请选择会议类型："
 DAY_BUTTON = "{month}月{day}日 周{weekday}"
 WIZ_PREVIEW_WHEN = "{month}月{day}日 {time}"
@@ -954,7 +988,10 @@ PROBLEMS: dict[Problem, str] = {
     Problem.MEETING_NEED_GROUP: MEETING_NEED_GROUP,
     Problem.MEETING_IN_PAST: MEETING_IN_PAST,
     Problem.MEETING_NOT_ALLOWED: MEETING_NOT_ALLOWED,
-    Problem.WHEN_ERROR: WHEN_ERROR,
+    Problem.DATE_UNREADABLE: DATE_UNREADABLE,
+    Problem.DATE_PAST: DATE_PAST,
+    Problem.TIME_UNREADABLE: TIME_UNREADABLE,
+    Problem.TIME_INVALID: TIME_INVALID,
     Problem.SURVEY_USAGE: SURVEY_USAGE,
     Problem.NOT_LINKED: NOT_LINKED,
     Problem.STALE: TAP_STALE,

@@ -109,7 +109,7 @@ async def _death(update: Update, context: BranchContext, actor: Actor, person: P
         day = (parse_day(day_text, deps.care.today(), allow_past=True) if day_text
                else deps.care.today())
     except WhenError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(texts.explain(exc))
         return
     new = await deps.care.record_death(actor, person, day)
     if new is None:

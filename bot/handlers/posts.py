@@ -272,7 +272,7 @@ async def compose_message(update: Update, context: BranchContext) -> int:
         else:
             return state
     except WhenError as exc:
-        await message.reply_text(str(exc))
+        await message.reply_text(texts.explain(exc))
         return state
     _put(context, c)
     return await _prompt(update, context, actor, c)

@@ -229,7 +229,8 @@ async def _step(update: Update, context: BranchContext, cb: Callback | None,
             day = (date(int(raw[:4]), int(raw[4:6]), int(raw[6:8])) if cb
                    else parse_day(text or "", deps.care.today(), allow_past=True))
         except WhenError as exc:
-            await message.reply_text(str(exc), reply_markup=InlineKeyboardMarkup([_nav()]))
+            await message.reply_text(texts.explain(exc),
+                                     reply_markup=InlineKeyboardMarkup([_nav()]))
             return d.step
         if day > deps.care.today():
             await message.reply_text(texts.VISIT_IN_FUTURE,

@@ -242,13 +242,13 @@ class MeetingService(BranchTime):
         try:
             return parse_day(text, self.today())
         except WhenError as exc:
-            raise MeetingError(Problem.WHEN_ERROR, message=str(exc)) from None
+            raise MeetingError(exc.problem, **exc.values) from None
 
     def parse_time(self, text: str) -> time:
         try:
             return parse_clock(text)
         except WhenError as exc:
-            raise MeetingError(Problem.WHEN_ERROR, message=str(exc)) from None
+            raise MeetingError(exc.problem, **exc.values) from None
 
     def _times(self, day: date, start: time) -> tuple[datetime, datetime]:
         begins = datetime.combine(day, start, tzinfo=self.tz)

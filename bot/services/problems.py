@@ -37,7 +37,10 @@ class Problem(StrEnum):
     MEETING_NEED_GROUP = "meeting_need_group"
     MEETING_IN_PAST = "meeting_in_past"
     MEETING_NOT_ALLOWED = "meeting_not_allowed"
-    WHEN_ERROR = "when_error"                  # values: message (from bot.services.when)
+    DATE_UNREADABLE = "date_unreadable"        # values: text
+    DATE_PAST = "date_past"                    # values: month, day
+    TIME_UNREADABLE = "time_unreadable"        # values: text
+    TIME_INVALID = "time_invalid"              # values: text
     SURVEY_USAGE = "survey_usage"
     NOT_LINKED = "not_linked"
     STALE = "stale"                            # the record a button named is gone

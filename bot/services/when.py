@@ -4,13 +4,15 @@ Dates: 2026-12-05, 2026/12/5, 12-05, 12/5, 12月5日, 12月5号, 今天, 明天,
 星期三 (the coming one, today included), 下周三 / 下星期三 (in next week).
 Times: 9:30, 09:30, 9：30, 9点, 9点半, 9点30, 上午9点, 下午2点半, 晚上7点.
 
-Anything else raises `WhenError` with a message for the user that includes an example.
+Anything else raises `WhenError` (a ServiceError: `texts.explain` words it, with an example).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, time, timedelta
+
+from bot.services.problems import Problem, ServiceError
 
 WEEKDAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -25,21 +27,17 @@ _CN_TIME = re.compile(r"^(上午|早上|中午|下午|晚上)?(\d{1,2}|[一二�
                       r"(半|(\d{1,2})分?)?$")
 
 
-class WhenError(ValueError):
-    """Text that is not a date or time we understand; the message is for the user."""
-
-
-DATE_EXAMPLE = "例如：12月5日、明天、下周三、2026-12-05"
-TIME_EXAMPLE = "例如：9:30、下午2点半"
+class WhenError(ServiceError, ValueError):
+    """Text that is not a date or time we understand (`texts.explain` says why)."""
 
 
 def parse_day(text: str, today: date, *, allow_past: bool = False) -> date:
     t = text.strip().replace(" ", "")
     day = _parse_day(t, today)
     if day is None:
-        raise WhenError(f"看不懂日期「{text.strip()}」，{DATE_EXAMPLE}")
+        raise WhenError(Problem.DATE_UNREADABLE, text=text.strip())
     if day < today and not allow_past:
-        raise WhenError(f"{day.month}月{day.day}日已经过去了，请换一个日期（{DATE_EXAMPLE}）")
+        raise WhenError(Problem.DATE_PAST, month=day.month, day=day.day)
     return day
 
 
@@ -100,7 +98,7 @@ def parse_clock(text: str) -> time:
         if hour is not None and m[1] == "中午" and hour < 6:
             hour += 12
     else:
-        raise WhenError(f"看不懂时间「{text.strip()}」，{TIME_EXAMPLE}")
+        raise WhenError(Problem.TIME_UNREADABLE, text=text.strip())
     if hour is None or not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise WhenError(f"时间「{text.strip()}」不存在，{TIME_EXAMPLE}")
+        raise WhenError(Problem.TIME_INVALID, text=text.strip())
     return time(hour, minute)
