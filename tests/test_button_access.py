@@ -29,7 +29,7 @@ async def _scene(b: Branch) -> dict[str, Any]:
     await b.say(leader, "/meeting 党小组会 12月5日 9:30 活动室 学习")
     [m] = await h.deps.meeting_repo.active()
     assert isinstance(h.clock, type(h.clock))
-    h.clock.set(h.deps.meetings.opens_at(m))  # type: ignore[attr-defined]
+    h.clock.set(h.deps.meetings.opens_at(m))
     await h.run_job(f"mtg:{m.id}:open")
     card = b.last(b.group)
     await b.say(leader, "/flag 许茂林 住院")

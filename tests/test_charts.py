@@ -79,7 +79,9 @@ def test_charts_are_pngs_of_the_set_size(report: Report) -> None:
     for _, png in charts:
         image = Image.open(io.BytesIO(png))
         assert (image.format, image.size) == ("PNG", (WIDTH_PX, HEIGHT_PX))
-        darkest, lightest = image.convert("L").getextrema()
+        extrema = image.convert("L").getextrema()
+        assert isinstance(extrema, tuple) and isinstance(extrema[0], int)
+        darkest, lightest = extrema
         assert darkest < 100 and lightest == 255  # text on white
 
 

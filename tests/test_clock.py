@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apscheduler.schedulers.base import STATE_RUNNING
@@ -25,7 +26,7 @@ from bot.context import BranchContext
 from bot.jobqueue import BranchJobQueue
 from bot.testing.harness import BotHarness
 
-Job = Callable[[BranchContext], Awaitable[None]]
+Job = Callable[[BranchContext], Coroutine[Any, Any, None]]
 
 
 def _recorder(clock: FrozenClock) -> tuple[list[datetime], Job]:

@@ -23,7 +23,7 @@ import sys
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from bot import demo_data, texts
@@ -218,9 +218,10 @@ async def _month(config: Config, tmp_path: Path, rng: random.Random, log: IO[byt
             kill_at = _sends(fake) + rng.randint(1, 40)
             bot = _start(cfg, tmp_path, morning, log)
             try:
-                await fake.wait_for(
-                    lambda n=kill_at, d=today: _sends(fake) >= n or d.complete(),
-                    timeout=60)
+                def sent_enough(n: int = kill_at, d: Any = today) -> bool:
+                    return _sends(fake) >= n or bool(d.complete())
+
+                await fake.wait_for(sent_enough, timeout=60)
                 before = len(fake.calls)
                 _kill(bot)
                 kills += 1
@@ -231,8 +232,10 @@ async def _month(config: Config, tmp_path: Path, rng: random.Random, log: IO[byt
                     raise AssertionError(f"day {day} unfinished: {today.status()}") from None
                 # In flight at the kill: the last sends before it, and any request already
                 # on the wire that the fake handled afterwards, up to the new run's getMe.
-                await fake.wait_for(lambda b=before: any(
-                    c.method.lower() == "getme" for c in fake.calls[b:]))
+                def restarted(b: int = before) -> bool:
+                    return any(c.method.lower() == "getme" for c in fake.calls[b:])
+
+                await fake.wait_for(restarted)
                 restart = next(i for i in range(before, len(fake.calls))
                                if fake.calls[i].method.lower() == "getme")
                 in_flight.append({int(c.params["chat_id"])

@@ -41,7 +41,7 @@ async def test_a_day_of_faults_loses_and_doubles_nothing(
     secretary = members["王建国"]
     await branch.say(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
     [m] = await h.deps.meeting_repo.active()
-    h.clock.set(h.deps.meetings.opens_at(m))  # type: ignore[attr-defined]
+    h.clock.set(h.deps.meetings.opens_at(m))
     await h.run_job(f"mtg:{m.id}:open")
     card = branch.last(branch.group)
 
@@ -63,7 +63,7 @@ async def test_a_day_of_faults_loses_and_doubles_nothing(
     await h.settle()
 
     [post] = await h.deps.post_repo.recent("notice", 1)
-    h.clock.set(datetime.fromisoformat(post.send_at))  # type: ignore[attr-defined]
+    h.clock.set(datetime.fromisoformat(post.send_at))
     await h.run_job(f"post:{post.id}:send")
     for _ in range(20):  # a 502 stops the fan-out; its retry job is run by hand
         if (await h.deps.post_repo.get(post.id)).status == "sent":  # type: ignore[union-attr]

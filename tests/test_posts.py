@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -169,7 +170,10 @@ async def test_fan_out_interrupted_half_way_resumes_without_repeats(
         await b.compose("📢 通知", NOTICE, "✉️ 全体成员（私信）", "不用", "现在发", "✅ 发送")
         post = (await b.h.deps.post_repo.recent("notice", 1))[0]
         retry = f"post:{post.id}:send"
-        await fake.wait_for(lambda h=b.h, name=retry: name in h.job_names())
+        def retry_planned(h: Any = b.h, name: str = retry) -> bool:
+            return name in h.job_names()
+
+        await fake.wait_for(retry_planned)
         await b.h.settle()
         states = Counter(d.state for d in await b.h.deps.post_repo.deliveries(post.id))
         assert 0 < states["pending"] < 55

@@ -139,9 +139,9 @@ def test_tomorrow_is_warned_today() -> None:
 # -- the bot ----------------------------------------------------------------------------
 
 
-def _clock_at(*wall: int) -> FrozenClock:
-    """A clock stopped at a wall-clock time (year, month, day, hour, minute) in Shanghai."""
-    return FrozenClock(datetime(*wall, tzinfo=ZoneInfo(SHANGHAI)))
+def _clock_at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> FrozenClock:
+    """A clock stopped at a wall-clock time in Shanghai."""
+    return FrozenClock(datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(SHANGHAI)))
 
 
 async def _start(config: Config, path: Path, clock: FrozenClock,

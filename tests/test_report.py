@@ -19,11 +19,11 @@ async def test_report_counts_the_year(branch: Branch) -> None:
     member = await branch.link("尤凤英")
     await branch.say(leader, "/meeting 党小组会 12月5日 9:30 活动室 学习")
     [m] = await h.deps.meeting_repo.active()
-    h.clock.set(h.deps.meetings.opens_at(m))  # type: ignore[attr-defined]
+    h.clock.set(h.deps.meetings.opens_at(m))
     await h.run_job(f"mtg:{m.id}:open")
     branch.fake.press(member, branch.last(branch.group), "✅ 签到")
     await h.settle()
-    h.clock.set(datetime.fromisoformat(m.ends_at))  # type: ignore[attr-defined]
+    h.clock.set(datetime.fromisoformat(m.ends_at))
     await h.run_job(f"mtg:{m.id}:close")
     await branch.say(leader, "/visit")
     for step in ("许茂林", "下一步 ➡️", "日常走访", "今天", "只有我", "跳过", "水果 100元",

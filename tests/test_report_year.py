@@ -66,7 +66,7 @@ async def test_a_seeded_year_reports_what_was_recorded(branch: Branch) -> None:
     month_cells: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # present, expected
     present = proxy = excused = 0
     makeups_done = makeups_total = 0
-    visits: Counter[str] = Counter()
+    visits: Counter[VisitKind] = Counter()
     by_visitor: Counter[str] = Counter()
     money = 0
     for month in range(1, 13):
@@ -105,12 +105,12 @@ async def test_a_seeded_year_reports_what_was_recorded(branch: Branch) -> None:
                     makeups_done += 1
         clock.set(datetime(2026, month, 25, 18, tzinfo=TZ))
         for _ in range(rng.randint(2, 6)):
-            kind = rng.choice(VISIT_KINDS)
+            visit_kind = rng.choice(VISIT_KINDS)
             who = rng.sample(people, rng.randint(1, 2))
-            amount = rng.choice([None, 200, 500]) if kind == VisitKind.HOLIDAY else None
-            await deps.care.log_visit(boss, who, kind, date(2026, month, rng.randint(1, 25)),
+            amount = rng.choice([None, 200, 500]) if visit_kind == VisitKind.HOLIDAY else None
+            await deps.care.log_visit(boss, who, visit_kind, date(2026, month, rng.randint(1, 25)),
                                       money_yuan=amount)
-            visits[kind] += len(who)
+            visits[visit_kind] += len(who)
             by_visitor["王建国"] += len(who)
             money += (amount or 0) * len(who)
 
