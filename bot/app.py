@@ -38,6 +38,7 @@ from bot.handlers import (
     quizzes,
     report,
     roster,
+    rounds,
     safety,
     suggestions,
     surveys,
@@ -65,6 +66,7 @@ from bot.services.posts import PostService
 from bot.services.privacy import PrivacyService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
+from bot.services.rounds import RoundService
 from bot.services.schedule import Scheduler
 from bot.services.suggestions import SuggestionService
 from bot.services.surveys import SurveyService
@@ -79,6 +81,7 @@ from storage.people import PeopleRepo
 from storage.posts import PostRepo
 from storage.pushes import PushRepo
 from storage.quizzes import QuizRepo
+from storage.rounds import RoundRepo
 from storage.suggestions import SuggestionRepo
 from storage.surveys import SurveyRepo
 from storage.visits import VisitRepo
@@ -90,7 +93,7 @@ log = logging.getLogger(__name__)
 # (attendance `leave_<id>`, posts `refl_<id>`, quizzes `quiz_<id>`, surveys `svy_<id>`,
 # collections `col_<id>`) come before membership, whose /start takes everything else.
 FEATURES = (chats, errors, attendance, meetings, visits, care, posts, quizzes, surveys,
-            suggestions, dues, collections, report, safety, audit, privacy, roster,
+            suggestions, dues, collections, report, safety, rounds, audit, privacy, roster,
             membership)
 
 
@@ -204,6 +207,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         inbox=InboxRepo(db),
         follow_ups=JobFollowUps(config.meetings.card_edit_seconds),
         privacy=PrivacyService(db, clock),
+        rounds=RoundService(RoundRepo(db), people, org, clock, config.branch.tz),
     )
 
 

@@ -80,6 +80,7 @@ PLACES: dict[str, Place] = {
     "sg": Place.PRIVATE,       # suggestions, seen by the secretary
     "prv": Place.PRIVATE,      # erasing someone's data
     "wx:ok": Place.CARD,       # 我平安 under a weather warning in the group
+    "rd": Place.PRIVATE,       # a leader's phone round
 }
 
 

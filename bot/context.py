@@ -29,6 +29,7 @@ from bot.services.posts import PostService
 from bot.services.privacy import PrivacyService
 from bot.services.quizzes import QuizService
 from bot.services.roster import RosterService
+from bot.services.rounds import RoundService
 from bot.services.schedule import Scheduler
 from bot.services.suggestions import SuggestionService
 from bot.services.surveys import SurveyService
@@ -101,6 +102,7 @@ class Deps:
     inbox: InboxRepo
     follow_ups: FollowUps
     privacy: PrivacyService
+    rounds: RoundService
     # How jobs wait between retries; tests replace it to control time.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

@@ -8,6 +8,7 @@ contains `<b>` or `_` shows exactly as written.
 from bot.services.problems import Problem, ServiceError
 from bot.services.weather import WeatherText
 from storage.models import (
+    CallOutcome,
     CareFlag,
     Category,
     HelpKind,
@@ -16,6 +17,7 @@ from storage.models import (
     MeetingKind,
     PartyStatus,
     PassedOn,
+    RoundKind,
     Sex,
     VisitKind,
 )
@@ -48,6 +50,27 @@ CLI_TEMPLATE_SUFFIX = "模板文件名请以 .xlsx 结尾"
 CLI_TEMPLATE_DONE = "已生成模板：{file}"
 CLI_BAD_DAYS = "--days 应在 1 到 400 之间"
 CLI_FILE_ERROR = "{file}：{error}"
+
+# -- the leader's phone round (电话转达) ----------------------------------------------------
+ROUND_TITLE = {
+    RoundKind.MEETING: "📞 请电话告知这些同志开会的事：\n{what}",
+    RoundKind.HOLIDAY: "📞 请电话转达支部的节日问候：\n{what}",
+    RoundKind.BIRTHDAY: "📞 请电话转达支部的生日祝福：\n{what}",
+    RoundKind.ANNIVERSARY: "📞 请电话转达支部的政治生日祝福：\n{what}",
+    RoundKind.WEATHER: "📞 天气预警，请电话告知这些同志：\n{what}",
+    RoundKind.SAFE: "📞 {what}：",
+}
+ROUND_PERSON = "· {name}　{phone}"
+ROUND_PERSON_DONE = "· {name}：{outcome}"
+ROUND_ALL_DONE = "全部告知到了，谢谢您！"
+CALL_OUTCOME = {CallOutcome.PHONE: "电话已告知", CallOutcome.DOOR: "上门告知",
+                CallOutcome.UNREACHED: "没联系上"}
+CALL_BUTTON = {CallOutcome.PHONE: "📞{name}已告知", CallOutcome.DOOR: "🚪{name}上门",
+               CallOutcome.UNREACHED: "❌{name}没联系上"}
+CALL_SAVED = "已记录：{name} {outcome}"
+CALL_ALREADY = "{name}已经告知到了。"
+DIGEST_ROUNDS = ("📞 电话转达：本周{rounds}次，应转达{total}人，已告知{reached}人"
+                 "，没联系上{unreached}人，还没打{pending}人")
 
 # -- the words for stored keys (storage/models.py); rewording one never touches data --------
 CATEGORY = {Category.LIXIU: "离休", Category.TUIXIU: "退休", Category.SERVING: "在职"}
@@ -675,6 +698,9 @@ SCHEDULE_NONE = "未来{days}天没有推送。"
 TO_GROUP = "支部群"
 TO_COMMITTEE = "支委群"
 TO_PRIVATE = "{name}（私信）"
+TO_GROUP_CALLS = "支部群；没绑定的同志由组长电话转达"
+TO_GROUP_CALLS_SEVERE = "支部群；天气严重时，没绑定的同志由组长电话转达"
+TO_CALL = "{name}（组长电话转达）"
 HOLIDAY_GREETINGS = {
     "yuandan": ("🎉 元旦到了！支部祝各位老同志新年快乐，身体健康，万事如意！",
                 "🎉 新年新气象！祝大家元旦快乐，岁岁平安，福寿安康！"),
@@ -762,7 +788,7 @@ WEATHER_TEXTS: dict[WeatherText, str] = {
 WEATHER_SAFE_ASK = "这次天气很厉害，请点一下「🙋 我平安」，让组长放心。"
 BUTTON_SAFE = "🙋 我平安"
 SAFE_THANKS = "{name}同志，收到，您平安就好！"
-SAFE_FOLLOWUP = "⚠️ 恶劣天气后，这些重点服务对象还没点「我平安」，请打电话问候：{names}"
+SAFE_CALL = "恶劣天气后还没点「我平安」，请打电话问候，确认平安"
 WEATHER_FAILED = "⚠️ 天气服务已连续{days}天取不到预报，今天的天气提醒没有发出。"
 
 # -- backup and audit ---------------------------------------------------------------------
@@ -901,6 +927,7 @@ REPORT_ROWS = {
     "visitors": "各人走访次数",
     "quizzes": "知识答题",
     "notices": "通知（送达率）",
+    "calls": "组长电话转达（已告知 / 应转达）",
     "surveys": "满意度测评",
     "suggestions": "建言献策",
     "deeds": "好人好事",

@@ -251,6 +251,25 @@ class PassedOn(StrEnum):
     DOOR = "door"    # 上门告知 / 送学上门
 
 
+class CallOutcome(StrEnum):
+    """How a leader's call to a member without a phone went; words: `texts.CALL_OUTCOME`."""
+
+    PHONE = "phone"          # 电话已告知
+    DOOR = "door"            # 上门告知
+    UNREACHED = "unreached"  # 没联系上 (may be tried again)
+
+
+class RoundKind(StrEnum):
+    """What a phone round passes on (storage/rounds.py)."""
+
+    MEETING = "meeting"          # a meeting's reminder
+    HOLIDAY = "holiday"          # a holiday greeting
+    BIRTHDAY = "birthday"
+    ANNIVERSARY = "anniversary"  # 政治生日
+    WEATHER = "weather"          # a severe-weather warning
+    SAFE = "safe"                # 「我平安」 not tapped after severe weather
+
+
 class WeatherKind(StrEnum):
     """A kind of severe weather, announced once while it lasts (`texts.WEATHER_KIND`)."""
 

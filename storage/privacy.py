@@ -91,6 +91,10 @@ PERSON_DATA: tuple[PersonColumn, ...] = (
     PersonColumn("party_groups", "leader_id", None, Erase.UNLINK, why="he leads no more"),
     PersonColumn("survey_voters", "person_id", None, Erase.KEEP,
                  why="only that he voted, so nobody votes twice; never how"),
+    PersonColumn("round_calls", "person_id", "round_calls", Erase.KEEP,
+                 why="who was told, and how, is the message's record"),
+    PersonColumn("round_calls", "assignee_id", None, Erase.KEEP, why="calls to others"),
+    PersonColumn("round_calls", "recorded_by", None, Erase.KEEP, why="who acted for whom"),
     PersonColumn("audit_log", "subject_person", "audit_log", Erase.CLEAR, ("detail",),
                  why="what was done and when stays; the details (flags, amounts) go"),
 )

@@ -355,8 +355,12 @@ async def test_reminders_go_to_the_group_and_to_who_has_not_answered(branch: Bra
     await branch.run_job(f"mtg:{m.id}:eve")
     assert "明天的会议" in branch.reply(branch.group)
     got = {n: len(branch.fake.bot_messages(branch.user(n))) - c for n, c in before.items()}
-    assert got == {"尤凤英": 1, "何秀兰": 0, "孔繁荣": 1, "刘建华": 1}
+    # 刘建华: his own reminder, and the phone round for his members with no account.
+    assert got == {"尤凤英": 1, "何秀兰": 0, "孔繁荣": 1, "刘建华": 2}
     assert "明天有会" in branch.reply(branch.user("孔繁荣"))
+    round_list = branch.reply(branch.user("刘建华"))
+    assert round_list.startswith("📞 请电话告知这些同志开会的事")
+    assert "许茂林" in round_list and "孔繁荣" not in round_list
     # The private reminder's own 请假 button works from the private chat.
     kong = branch.user("孔繁荣")
     branch.fake.press(kong, branch.last(kong), "📝 请假")

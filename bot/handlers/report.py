@@ -49,6 +49,7 @@ def report_rows(r: Report) -> list[tuple[str, str]]:
         (labels["notices"], texts.REPORT_VALUE_NOTICES.format(
             count=r.notices, coverage="-" if r.notice_coverage is None
             else f"{r.notice_coverage:.0%}")),
+        (labels["calls"], texts.REPORT_VALUE_PAIR.format(a=r.calls_reached, b=r.calls_total)),
         (labels["surveys"], "；".join(texts.REPORT_VALUE_SURVEY.format(
             title=t, count=n, satisfied="-" if s is None else f"{s:.0%}")
             for t, n, s in r.surveys) or "-"),

@@ -21,10 +21,12 @@ from telegram.ext import JobQueue
 from bot import texts
 from bot.context import BranchApp, BranchContext, Deps
 from bot.jobs.cards import chat_for, edit_card, post_card, send_makeup_lists
+from bot.jobs.rounds import tell_carers
 from bot.services.meetings import Closing, Plan
+from bot.services.rounds import needs_call
 from bot.ui.meetings import leave_keyboard, summary
 from bot.ui.messaging import refusal_advice, refused_for_good, send_private
-from storage.models import Meeting
+from storage.models import Meeting, RoundKind
 
 log = logging.getLogger(__name__)
 STEPS = ("open", "eve", "soon", "close")
@@ -144,6 +146,11 @@ async def _remind(context: BranchContext, which: str) -> None:
                    texts.REMIND_PRIVATE_SOON.format(name=person.name, summary=text,
                                                     minutes=minutes))
         await send_private(context, person, private, markup)
+    if which == "eve":  # whoever has no linked account is phoned by his leader, once
+        missing = {p.id for p in tally.missing}
+        await tell_carers(context, deps, await deps.rounds.open(
+            f"meeting:{m.id}", RoundKind.MEETING, text, tally.expected,
+            call=lambda p: needs_call(p) and p.id in missing))
 
 
 async def remind_eve(context: BranchContext) -> None:

@@ -28,14 +28,16 @@ from bot.callbacks import pack
 from bot.clock import iso
 from bot.context import BranchApp, BranchContext, Deps
 from bot.jobs.meetings import schedule_meeting
+from bot.jobs.rounds import tell_carers
 from bot.services.dates import show_date
 from bot.services.holidays import BY_KEY
 from bot.services.meetings import Draft, MeetingError
 from bot.services.people import is_key_target, is_milestone, next_birthday
+from bot.services.rounds import Coverage, needs_call
 from bot.services.schedule import Planned
 from bot.services.weather import WeatherUnavailable, fetch_forecast, warnings_for
 from bot.ui.messaging import send_private
-from storage.models import CareFlag, MeetingKind
+from storage.models import CareFlag, MeetingKind, RoundKind
 
 log = logging.getLogger(__name__)
 PLAN = "pushes:plan"
@@ -95,10 +97,13 @@ async def run_push(context: BranchContext) -> None:
 
 
 async def _holiday(context: BranchContext, deps: Deps, push: Planned) -> None:
+    """The greeting in the group; members without a linked account hear it by phone."""
     key = push.data["holiday"]
     choices = deps.config.greetings.holiday(key).texts or texts.HOLIDAY_GREETINGS[key]
-    await context.bot.send_message(deps.chats.group_chat_id,
-                                   choices[push.day.year % len(choices)])
+    greeting = choices[push.day.year % len(choices)]
+    await context.bot.send_message(deps.chats.group_chat_id, greeting)
+    await tell_carers(context, deps, await deps.rounds.open(
+        push.key, RoundKind.HOLIDAY, greeting, await deps.roster.all()))
 
 
 async def _visit_list(context: BranchContext, deps: Deps, push: Planned) -> None:
@@ -123,7 +128,11 @@ async def _birthday(context: BranchContext, deps: Deps, push: Planned) -> None:
     age = push.data["age"]
     text = (texts.BIRTHDAY_MILESTONE.format(name=person.name, age=age) if is_milestone(age)
             else texts.BIRTHDAY_PRIVATE.format(name=person.name))
-    await send_private(context, person, text)
+    if needs_call(person):
+        await tell_carers(context, deps, await deps.rounds.open(
+            push.key, RoundKind.BIRTHDAY, text, [person]))
+    else:
+        await send_private(context, person, text)
 
 
 async def _milestone(context: BranchContext, deps: Deps, push: Planned) -> None:
@@ -166,9 +175,14 @@ async def _month_birthdays(context: BranchContext, deps: Deps, push: Planned) ->
 
 async def _anniversary(context: BranchContext, deps: Deps, push: Planned) -> None:
     person = await deps.roster.get(push.data["person"])
-    if person is not None and person.active:
-        await send_private(context, person, texts.ANNIVERSARY.format(
-            name=person.name, years=push.data["years"]))
+    if person is None or not person.active:
+        return
+    text = texts.ANNIVERSARY.format(name=person.name, years=push.data["years"])
+    if needs_call(person):
+        await tell_carers(context, deps, await deps.rounds.open(
+            push.key, RoundKind.ANNIVERSARY, text, [person]))
+    else:
+        await send_private(context, person, text)
 
 
 async def _study_ahead(context: BranchContext, deps: Deps, push: Planned) -> None:
@@ -235,6 +249,13 @@ async def digest_text(deps: Deps, today: date) -> str:
                                                              rate=done / total))
     if below:
         lines.append(texts.DIGEST_NOTICES.format(items="；".join(below)))
+    week = await deps.rounds.since(iso(deps.scheduler.now() - timedelta(days=7)),
+                                   iso(deps.scheduler.now()))
+    if week:
+        calls = sum((cov for _, cov in week), Coverage(0, 0, 0, 0))
+        lines.append(texts.DIGEST_ROUNDS.format(
+            rounds=len(week), total=calls.total - calls.direct, reached=calls.via_leader,
+            unreached=calls.unreached, pending=calls.pending))
     unreachable: set[int] = set()
     for post in await deps.posts.recent("notice", 3):
         unreachable |= {d.person_id for d in await deps.posts.deliveries(post.id)
@@ -286,9 +307,13 @@ async def _weather(context: BranchContext, deps: Deps, push: Planned) -> None:
         day_id = int(push.day.strftime("%Y%m%d"))
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(
             texts.BUTTON_SAFE, callback_data=pack("wx", "ok", day_id))]])
-    message = await context.bot.send_message(deps.chats.group_chat_id, "\n".join(lines),
+    warning = "\n".join(lines)
+    message = await context.bot.send_message(deps.chats.group_chat_id, warning,
                                              reply_markup=markup)
     await deps.push_repo.set_message(push.key, message.chat.id, message.message_id)
+    if severe:  # those without the group hear a severe warning by phone
+        await tell_carers(context, deps, await deps.rounds.open(
+            push.key, RoundKind.WEATHER, "\n".join(lines[:-1]), await deps.roster.all()))
     queue: JobQueue[Any] | None = context.job_queue
     if severe and queue is not None:
         queue.run_once(safe_follow_up, when=timedelta(hours=cfg.weather.safe_followup_hours),
@@ -316,14 +341,10 @@ async def safe_follow_up(context: BranchContext) -> None:
     deps = context.deps
     safe = await deps.push_repo.safe_people(context.job.data)
     today = deps.scheduler.today()
-    by_leader: dict[int | None, list[str]] = defaultdict(list)
-    for p in await deps.roster.all():
-        if p.active and is_key_target(p, today) and p.id not in safe:
-            by_leader[await deps.care.assignee_for(p)].append(p.name)
-    for leader_id, names in by_leader.items():
-        for person in await deps.org.reach(leader_id):
-            await send_private(context, person, texts.SAFE_FOLLOWUP.format(
-                names="、".join(names)))
+    targets = [p for p in await deps.roster.all() if is_key_target(p, today)]
+    await tell_carers(context, deps, await deps.rounds.open(
+        f"safe:{context.job.data}", RoundKind.SAFE, texts.SAFE_CALL, targets,
+        call=lambda p: p.id not in safe))
 
 
 async def _collect_remind(context: BranchContext, deps: Deps, push: Planned) -> None:

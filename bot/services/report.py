@@ -48,6 +48,8 @@ class Report:
     notices: int = 0
     notice_coverage: float | None = None
     surveys: list[tuple[str, int, float | None]] = field(default_factory=list)
+    calls_reached: int = 0  # phone rounds: members told by their leader
+    calls_total: int = 0
 
     @property
     def attendance_rate(self) -> float:
@@ -57,6 +59,7 @@ class Report:
 
 async def build_report(deps: Deps, year: int) -> Report:
     history = await deps.meetings.history(year)
+    rounds = await deps.rounds.since(f"{year}-01-01", f"{year + 1}-01-01")
     kinds: dict[MeetingKind, set[int]] = defaultdict(set)
     status: Counter[str] = Counter()
     by_month: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -126,6 +129,8 @@ async def build_report(deps: Deps, year: int) -> Report:
         makeups_done=sum(1 for t in makeups if t.done_on), makeups_total=len(makeups),
         visits_by_visitor=dict(visits.by_visitor.most_common()), quizzes=quizzes,
         notices=len(notice_posts), notice_coverage=reached / total if total else None,
+        calls_reached=sum(c.via_leader for _, c in rounds),
+        calls_total=sum(c.total - c.direct for _, c in rounds),
         surveys=surveys,
     )
 

@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.services.dates import DateError, parse_full_date
 from bot.services.holidays import HOLIDAYS, holiday_date
 from bot.services.people import is_milestone, next_birthday
+from bot.services.rounds import needs_call
 from storage.collections import CollectionRepo
 from storage.models import Person
 from storage.people import PeopleRepo
@@ -49,6 +50,12 @@ def study_day_of(year: int, month: int, nth: int, weekday: int) -> date:
     if day.month != month:  # the 5th of something that has only four
         day -= timedelta(days=7)
     return day
+
+
+def _to(p: Person) -> str:
+    """A greeting goes to him privately, or by phone through his leader."""
+    return texts.TO_CALL.format(name=p.name) if needs_call(p) else texts.TO_PRIVATE.format(
+        name=p.name)
 
 
 def _clock(text: str) -> time:
@@ -85,13 +92,15 @@ class Scheduler(BranchTime):
     async def plan(self, day: date) -> list[Planned]:
         cfg = self.config
         people = [p for p in await self.people.all() if p.active]
+        # Said in a chat, and phoned to whoever is not in it (bot/services/rounds.py).
+        to_group = texts.TO_GROUP_CALLS if any(map(needs_call, people)) else texts.TO_GROUP
         out: list[Planned] = []
         for h in HOLIDAYS:
             setting = cfg.greetings.holiday(h.key)
             if setting.enabled and holiday_date(h, day.year) == day:
                 out.append(Planned(f"holiday:{h.key}:{day}", "holiday",
                                    self._at(day, setting.time),
-                                   texts.WHAT_HOLIDAY.format(name=h.name), texts.TO_GROUP,
+                                   texts.WHAT_HOLIDAY.format(name=h.name), to_group,
                                    {"holiday": h.key}))
                 if h.key in VISIT_HOLIDAYS and cfg.chats.committee_chat_id:
                     out.append(Planned(f"visit_list:{h.key}:{day}", "visit_list",
@@ -128,7 +137,9 @@ class Scheduler(BranchTime):
                                        texts.TO_MISSING, {"collection": c.id}))
         if cfg.weather.enabled and (cfg.branch.latitude or cfg.branch.longitude):
             out.append(Planned(self.weather_key(day), "weather", self._at(day, cfg.weather.time),
-                               texts.WHAT_WEATHER, texts.TO_GROUP))
+                               texts.WHAT_WEATHER,
+                               texts.TO_GROUP_CALLS_SEVERE if to_group != texts.TO_GROUP
+                               else texts.TO_GROUP))
         return sorted(out, key=lambda p: (p.when, p.key))
 
     def _birthdays(self, day: date, people: list[Person]) -> list[Planned]:
@@ -141,11 +152,9 @@ class Scheduler(BranchTime):
             if upcoming is None or upcoming[0] != day:
                 continue
             age = upcoming[1]
-            if p.tg_user_id is not None:
-                out.append(Planned(f"birthday:{p.id}:{day}", "birthday", at,
-                                   texts.WHAT_BIRTHDAY.format(name=p.name),
-                                   texts.TO_PRIVATE.format(name=p.name),
-                                   {"person": p.id, "age": age}))
+            out.append(Planned(f"birthday:{p.id}:{day}", "birthday", at,
+                               texts.WHAT_BIRTHDAY.format(name=p.name), _to(p),
+                               {"person": p.id, "age": age}))
             if is_milestone(age) and cfg.chats.committee_chat_id:
                 out.append(Planned(f"milestone:{p.id}:{day}", "milestone", at,
                                    texts.WHAT_MILESTONE.format(name=p.name, age=age),
@@ -167,7 +176,7 @@ class Scheduler(BranchTime):
             return []
         out = []
         for p in people:
-            if not p.joined_party or p.tg_user_id is None:
+            if not p.joined_party:
                 continue
             try:
                 joined = parse_full_date(p.joined_party)
@@ -179,7 +188,7 @@ class Scheduler(BranchTime):
                 out.append(Planned(f"anniversary:{p.id}:{day}", "anniversary",
                                    self._at(day, self.config.greetings.birthday_time),
                                    texts.WHAT_ANNIVERSARY.format(name=p.name, years=years),
-                                   texts.TO_PRIVATE.format(name=p.name),
+                                   _to(p),
                                    {"person": p.id, "years": years}))
         return out
 
