@@ -97,8 +97,8 @@ class RoundRepo:
         return bool(changed)
 
     async def between(self, start: str, end: str) -> list[tuple[Round, list[Call]]]:
-        """Rounds made in [start, end) with their calls, for the digest and the report."""
+        """Rounds made in [start, end] with their calls, for the digest and the report."""
         rows = await self.db.fetchall(
-            "SELECT * FROM rounds WHERE created_at >= ? AND created_at < ? ORDER BY id",
+            "SELECT * FROM rounds WHERE created_at >= ? AND created_at <= ? ORDER BY id",
             (start, end))
         return [(_round(r), await self.calls(r["id"])) for r in rows]

@@ -59,7 +59,7 @@ class Report:
 
 async def build_report(deps: Deps, year: int) -> Report:
     history = await deps.meetings.history(year)
-    rounds = await deps.rounds.since(f"{year}-01-01", f"{year + 1}-01-01")
+    rounds = await deps.rounds.since(f"{year}-01-01", f"{year}-12-31T23:59:59")
     kinds: dict[MeetingKind, set[int]] = defaultdict(set)
     status: Counter[str] = Counter()
     by_month: dict[int, list[int]] = defaultdict(lambda: [0, 0])
