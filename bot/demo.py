@@ -254,6 +254,11 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
                       for y in (tomorrow.year, tomorrow.year + 1)
                       if holiday_date(hd, y) > tomorrow)
         await _push_day(h, clock, holiday[0], "holiday")
+        # 许茂林 is not in the group chat: his leader's phone round tells him, one tap a call.
+        phone_round = next(m for m in reversed(fake.bot_messages(liu))
+                           if m.get("text", "").startswith("📞"))
+        fake.press(liu, phone_round, "📞许茂林已告知")
+        await h.settle()
         # Someone adds the bot to a group it does not serve: it says so and leaves.
         stranger = fake.add_user(7777, "陌生人")
         other = fake.add_group(-1009999, "广场舞交流群", [stranger], bot_present=False)

@@ -28,6 +28,9 @@ async def test_demo_plays_the_scene_and_leaves_a_database(tmp_path: Path) -> Non
     assert "已记录：许茂林 电话已告知" in transcript
     assert "🌦 天气提醒" in transcript and "寒潮来袭" in transcript
     assert "张懋同志，收到，您平安就好！" in transcript
+    # 许茂林 has no phone: his leader's round passes the holiday greeting on.
+    assert "📞 请电话转达支部的节日问候" in transcript
+    assert "刘建华 点了 [📞许茂林已告知]" in transcript
     assert any(word in transcript for word in ("元旦", "春节", "元宵", "端午", "建党", "建军",
                                                "中秋", "重阳", "国庆"))
     db = await Database.open(db_path)
