@@ -682,6 +682,8 @@ QUIZ_QUESTION = "第{n}/{total}题：{question}"
 QUIZ_FINISHED = "答完了！您答对了{score}/{total}题（{percent}分）。{verdict}"
 QUIZ_PASSED = "很好！👍"
 QUIZ_NOT_PASSED = "组长会和您一起再学习一下。"
+QUIZ_HELP_LEADER = ("📖 {name}同志在「{title}」答题得了{percent}分，没有及格。"
+                    "请找时间和{name}同志一起再学习一下（帮学）。")
 QUIZ_ALREADY = "您已经答过这次题了，成绩是{score}/{total}题（{percent}分）。"
 QUIZ_NONE = "还没有知识答题。"
 QUIZ_MEMBER_LINE = "「{title}」：{result}"

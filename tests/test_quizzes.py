@@ -155,6 +155,21 @@ async def test_leader_sees_his_group_and_who_needs_help(branch: Branch) -> None:
     assert branch.reply(member) == "「党史知识」：3/3题（100分）"
 
 
+async def test_a_score_below_the_mark_reaches_the_leader_as_help_to_give(
+    branch: Branch
+) -> None:
+    """The member is told 组长会和您一起再学习一下; his leader used to be told nothing."""
+    await import_bank(branch, BANK)
+    leader = await branch.link("刘建华")
+    before = len(branch.fake.bot_messages(leader))
+    await take(branch, await branch.link("尤凤英"), [1, 0, 1])  # passed: nothing to do
+    await take(branch, await branch.link("孔繁荣"), [0, 1, 0])
+    told = [m["text"] for m in branch.fake.bot_messages(leader)[before:]]
+    assert told == ["📖 孔繁荣同志在「党史知识」答题得了0分，没有及格。"
+                    "请找时间和孔繁荣同志一起再学习一下（帮学）。"]
+    assert "组长会和您一起再学习一下" in branch.reply(branch.user("孔繁荣"))
+
+
 async def test_quiz_entered_question_by_question(branch: Branch) -> None:
     secretary = await branch.link("王建国")
 

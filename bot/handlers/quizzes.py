@@ -29,9 +29,17 @@ from bot.context import BranchApp, BranchContext
 from bot.flows import flow, start_payload
 from bot.guard import guarded
 from bot.services.access import Actor
-from bot.services.quizzes import LETTERS, Next, Score, Start, parse_bank, typed_question
+from bot.services.quizzes import (
+    LETTERS,
+    Next,
+    Score,
+    Start,
+    parse_bank,
+    passed,
+    typed_question,
+)
 from bot.services.tables import TableError, check_size
-from bot.ui.messaging import open_in_private
+from bot.ui.messaging import open_in_private, send_private
 from storage.models import Quiz, QuizQuestion
 
 WAIT_FILE, Q_TITLE, Q_TEXT, Q_OPTIONS, Q_ANSWER, Q_EXPLAIN, Q_MORE = range(7)
@@ -313,12 +321,20 @@ async def on_poll_answer(update: Update, context: BranchContext) -> None:
         return
     total = len(step.quiz.questions)
     percent = round(100 * step.attempt.score / total)
-    verdict = texts.QUIZ_PASSED if percent >= step.quiz.pass_percent else texts.QUIZ_NOT_PASSED
+    ok = passed(step.quiz, percent)
+    verdict = texts.QUIZ_PASSED if ok else texts.QUIZ_NOT_PASSED
     try:
         await context.bot.send_message(answer.user.id, texts.QUIZ_FINISHED.format(
             score=step.attempt.score, total=total, percent=percent, verdict=verdict))
     except TelegramError:
-        return  # the score is saved; he can see it with /quiz
+        pass  # the score is saved; he can see it with /quiz
+    if not ok:  # 帮学: what the member was promised reaches his leader
+        person = await context.deps.roster.get(step.attempt.person_id)
+        if person is not None:
+            carer = await context.deps.org.carer_of(person)
+            for helper in await context.deps.org.reach(carer.id if carer else None):
+                await send_private(context, helper, texts.QUIZ_HELP_LEADER.format(
+                    name=person.name, title=step.quiz.title, percent=percent))
 
 
 async def _overview(context: BranchContext, actor: Actor) -> str:
@@ -343,7 +359,7 @@ async def _quiz_lines(context: BranchContext, actor: Actor, quiz: Quiz) -> list[
     average = round(sum(s.percent for s in scores) / len(scores)) if scores else 0
     lines = [texts.QUIZ_STAFF_LINE.format(title=quiz.title, count=total, done=len(scores),
                                           average=average, percent=quiz.pass_percent)]
-    below = [s.person.name for s in scores if s.percent < quiz.pass_percent]
+    below = [s.person.name for s in scores if not passed(quiz, s.percent)]
     if below:
         lines.append(texts.QUIZ_STAFF_BELOW.format(names="、".join(below)))
     if missing:

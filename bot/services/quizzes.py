@@ -46,6 +46,11 @@ class Next:
     question: QuizQuestion | None
 
 
+def passed(quiz: Quiz, percent: int) -> bool:
+    """At or above the quiz's pass mark; below it, the member's leader studies with him."""
+    return percent >= quiz.pass_percent
+
+
 @dataclass(frozen=True)
 class Score:
     person: Person
