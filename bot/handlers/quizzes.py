@@ -7,6 +7,7 @@ all of it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
@@ -323,11 +324,9 @@ async def on_poll_answer(update: Update, context: BranchContext) -> None:
     percent = round(100 * step.attempt.score / total)
     ok = passed(step.quiz, percent)
     verdict = texts.QUIZ_PASSED if ok else texts.QUIZ_NOT_PASSED
-    try:
+    with contextlib.suppress(TelegramError):  # the score is saved; /quiz shows it
         await context.bot.send_message(answer.user.id, texts.QUIZ_FINISHED.format(
             score=step.attempt.score, total=total, percent=percent, verdict=verdict))
-    except TelegramError:
-        pass  # the score is saved; he can see it with /quiz
     if not ok:  # 帮学: what the member was promised reaches his leader
         person = await context.deps.roster.get(step.attempt.person_id)
         if person is not None:
