@@ -185,7 +185,7 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
         # 许茂林 has no smartphone: his leader checks him in.
         fake.send(liu, liu.id, "/proxy")
         await h.settle()
-        fake.press(liu, fake.last_bot_message(liu), "✅ 许茂林")
+        fake.press(liu, fake.last_bot_message(liu), "✅ 许茂林 签到")
         await h.settle()
         await h.flush_cards()
         # The meeting ends: the card is frozen, the absentees become make-up tasks.

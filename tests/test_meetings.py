@@ -276,11 +276,14 @@ async def test_leader_checks_in_and_excuses_people_without_phones(branch: Branch
     await open_card(branch, m)
     leader = branch.user("刘建华")
     await branch.say(leader, "/proxy")
-    branch.fake.press(leader, branch.last(leader), "✅ 许茂林")
+    # Both buttons of a row name the person, so a glance is enough.
+    labels = branch.fake.labels(branch.last(leader))
+    assert "✅ 许茂林 签到" in labels and "📝 许茂林 请假" in labels
+    branch.fake.press(leader, branch.last(leader), "✅ 许茂林 签到")
     await branch.h.settle()
-    branch.fake.press(leader, branch.last(leader), "📝 请假")  # the first row left: 刘建华
+    branch.fake.press(leader, branch.last(leader), "📝 张桂兰 请假")
     await branch.h.settle()
-    assert branch.fake.toasts_for(leader)[0] == "已为许茂林代签到"
+    assert branch.fake.toasts_for(leader) == ["已为许茂林代签到", "已为张桂兰代请假"]
     await branch.flush_cards()
     assert "许茂林（由刘建华代签到）" in branch.last(branch.group)["text"]
     xu = await branch.h.deps.people.by_ext_id("C003")
@@ -301,7 +304,7 @@ async def test_every_answer_is_audited_once_and_repeats_are_not(branch: Branch) 
         await branch.h.settle()
     leader = branch.user("刘建华")
     await branch.say(leader, "/proxy")
-    branch.fake.press(leader, branch.last(leader), "✅ 许茂林")
+    branch.fake.press(leader, branch.last(leader), "✅ 许茂林 签到")
     await branch.h.settle()
     assert branch.fake.toasts_for(he)[-1] == "何秀兰同志，您已经签到，不用请假"
     clock(branch).set(datetime.fromisoformat(m.ends_at))
@@ -481,7 +484,7 @@ async def test_attendance_per_role(branch: Branch) -> None:
     await branch.h.settle()
     leader = branch.user("刘建华")
     await branch.say(leader, "/proxy")
-    branch.fake.press(leader, branch.last(leader), "✅ 许茂林")
+    branch.fake.press(leader, branch.last(leader), "✅ 许茂林 签到")
     await branch.h.settle()
     clock(branch).set(datetime.fromisoformat(m.ends_at))
     await branch.run_job(f"mtg:{m.id}:close")

@@ -183,7 +183,7 @@ async def _proxy_list(context: BranchContext, actor: Actor,
             rows.append([
                 InlineKeyboardButton(texts.PROXY_ROW_PRESENT.format(name=p.name),
                                      callback_data=pack("att", "px", m.id, p.id)),
-                InlineKeyboardButton(texts.BUTTON_LEAVE,
+                InlineKeyboardButton(texts.PROXY_ROW_LEAVE.format(name=p.name),
                                      callback_data=pack("att", "pl", m.id, p.id))])
     return texts.PROXY_LIST.format(summary=head), InlineKeyboardMarkup(rows)
 
