@@ -673,3 +673,21 @@ async def test_makeups_of_a_group_whose_leader_died_go_to_the_secretary(
                     for row in msg.get("reply_markup", {}).get("inline_keyboard", [])
                     for b in row)]
     assert len(lists) == len(tasks)
+
+
+async def test_the_secretary_is_not_asked_to_help_himself_make_up(branch: Branch) -> None:
+    """王建国 is secretary and leader of 第一党小组; when he misses a meeting his 补课 is his
+    own, and his list holds only the others he looks after."""
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
+    m = await only_meeting(branch)
+    await open_card(branch, m)
+    before = len(branch.fake.bot_messages(secretary))
+    clock(branch).set(datetime.fromisoformat(m.ends_at))
+    await branch.run_job(f"mtg:{m.id}:close")
+    me = await branch.h.deps.people.by_ext_id("A001")
+    assert me is not None
+    tasks = await branch.h.deps.meeting_repo.makeups_for_meeting(m.id)
+    assert me.id in {t.person_id for t in tasks}  # the record keeps his own make-up
+    told = [msg["text"] for msg in branch.fake.bot_messages(secretary)[before:]]
+    assert told and not any(t.startswith("王建国") for t in told)

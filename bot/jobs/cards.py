@@ -117,9 +117,12 @@ async def send_makeup_lists(context: CallbackContext[Any, Any, Any, Any], deps: 
         recipients = await deps.org.reach(assignee_id)
         header = texts.MAKEUP_LIST_TITLE.format(meeting=summary(closing.meeting, tz))
         for recipient in recipients:
-            if not await send_private(context, recipient, header):
+            # Nobody is asked to help himself make up (the secretary standing in for a
+            # group with no leader may be on its list); his own 补课 is his to do.
+            others = [(makeup_id, p) for makeup_id, p in tasks if p.id != recipient.id]
+            if not others or not await send_private(context, recipient, header):
                 continue
-            for makeup_id, person in tasks:
+            for makeup_id, person in others:
                 answer = closing.tally.answers.get(person.id)
                 status = (texts.MAKEUP_STATUS_EXCUSED if answer and answer.status == "excused"
                           else texts.MAKEUP_STATUS_ABSENT)
