@@ -34,7 +34,7 @@ def _mark(query_id: str, step: str) -> None:
 
 
 def _patch() -> None:
-    put, on_button = inbox.DurableQueue.put, attendance.on_button
+    put, on_button = inbox.DurableQueue.put, attendance.buttons.dispatch
     answer, press = CallbackQuery.answer, fakeapi.FakeBotApi.press_data
 
     async def marked_put(self: inbox.DurableQueue, item: object) -> None:
@@ -57,7 +57,8 @@ def _patch() -> None:
         return query_id
 
     inbox.DurableQueue.put = marked_put  # type: ignore[method-assign]
-    attendance.on_button = marked_on_button  # handlers are looked up when registered
+    # The feature's handler is made from its Buttons when registered, after this.
+    setattr(attendance.buttons, "dispatch", marked_on_button)  # noqa: B010
     CallbackQuery.answer = marked_answer  # type: ignore[method-assign]
     fakeapi.FakeBotApi.press_data = marked_press  # type: ignore[method-assign]
 

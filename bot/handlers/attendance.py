@@ -12,10 +12,11 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot import texts
-from bot.callbacks import Callback, pack, parse, pattern
+from bot.buttons import Buttons, Press
+from bot.callbacks import pack
 from bot.context import BranchApp, BranchContext
 from bot.flows import start_payload
 from bot.guard import guarded
@@ -52,56 +53,33 @@ def _refresh(context: BranchContext, m: Meeting | None) -> None:
         context.deps.follow_ups.refresh_card(context, m)
 
 
-async def on_button(update: Update, context: BranchContext) -> None:
-    """Every `att:` button: check in, ask for leave, leave reason, proxy, close."""
-    query = update.callback_query
-    assert query is not None
-    cb = parse(query.data)
-    if cb is None or cb.id() is None:
-        await query.answer(texts.TAP_STALE)
-        return
-    actor = await context.deps.access.actor(query.from_user.id)
-    handlers = {"ci": _check_in, "lv": _leave, "rs": _reason, "px": _proxy, "pl": _proxy,
-                "pm": _proxy_menu, "cl": _close_button}
-    action = handlers.get(cb.action)
-    if action is None:
-        await query.answer(texts.TAP_STALE)
-        return
-    await action(update, context, actor, cb)
+buttons = Buttons("att")  # check in, ask for leave, leave reason, proxy, close
+makeup_buttons = Buttons("mk")
 
 
-def _card_of(update: Update) -> tuple[int, int] | None:
-    """The (chat, message) a group button sits on; None for buttons in private chats."""
-    msg = update.callback_query.message if update.callback_query else None
-    if msg is None or msg.chat.type == "private":
-        return None
-    return msg.chat.id, msg.message_id
-
-
-async def _check_in(update: Update, context: BranchContext, actor: Actor, cb: Callback) -> None:
-    query = update.callback_query
-    assert query is not None and cb.id() is not None
-    result = await context.deps.meetings.check_in(cb.ids[0], actor, _card_of(update))
-    await query.answer(toast(result, context))
+@buttons.on("ci")
+async def _check_in(press: Press, context: BranchContext) -> None:
+    result = await context.deps.meetings.check_in(press.id(), press.actor, press.card())
+    await press.answer(toast(result, context))
     if result.outcome is Tap.CHECKED_IN:
         _refresh(context, result.meeting)
 
 
-async def _leave(update: Update, context: BranchContext, actor: Actor, cb: Callback) -> None:
-    query = update.callback_query
-    assert query is not None
-    result = await context.deps.meetings.ask_leave(cb.ids[0], actor, _card_of(update))
+@buttons.on("lv")
+async def _leave(press: Press, context: BranchContext) -> None:
+    actor = press.actor
+    result = await context.deps.meetings.ask_leave(press.id(), actor, press.card())
     if result.outcome not in (Tap.EXCUSED, Tap.ALREADY_EXCUSED):
-        await query.answer(toast(result, context))
+        await press.answer(toast(result, context))
         return
     assert result.person is not None and result.meeting is not None
     name = result.person.name
     if await _ask_reason(context, actor, result.meeting):
-        await query.answer(texts.TAP_EXCUSED_ASK_REASON.format(name=name))
+        await press.answer(texts.TAP_EXCUSED_ASK_REASON.format(name=name))
     else:
         # Never opened a private chat: the toast's link opens it with the leave prompt.
         link = f"https://t.me/{context.bot.username}?start=leave_{result.meeting.id}"
-        await query.answer(texts.TAP_EXCUSED_OPEN_CHAT.format(name=name), url=link)
+        await press.answer(texts.TAP_EXCUSED_OPEN_CHAT.format(name=name), url=link)
     if result.outcome is Tap.EXCUSED:
         _refresh(context, result.meeting)
 
@@ -133,25 +111,25 @@ async def leave_link(update: Update, context: BranchContext) -> None:
         await message.reply_text(toast(result, context))
 
 
-async def _reason(update: Update, context: BranchContext, actor: Actor, cb: Callback) -> None:
-    query = update.callback_query
-    assert query is not None
-    index = cb.id(1)
-    if index is None or index >= len(LEAVE_REASONS):
-        await query.answer(texts.TAP_STALE)
+@buttons.on("rs", ids=2)
+async def _reason(press: Press, context: BranchContext) -> None:
+    index = press.id(1)
+    if index >= len(LEAVE_REASONS):
+        await press.stale()
         return
     reason = LEAVE_REASONS[index]
-    result = await context.deps.meetings.set_reason(cb.ids[0], actor, reason)
+    result = await context.deps.meetings.set_reason(press.id(), press.actor, reason)
     if result.outcome is not Tap.EXCUSED:
-        await query.answer(toast(result, context))
+        await press.answer(toast(result, context))
         return
     saved = (texts.LEAVE_HOSPITAL_SAVED if reason == LeaveReason.HOSPITAL
              else texts.LEAVE_REASON_SAVED.format(reason=texts.LEAVE_REASON[reason]))
-    await query.answer(saved)
-    await query.edit_message_text(saved)
+    await press.answer(saved)
+    await press.edit(saved)
     _refresh(context, result.meeting)
     if result.person is not None:
-        new = await context.deps.care.after_leave(result.person, reason, actor.tg_user_id)
+        new = await context.deps.care.after_leave(result.person, reason,
+                                                  press.actor.tg_user_id)
         if new is not None:
             await context.deps.follow_ups.tell_tasks(context, [new])
 
@@ -216,40 +194,31 @@ async def proxy_command(update: Update, context: BranchContext, actor: Actor) ->
                              reply_markup=await _meeting_menu(meetings, "pm", context))
 
 
-async def _proxy_menu(update: Update, context: BranchContext, actor: Actor,
-                      cb: Callback) -> None:
-    query = update.callback_query
-    assert query is not None
-    m = await context.deps.meetings.get(cb.ids[0])
+@buttons.on("pm")
+async def _proxy_menu(press: Press, context: BranchContext) -> None:
+    m = await context.deps.meetings.get(press.id())
     if m is None:
-        await query.answer(texts.TAP_STALE)
+        await press.stale()
         return
-    await query.answer()
-    text, markup = await _proxy_list(context, actor, m)
-    await query.edit_message_text(text, reply_markup=markup)
+    await press.answer()
+    await press.edit(*await _proxy_list(context, press.actor, m))
 
 
-async def _proxy(update: Update, context: BranchContext, actor: Actor, cb: Callback) -> None:
-    query = update.callback_query
-    assert query is not None
-    person_id = cb.id(1)
-    if person_id is None:
-        await query.answer(texts.TAP_STALE)
-        return
-    status = "present" if cb.action == "px" else "excused"
-    result = await context.deps.meetings.proxy(cb.ids[0], actor, person_id, status)
+@buttons.on("px", "pl", ids=2)
+async def _proxy(press: Press, context: BranchContext) -> None:
+    status = "present" if press.cb.action == "px" else "excused"
+    result = await context.deps.meetings.proxy(press.id(), press.actor, press.id(1), status)
     name = result.person.name if result.person else ""
     if result.outcome is Tap.CHECKED_IN:
-        await query.answer(texts.PROXY_DONE_IN.format(name=name))
+        await press.answer(texts.PROXY_DONE_IN.format(name=name))
     elif result.outcome is Tap.EXCUSED:
-        await query.answer(texts.PROXY_DONE_OUT.format(name=name))
+        await press.answer(texts.PROXY_DONE_OUT.format(name=name))
     else:
-        await query.answer(toast(result, context))
+        await press.answer(toast(result, context))
         return
     _refresh(context, result.meeting)
     assert result.meeting is not None
-    text, markup = await _proxy_list(context, actor, result.meeting)
-    await query.edit_message_text(text, reply_markup=markup)
+    await press.edit(*await _proxy_list(context, press.actor, result.meeting))
 
 
 # -- closing and make-up -----------------------------------------------------------------------
@@ -288,38 +257,33 @@ async def _close(context: BranchContext, actor: Actor, meeting_id: int) -> str:
                                    excused=len(t.excused), absent=len(t.missing))
 
 
-async def _close_button(update: Update, context: BranchContext, actor: Actor,
-                        cb: Callback) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_text(await _close(context, actor, cb.ids[0]))
+@buttons.on("cl")
+async def _close_button(press: Press, context: BranchContext) -> None:
+    await press.answer()
+    await press.edit(await _close(context, press.actor, press.id()))
 
 
-async def on_makeup_button(update: Update, context: BranchContext) -> None:
+@makeup_buttons.on("do", ids=2)
+async def _makeup_done(press: Press, context: BranchContext) -> None:
     """`mk:do:<task>:<method>`: record how a member made up a meeting."""
-    query = update.callback_query
-    assert query is not None
-    cb = parse(query.data)
-    index = cb.id(1) if cb else None
-    if cb is None or cb.action != "do" or index is None or index >= len(MAKEUP_METHODS):
-        await query.answer(texts.TAP_STALE)
+    if press.id(1) >= len(MAKEUP_METHODS):
+        await press.stale()
         return
-    actor = await context.deps.access.actor(query.from_user.id)
-    method = MAKEUP_METHODS[index]
-    outcome, _task, person = await context.deps.meetings.record_makeup(cb.ids[0], actor, method)
+    method = MAKEUP_METHODS[press.id(1)]
+    outcome, _task, person = await context.deps.meetings.record_makeup(press.id(), press.actor,
+                                                                       method)
     name = person.name if person else ""
     if outcome == "done":
         day = show_date(context.deps.meetings.today())
         how = texts.MAKEUP_METHOD[method]
-        await query.answer(texts.MAKEUP_DONE.format(name=name, method=how, day=day))
-        await query.edit_message_text(texts.MAKEUP_ROW_DONE.format(name=name, method=how))
+        await press.answer(texts.MAKEUP_DONE.format(name=name, method=how, day=day))
+        await press.edit(texts.MAKEUP_ROW_DONE.format(name=name, method=how))
     elif outcome == "already":
-        await query.answer(texts.MAKEUP_ALREADY.format(name=name))
+        await press.answer(texts.MAKEUP_ALREADY.format(name=name))
     elif outcome == "not_allowed":
-        await query.answer(texts.TAP_NOT_ALLOWED)
+        await press.answer(texts.TAP_NOT_ALLOWED)
     else:
-        await query.answer(texts.TAP_STALE)
+        await press.stale()
 
 
 @guarded("makeups")
@@ -428,8 +392,8 @@ def register(app: BranchApp) -> None:
     # Before membership's /start, which takes every other payload.
     leave_payload = start_payload("leave")
     app.add_handler(CommandHandler("start", leave_link, filters=leave_payload))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("att")))
-    app.add_handler(CallbackQueryHandler(on_makeup_button, pattern=pattern("mk")))
+    app.add_handler(buttons.handler())
+    app.add_handler(makeup_buttons.handler())
     app.add_handler(CommandHandler("proxy", proxy_command))
     app.add_handler(CommandHandler("close", close_command))
     app.add_handler(CommandHandler("makeups", makeups_command))
