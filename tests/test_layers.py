@@ -23,9 +23,9 @@ UI = sorted((ROOT / "bot" / "ui").glob("*.py"))
 JOB_LEDGERS = {"posts.py": {"post_repo"}, "pushes.py": {"push_repo"}, "backup.py": {"db"}}
 # What `bot/` itself holds: the frame every feature stands on. Features live in
 # bot/services (rules), bot/handlers, bot/jobs and bot/ui (words, buttons, sending).
-FRAME = {"__init__", "__main__", "app", "callbacks", "clock", "commands", "config", "context",
-         "demo", "demo_data", "flows", "guard", "inbox", "jobqueue", "limits", "ratelimit",
-         "texts"}
+FRAME = {"__init__", "__main__", "app", "buttons", "callbacks", "clock", "commands", "config",
+         "context", "demo", "demo_data", "flows", "guard", "inbox", "jobqueue", "limits",
+         "ratelimit", "texts"}
 # Frame-level, not a feature's data: the error handler asks whether an update's write was
 # committed before telling the user it was saved.
 ALLOWED_DEPS_STORAGE = {"inbox.was_applied"}
@@ -108,3 +108,14 @@ def test_the_context_imports_no_feature_module() -> None:
     offenders = [module for module, _ in _imports(ROOT / "bot" / "context.py")
                  if module.startswith(("bot.jobs", "bot.handlers", "bot.ui"))]
     assert offenders == []
+
+
+def test_buttons_are_declared_once_outside_the_wizards() -> None:
+    """A feature's buttons go through `bot.buttons.Buttons` (parse, ids, actor, stale answer
+    once); only a wizard's own steps and the gate in front of everything register a
+    CallbackQueryHandler themselves."""
+    offenders = [p.name for p in HANDLERS if p.name != "chats.py"
+                 and "add_handler(CallbackQueryHandler(" in p.read_text(encoding="utf-8")]
+    assert offenders == []
+    declared = [p.name for p in HANDLERS if "Buttons(" in p.read_text(encoding="utf-8")]
+    assert len(declared) >= 10

@@ -21,7 +21,8 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.callbacks import pack, parse, pattern
+from bot.buttons import Buttons, Press
+from bot.callbacks import pack, parse
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow
 from bot.guard import guarded
@@ -132,43 +133,43 @@ async def helpme_command(update: Update, context: BranchContext, actor: Actor) -
         [InlineKeyboardButton(texts.BUTTON_NEED_HELP, callback_data=pack("hp", "ask"))]]))
 
 
-async def on_help_button(update: Update, context: BranchContext) -> None:
-    """`hp:` buttons: hospital, the kind of help, skip the text, a leader's 已联系."""
-    query = update.callback_query
-    assert query is not None and context.user_data is not None
-    cb = parse(query.data)
-    deps = context.deps
-    actor = await deps.access.actor(query.from_user.id)
-    if cb is None or (actor.person is None and cb.action != "ok"):
-        await query.answer(texts.TAP_NOT_LINKED if cb else texts.TAP_STALE)
+buttons = Buttons("hp")  # hospital, ask for help, a leader's 已联系
+
+
+@buttons.on("ok")
+async def _acknowledge(press: Press, context: BranchContext) -> None:
+    outcome, person = await context.deps.care.acknowledge(press.actor, press.id())
+    name = person.name if person else ""
+    answer = {"done": texts.HELPME_ACKED, "already": texts.HELPME_ALREADY,
+              "not_allowed": texts.TAP_NOT_ALLOWED}.get(outcome, texts.TAP_STALE)
+    await press.answer(answer.format(name=name))
+    if outcome == "done":
+        await press.query.edit_message_reply_markup(None)
+
+
+@buttons.on("hos", ids=0)
+async def _in_hospital(press: Press, context: BranchContext) -> None:
+    person = press.actor.person
+    if person is None:
+        await press.answer(texts.TAP_NOT_LINKED)
         return
-    if cb.action == "ok" and cb.ids:
-        outcome, person = await deps.care.acknowledge(actor, cb.ids[0])
-        name = person.name if person else ""
-        answer = {"done": texts.HELPME_ACKED, "already": texts.HELPME_ALREADY,
-                  "not_allowed": texts.TAP_NOT_ALLOWED}.get(outcome, texts.TAP_STALE)
-        await query.answer(answer.format(name=name))
-        if outcome == "done":
-            await query.edit_message_reply_markup(None)
+    await press.answer()
+    new = await context.deps.care.report_hospital(person, press.actor.tg_user_id)
+    leader = await _leader_name(context, person)
+    await press.edit(texts.HELPME_HOSPITAL_SENT.format(leader=leader))
+    if new is not None:
+        await context.deps.follow_ups.tell_tasks(context, [new])
+
+
+@buttons.on("ask", ids=0)
+async def _ask_kind(press: Press, context: BranchContext) -> None:
+    if press.actor.person is None:
+        await press.answer(texts.TAP_NOT_LINKED)
         return
-    assert actor.person is not None
-    if cb.action == "hos":
-        await query.answer()
-        new = await deps.care.report_hospital(actor.person, actor.tg_user_id)
-        leader = await _leader_name(context, actor.person)
-        await query.edit_message_text(texts.HELPME_HOSPITAL_SENT.format(leader=leader))
-        if new is not None:
-            await deps.follow_ups.tell_tasks(context, [new])
-        return
-    if cb.action == "ask":
-        await query.answer()
-        buttons = [InlineKeyboardButton(texts.HELPME_KIND_NAMES[k],
-                                        callback_data=pack("hp", "k", i))
-                   for i, k in enumerate(HELP_KINDS)]
-        await query.edit_message_text(texts.HELPME_KIND,
-                                      reply_markup=InlineKeyboardMarkup([buttons]))
-        return
-    await query.answer(texts.TAP_STALE)
+    await press.answer()
+    kinds = [InlineKeyboardButton(texts.HELPME_KIND_NAMES[k], callback_data=pack("hp", "k", i))
+             for i, k in enumerate(HELP_KINDS)]
+    await press.edit(texts.HELPME_KIND, InlineKeyboardMarkup([kinds]))
 
 
 async def choose_help_kind(update: Update, context: BranchContext) -> int:
@@ -249,4 +250,4 @@ def register(app: BranchApp) -> None:
         conversation_timeout=timedelta(minutes=30),
         name="help_words",
     ))
-    app.add_handler(CallbackQueryHandler(on_help_button, pattern=pattern("hp")))
+    app.add_handler(buttons.handler())

@@ -18,7 +18,8 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.callbacks import pack, parse, pattern
+from bot.buttons import Buttons, Press
+from bot.callbacks import pack, parse
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow, start_payload
 from bot.guard import guarded
@@ -79,19 +80,19 @@ def _day(iso_day: str) -> str:
     return show_date(date.fromisoformat(iso_day))
 
 
-async def on_export(update: Update, context: BranchContext) -> None:
+buttons = Buttons("col")
+
+
+@buttons.on("x")
+async def _export(press: Press, context: BranchContext) -> None:
     """📥 导出表格: the secretary gets the Excel file."""
-    query = update.callback_query
-    assert query is not None
-    cb = parse(query.data)
     deps = context.deps
-    actor = await deps.access.actor(query.from_user.id)
-    c = await deps.collections.get(cb.ids[0]) if cb and cb.ids else None
-    if c is None or not actor.is_secretary:
-        await query.answer(texts.TAP_STALE if c is None else texts.TAP_NOT_ALLOWED)
+    c = await deps.collections.get(press.id())
+    if c is None or not press.actor.is_secretary:
+        await press.answer(texts.TAP_STALE if c is None else texts.TAP_NOT_ALLOWED)
         return
-    await query.answer()
-    await context.bot.send_document(query.from_user.id,
+    await press.answer()
+    await context.bot.send_document(press.query.from_user.id,
                                     io.BytesIO(await deps.collections.workbook(c)),
                                     filename=texts.COLLECT_FILE.format(title=c.title))
 
@@ -205,4 +206,4 @@ def register(app: BranchApp) -> None:
         fallbacks=[], conversation_timeout=timedelta(minutes=30), name="collect",
         per_chat=False))
     app.add_handler(CommandHandler("collect", collect_command))
-    app.add_handler(CallbackQueryHandler(on_export, pattern=pattern("col")))
+    app.add_handler(buttons.handler())

@@ -21,6 +21,7 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.buttons import Buttons, Press
 from bot.callbacks import Callback, pack, parse
 from bot.context import BranchApp, BranchContext, Deps
 from bot.flows import Drafts, cancel_handler, flow, timeout_handler, wizard_steps
@@ -335,20 +336,22 @@ async def manage_button(update: Update, context: BranchContext) -> int:
     return ConversationHandler.END
 
 
-async def cancel_answer(update: Update, context: BranchContext) -> None:
+buttons = Buttons("mt")  # the answers to 取消会议; the other mt: buttons open the flow
+
+
+@buttons.on("cy", "cn")
+async def _cancel_answer(press: Press, context: BranchContext) -> None:
     """确定取消 / 不取消."""
-    query = update.callback_query
-    assert query is not None
-    found = await _managed(update, context)
-    if found is None:
+    m = await context.deps.meetings.get(press.id())
+    actor = press.actor
+    if m is None or m.status not in ("scheduled", "open") or \
+            not context.deps.meetings.may_manage(actor, m):
+        await press.stale()
         return
-    actor, m = found
-    cb = parse(query.data)
-    assert cb is not None
-    await query.answer()
+    await press.answer()
     tz = context.deps.config.branch.tz
-    if cb.action == "cn":
-        await query.edit_message_text(texts.MEETING_KEPT)
+    if press.cb.action == "cn":
+        await press.edit(texts.MEETING_KEPT)
         return
     await context.deps.meetings.cancel(m, actor)
     assert context.job_queue is not None
@@ -358,7 +361,7 @@ async def cancel_answer(update: Update, context: BranchContext) -> None:
     notice = texts.NOTIFY_CANCELLED.format(kind=kind, topic=m.topic, when=when(m, tz))
     await _tell_everyone(context, m, notice,
                          texts.GROUP_CANCELLED.format(kind=kind, topic=m.topic, when=when(m, tz)))
-    await query.edit_message_text(texts.MEETING_CANCELLED.format(summary=summary(m, tz)))
+    await press.edit(texts.MEETING_CANCELLED.format(summary=summary(m, tz)))
 
 
 async def _tell_everyone(context: BranchContext, m: Meeting, private: str, group: str) -> None:
@@ -467,5 +470,5 @@ def register(app: BranchApp) -> None:
     app.add_handler(wizard)
     app.add_handler(manage)
     app.add_handler(CommandHandler("meetings", meetings_command))
-    app.add_handler(CallbackQueryHandler(cancel_answer, pattern=r"^mt:(cy|cn):"))
+    app.add_handler(buttons.handler())
 

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -23,7 +22,8 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.callbacks import pack, parse, pattern
+from bot.buttons import Buttons, Press
+from bot.callbacks import pack, parse
 from bot.commands import POSTERS as COMPOSERS
 from bot.context import BranchApp, BranchContext, Deps
 from bot.flows import Drafts, cancel_handler, flow, start_payload, timeout_handler, wizard_steps
@@ -304,56 +304,52 @@ async def _send(update: Update, context: BranchContext, actor: Actor, c: Composi
 # -- buttons on posts ---------------------------------------------------------------------------
 
 
-async def on_post_button(update: Update, context: BranchContext) -> None:
-    """👍 收到 / 📖 已学习, a leader's 「电话已告知」, and the secretary's 撤回."""
-    query = update.callback_query
-    assert query is not None
-    cb = parse(query.data)
+buttons = Buttons("pst")  # 👍 收到 / 📖 已学习, 写心得, a leader's 「电话已告知」, 撤回
+
+
+@buttons.on("ok")
+async def _acknowledge(press: Press, context: BranchContext) -> None:
+    result = await context.deps.posts.acknowledge(press.id(), press.actor)
+    name = result.person.name if result.person else ""
+    done = (texts.ACK_STUDY_DONE if result.post and result.post.kind == "study"
+            else texts.ACK_NOTICE_DONE)
+    await press.answer({
+        AckOutcome.DONE: done, AckOutcome.ALREADY: texts.ACK_ALREADY,
+        AckOutcome.NOT_EXPECTED: texts.ACK_NOT_EXPECTED,
+        AckOutcome.NOT_LINKED: texts.TAP_NOT_LINKED,
+        AckOutcome.WITHDRAWN: texts.ACK_WITHDRAWN,
+    }.get(result.outcome, texts.TAP_STALE).format(name=name))
+
+
+@buttons.on("px", ids=3)
+async def _pass_on(press: Press, context: BranchContext) -> None:
     deps = context.deps
-    actor = await deps.access.actor(query.from_user.id)
-    if cb is None or not cb.ids:
-        await query.answer(texts.TAP_STALE)
+    result = await deps.posts.pass_on(press.id(), press.actor, press.id(1), press.id(2))
+    if result.outcome not in (AckOutcome.DONE, AckOutcome.ALREADY):
+        await press.answer(texts.TAP_NOT_ALLOWED if result.outcome is AckOutcome.NOT_ALLOWED
+                           else texts.TAP_STALE)
         return
-    if cb.action == "ok":
-        result = await deps.posts.acknowledge(cb.ids[0], actor)
-        name = result.person.name if result.person else ""
-        done = (texts.ACK_STUDY_DONE if result.post and result.post.kind == "study"
-                else texts.ACK_NOTICE_DONE)
-        await query.answer({
-            AckOutcome.DONE: done, AckOutcome.ALREADY: texts.ACK_ALREADY,
-            AckOutcome.NOT_EXPECTED: texts.ACK_NOT_EXPECTED,
-            AckOutcome.NOT_LINKED: texts.TAP_NOT_LINKED,
-            AckOutcome.WITHDRAWN: texts.ACK_WITHDRAWN,
-        }.get(result.outcome, texts.TAP_STALE).format(name=name))
-    elif cb.action == "px" and len(cb.ids) == 3:
-        result = await deps.posts.pass_on(cb.ids[0], actor, cb.ids[1], cb.ids[2])
-        if result.outcome not in (AckOutcome.DONE, AckOutcome.ALREADY):
-            await query.answer(texts.TAP_NOT_ALLOWED if result.outcome is AckOutcome.NOT_ALLOWED
-                               else texts.TAP_STALE)
-            return
-        assert result.post is not None and result.person is not None
-        how = (await deps.posts.acks(result.post.id))
-        method = next(a.how for a in how if a.person_id == result.person.id)
-        await query.answer(texts.HANDED_ON_DONE.format(
-            name=result.person.name, how=texts.PASSED_ON[result.post.kind][method]))
-        # The list keeps the people it showed, less those now reached.
-        shown = _people_on_buttons(query.message)
-        still = [m for m in await deps.posts.missing(result.post) if m.person.id in shown]
-        text, markup = followup(result.post, still)
-        await query.edit_message_text(text, reply_markup=markup)
-    elif cb.action == "rf":
-        await _reflect_button(update, context, cb.ids[0])
-    elif cb.action in ("wd", "wy"):
-        await _withdraw(update, context, actor, cb.action, cb.ids[0])
-    elif cb.action == "fl":
-        post = await deps.posts.get(cb.ids[0])
-        await query.answer()
-        if post is not None and actor.person is not None:
-            mine = [m for m in await deps.posts.missing(post) if actor.may_act_for(m.person)]
-            text, markup = followup(post, mine)
-            await query.message.reply_text(text, reply_markup=markup)  # type: ignore[union-attr]
-    else:
-        await query.answer(texts.TAP_STALE)
+    assert result.post is not None and result.person is not None
+    how = (await deps.posts.acks(result.post.id))
+    method = next(a.how for a in how if a.person_id == result.person.id)
+    await press.answer(texts.HANDED_ON_DONE.format(
+        name=result.person.name, how=texts.PASSED_ON[result.post.kind][method]))
+    # The list keeps the people it showed, less those now reached.
+    shown = _people_on_buttons(press.query.message)
+    still = [m for m in await deps.posts.missing(result.post) if m.person.id in shown]
+    await press.edit(*followup(result.post, still))
+
+
+@buttons.on("fl")
+async def _followup_list(press: Press, context: BranchContext) -> None:
+    deps = context.deps
+    post = await deps.posts.get(press.id())
+    await press.answer()
+    if post is not None and press.actor.person is not None:
+        mine = [m for m in await deps.posts.missing(post) if press.actor.may_act_for(m.person)]
+        text, markup = followup(post, mine)
+        await press.query.message.reply_text(  # type: ignore[union-attr]
+            text, reply_markup=markup)
 
 
 def _people_on_buttons(message: object) -> set[int]:
@@ -364,20 +360,19 @@ def _people_on_buttons(message: object) -> set[int]:
     return {c.ids[1] for c in found if c is not None and len(c.ids) == 3}
 
 
-async def _withdraw(update: Update, context: BranchContext, actor: Actor, action: str,
-                    post_id: int) -> None:
-    query = update.callback_query
-    assert query is not None
+@buttons.on("wd", "wy")
+async def _withdraw(press: Press, context: BranchContext) -> None:
     deps = context.deps
-    post = await deps.posts.get(post_id)
+    actor = press.actor
+    post = await deps.posts.get(press.id())
     if post is None or not deps.posts.may_manage(actor, post) or post.status == "withdrawn":
-        await query.answer(texts.TAP_STALE)
+        await press.stale()
         return
-    await query.answer()
-    if action == "wd":
-        await query.edit_message_text(
+    await press.answer()
+    if press.cb.action == "wd":
+        await press.edit(
             texts.WITHDRAW_ASK.format(title=post.title),
-            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(
+            InlineKeyboardMarkup([[InlineKeyboardButton(
                 texts.BUTTON_WITHDRAW_YES, callback_data=pack("pst", "wy", post.id))]]))
         return
     await deps.posts.withdraw(post, actor)
@@ -393,18 +388,17 @@ async def _withdraw(update: Update, context: BranchContext, actor: Actor, action
             deleted += 1
         except TelegramError:
             continue
-    await query.edit_message_text(texts.WITHDRAWN.format(title=post.title, deleted=deleted))
+    await press.edit(texts.WITHDRAWN.format(title=post.title, deleted=deleted))
 
 
 # -- reflections ----------------------------------------------------------------------------------
 
 
-async def _reflect_button(update: Update, context: BranchContext, post_id: int) -> None:
-    query = update.callback_query
-    assert query is not None
-    link = f"https://t.me/{context.bot.username}?start=refl_{post_id}"
+@buttons.on("rf")
+async def _reflect_button(press: Press, context: BranchContext) -> None:
+    link = f"https://t.me/{context.bot.username}?start=refl_{press.id()}"
     # A toast can carry a link that opens the private chat; the writing happens there.
-    await query.answer(texts.REFLECT_OPEN_CHAT, url=link)
+    await press.answer(texts.REFLECT_OPEN_CHAT, url=link)
 
 
 async def reflect_start(update: Update, context: BranchContext) -> int:
@@ -533,6 +527,6 @@ def register(app: BranchApp) -> None:
         states={REFLECT: [MessageHandler(private & (filters.TEXT | filters.VOICE)
                                          & ~filters.COMMAND, reflect_text)]},
         fallbacks=[], conversation_timeout=TIMEOUT, name="reflection"))
-    app.add_handler(CallbackQueryHandler(on_post_button, pattern=pattern("pst")))
+    app.add_handler(buttons.handler())
     app.add_handler(CommandHandler("notices", notices_command))
     app.add_handler(CommandHandler("study", study_command))

@@ -7,10 +7,11 @@ import io
 import json
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot import texts
-from bot.callbacks import pack, parse, pattern
+from bot.buttons import Buttons, Press
+from bot.callbacks import pack
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
@@ -54,27 +55,27 @@ async def erase_command(update: Update, context: BranchContext, actor: Actor) ->
             texts.BUTTON_ERASE, callback_data=pack("prv", "erase", person.id))]])))
 
 
-async def on_erase(update: Update, context: BranchContext) -> None:
+buttons = Buttons("prv")
+
+
+@buttons.on("erase")
+async def _erase(press: Press, context: BranchContext) -> None:
     """The secretary's confirmation."""
-    query = update.callback_query
-    assert query is not None
-    cb = parse(query.data)
     deps = context.deps
-    actor = await deps.access.actor(query.from_user.id)
-    person = await deps.roster.get(cb.ids[0]) if cb and cb.ids else None
+    person = await deps.roster.get(press.id())
     if person is None:
-        await query.answer(texts.TAP_STALE)
+        await press.stale()
         return
     try:
-        await deps.privacy.erase(actor, person)
+        await deps.privacy.erase(press.actor, person)
     except ServiceError as exc:
-        await query.answer(texts.explain(exc))
+        await press.answer(texts.explain(exc))
         return
-    await query.answer()
-    await query.edit_message_text(texts.ERASED.format(name=person.name))
+    await press.answer()
+    await press.edit(texts.ERASED.format(name=person.name))
 
 
 def register(app: BranchApp) -> None:
     app.add_handler(CommandHandler("export", export_command))
     app.add_handler(CommandHandler("erase", erase_command))
-    app.add_handler(CallbackQueryHandler(on_erase, pattern=pattern("prv")))
+    app.add_handler(buttons.handler())

@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.buttons import Buttons, Press
 from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow, start_payload
@@ -242,34 +243,35 @@ async def cancel(update: Update, context: BranchContext) -> int:
     return ConversationHandler.END
 
 
-async def on_button(update: Update, context: BranchContext) -> None:
+buttons = Buttons("qz")
+
+
+@buttons.on("pub", "rt", "go")
+async def _quiz_button(press: Press, context: BranchContext) -> None:
     """`qz:` buttons: publish, allow retakes, start answering."""
-    query = update.callback_query
-    assert query is not None
-    cb = parse(query.data)
     deps = context.deps
-    actor = await deps.access.actor(query.from_user.id)
-    quiz = await deps.quizzes.get(cb.ids[0]) if cb and cb.ids else None
-    if cb is None or quiz is None:
-        await query.answer(texts.TAP_STALE)
+    actor, action = press.actor, press.cb.action
+    quiz = await deps.quizzes.get(press.id())
+    if quiz is None:
+        await press.stale()
         return
-    if cb.action == "pub" and actor.is_secretary:
-        await query.answer(texts.QUIZ_PUBLISHED)
+    if action == "pub" and actor.is_secretary:
+        await press.answer(texts.QUIZ_PUBLISHED)
         await context.bot.send_message(
             deps.chats.group_chat_id,
             texts.QUIZ_ANNOUNCE.format(title=quiz.title, count=len(quiz.questions)),
             reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(
                 texts.BUTTON_QUIZ_START, callback_data=pack("qz", "go", quiz.id))]]))
-    elif cb.action == "rt" and await deps.quizzes.allow_retakes(quiz.id, actor):
-        await query.answer(texts.QUIZ_RETAKES_ON)
-    elif cb.action == "go" and await open_in_private(
-            query, context.bot.username, f"quiz_{quiz.id}", texts.QUIZ_OPEN_CHAT):
+    elif action == "rt" and await deps.quizzes.allow_retakes(quiz.id, actor):
+        await press.answer(texts.QUIZ_RETAKES_ON)
+    elif action == "go" and await open_in_private(
+            press.query, context.bot.username, f"quiz_{quiz.id}", texts.QUIZ_OPEN_CHAT):
         return
-    elif cb.action == "go":
-        await query.answer()
-        await _begin(context, actor, quiz.id, query.from_user.id)
+    elif action == "go":
+        await press.answer()
+        await _begin(context, actor, quiz.id, press.query.from_user.id)
     else:
-        await query.answer(texts.TAP_NOT_ALLOWED)
+        await press.answer(texts.TAP_NOT_ALLOWED)
 
 
 async def quiz_link(update: Update, context: BranchContext) -> None:
@@ -382,5 +384,5 @@ def register(app: BranchApp) -> None:
         conversation_timeout=timedelta(minutes=15), name="quiz_import"))
     quiz_payload = start_payload("quiz")
     app.add_handler(CommandHandler("start", quiz_link, filters=quiz_payload))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("qz")))
+    app.add_handler(buttons.handler())
     app.add_handler(PollAnswerHandler(on_poll_answer))

@@ -5,35 +5,31 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import Update
-from telegram.ext import CallbackQueryHandler
-
 from bot import texts
-from bot.callbacks import parse, pattern
+from bot.buttons import Buttons, Press
 from bot.context import BranchApp, BranchContext
 
+buttons = Buttons("wx")
 
-async def on_safe(update: Update, context: BranchContext) -> None:
+
+@buttons.on("ok")
+async def _safe(press: Press, context: BranchContext) -> None:
     """`wx:ok:<yyyymmdd>`: record that this person is safe."""
-    query = update.callback_query
-    assert query is not None
-    cb = parse(query.data)
-    deps = context.deps
-    actor = await deps.access.actor(query.from_user.id)
     try:
-        digits = str(cb.ids[0]) if cb and cb.ids else ""
+        digits = str(press.id())
         day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:  # forged or truncated
-        await query.answer(texts.TAP_STALE)
+        await press.stale()
         return
-    if actor.person is None:
-        await query.answer(texts.TAP_NOT_LINKED)
+    person = press.actor.person
+    if person is None:
+        await press.answer(texts.TAP_NOT_LINKED)
         return
-    if not await deps.scheduler.mark_safe(day, actor.person):
-        await query.answer(texts.TAP_STALE)
+    if not await context.deps.scheduler.mark_safe(day, person):
+        await press.stale()
         return
-    await query.answer(texts.SAFE_THANKS.format(name=actor.person.name))
+    await press.answer(texts.SAFE_THANKS.format(name=person.name))
 
 
 def register(app: BranchApp) -> None:
-    app.add_handler(CallbackQueryHandler(on_safe, pattern=pattern("wx")))
+    app.add_handler(buttons.handler())

@@ -16,7 +16,8 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.callbacks import pack, parse, pattern
+from bot.buttons import Buttons, Press
+from bot.callbacks import pack, parse
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow
 from bot.guard import guarded
@@ -58,23 +59,19 @@ async def suggest(update: Update, context: BranchContext, actor: Actor) -> None:
     await message.reply_text(texts.SUGGEST_SAVED)
 
 
-async def on_status(update: Update, context: BranchContext) -> None:
+buttons = Buttons("sg")
+
+
+@buttons.on("rcv", "done")
+async def _mark(press: Press, context: BranchContext) -> None:
     """已收到 / 已处理."""
-    query = update.callback_query
-    assert query is not None
-    cb = parse(query.data)
-    deps = context.deps
-    actor = await deps.access.actor(query.from_user.id)
-    status = _MARKS.get(cb.action) if cb is not None else None
-    if cb is None or not cb.ids or status is None:
-        await query.answer(texts.TAP_STALE)
-        return
+    status = _MARKS[press.cb.action]
     try:
-        await deps.suggestions.mark(actor, cb.ids[0], status)
+        await context.deps.suggestions.mark(press.actor, press.id(), status)
     except SuggestionError as exc:
-        await query.answer(texts.explain(exc))
+        await press.answer(texts.explain(exc))
         return
-    await query.answer(texts.SUGGEST_STATUS_SET.format(status=texts.SUGGESTION_STATUS[status]))
+    await press.answer(texts.SUGGEST_STATUS_SET.format(status=texts.SUGGESTION_STATUS[status]))
 
 
 async def ask_reply(update: Update, context: BranchContext) -> int:
@@ -151,7 +148,7 @@ def register(app: BranchApp) -> None:
         states={REPLY: [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
                                        & ~filters.COMMAND, send_reply)]},
         fallbacks=[], conversation_timeout=timedelta(minutes=30), name="suggestion_reply"))
-    app.add_handler(CallbackQueryHandler(on_status, pattern=pattern("sg")))
+    app.add_handler(buttons.handler())
     app.add_handler(CommandHandler("suggest", suggest))
     app.add_handler(CommandHandler("suggestions", suggestions))
     app.add_handler(CommandHandler("deed", deed))

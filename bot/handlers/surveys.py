@@ -20,7 +20,8 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.callbacks import pack, parse, pattern
+from bot.buttons import Buttons, Press
+from bot.callbacks import pack, parse
 from bot.context import BranchApp, BranchContext
 from bot.flows import flow, start_payload
 from bot.guard import guarded
@@ -95,23 +96,23 @@ def _results_text(r: Results) -> str:
     return "\n".join(lines)
 
 
-async def on_close(update: Update, context: BranchContext) -> None:
+buttons = Buttons("svy")
+
+
+@buttons.on("end")
+async def _close(press: Press, context: BranchContext) -> None:
     """`svy:end`: the secretary closes the survey and sees the results."""
-    query = update.callback_query
-    assert query is not None
-    cb = parse(query.data)
     deps = context.deps
-    actor = await deps.access.actor(query.from_user.id)
-    survey = await deps.surveys.get(cb.ids[0]) if cb and cb.ids else None
-    if survey is None or not await deps.surveys.close(survey, actor):
-        await query.answer(texts.SURVEY_NOT_ALLOWED if survey else texts.TAP_STALE)
+    survey = await deps.surveys.get(press.id())
+    if survey is None or not await deps.surveys.close(survey, press.actor):
+        await press.answer(texts.SURVEY_NOT_ALLOWED if survey else texts.TAP_STALE)
         return
-    await query.answer()
+    await press.answer()
     closed = await deps.surveys.get(survey.id)
     assert closed is not None
     results = await deps.surveys.results(closed)
-    await query.edit_message_text(_results_text(results) if results else
-                                  texts.SURVEY_TOO_FEW.format(minimum=MIN_ANSWERS))
+    await press.edit(_results_text(results) if results else
+                     texts.SURVEY_TOO_FEW.format(minimum=MIN_ANSWERS))
 
 
 async def start(update: Update, context: BranchContext) -> int:
@@ -228,4 +229,4 @@ def register(app: BranchApp) -> None:
         fallbacks=[], conversation_timeout=timedelta(minutes=30), name="survey",
         per_chat=False))
     app.add_handler(CommandHandler("survey", survey_command))
-    app.add_handler(CallbackQueryHandler(on_close, pattern=pattern("svy")))
+    app.add_handler(buttons.handler())
