@@ -7,7 +7,7 @@ without a step."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine
 from typing import Any, Generic, TypeVar
 
 from telegram import Update
@@ -39,12 +39,18 @@ Step = Callable[[Update, BranchContext], Coroutine[Any, Any, Any]]
 Steps = dict[object, list[BaseHandler[Update, BranchContext, object]]]
 
 
-def wizard_steps(states: Iterable[object], *, buttons: str, on_button: Step,
-                 typed: filters.BaseFilter, on_text: Step, on_timeout: Step) -> Steps:
-    """A wizard whose every step takes its buttons (callback data `buttons`) and typed
-    text alike, and which hears `on_timeout` when left alone too long."""
-    steps: Steps = {state: [CallbackQueryHandler(on_button, pattern=pattern(buttons)),
-                            MessageHandler(typed, on_text)] for state in states}
+# A wizard's one conversation state. Which step it is on is derived from its draft (each
+# wizard's `_step`), the one state machine: the ConversationHandler only knows whether the
+# person is in the wizard, and when he left it alone too long.
+IN_WIZARD = 0
+
+
+def wizard_steps(*, buttons: str, on_button: Step, typed: filters.BaseFilter, on_text: Step,
+                 on_timeout: Step) -> Steps:
+    """A wizard that takes its buttons (callback data `buttons`) and typed text alike at
+    every step, and hears `on_timeout` when left alone too long."""
+    steps: Steps = {IN_WIZARD: [CallbackQueryHandler(on_button, pattern=pattern(buttons)),
+                                MessageHandler(typed, on_text)]}
     steps[ConversationHandler.TIMEOUT] = [MessageHandler(filters.ALL, on_timeout),
                                           CallbackQueryHandler(on_timeout)]
     return steps

@@ -24,7 +24,7 @@ from bot import texts
 from bot.buttons import Buttons, Press
 from bot.callbacks import Callback, pack, parse
 from bot.context import BranchApp, BranchContext, Deps
-from bot.flows import Drafts, cancel_handler, flow, timeout_handler, wizard_steps
+from bot.flows import IN_WIZARD, Drafts, cancel_handler, flow, timeout_handler, wizard_steps
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.dates import WEEKDAYS
@@ -107,13 +107,13 @@ async def meeting_command(update: Update, context: BranchContext, actor: Actor) 
         _save(context, WizardDraft(kind=MeetingKind.GROUP,
                                    group_id=deps.meetings.default_group(actor)))
         await message.reply_text(texts.WIZ_DAY, reply_markup=_day_keyboard(deps.meetings.today()))
-        return DAY
+        return IN_WIZARD
     _save(context, WizardDraft())
     rows = [[InlineKeyboardButton(texts.MEETING_KIND[k], callback_data=pack("mw", "k", i))]
             for i, k in enumerate(MEETING_KINDS)]
     await message.reply_text(texts.WIZ_KIND, reply_markup=InlineKeyboardMarkup([*rows,
                                                                                _cancel_row()]))
-    return KIND
+    return IN_WIZARD
 
 
 def _day_keyboard(today: date) -> InlineKeyboardMarkup:
@@ -164,30 +164,30 @@ async def _wizard_step(update: Update, context: BranchContext, cb: Callback | No
     deps = context.deps
     svc = deps.meetings
     draft = _draft(context)
-    state = _state_of(draft)
+    step = _step_of(draft)
     try:
-        if state == KIND and cb and cb.action == "k" and cb.id() is not None \
+        if step == KIND and cb and cb.action == "k" and cb.id() is not None \
                 and cb.ids[0] < len(MEETING_KINDS):
             draft = replace(draft, kind=MEETING_KINDS[cb.ids[0]])
-        elif state == GROUP and cb and cb.action == "g":
+        elif step == GROUP and cb and cb.action == "g":
             draft = replace(draft, group_id=cb.id())
-        elif state == DAY and ((cb and cb.action == "d") or text):
+        elif step == DAY and ((cb and cb.action == "d") or text):
             raw = str(cb.ids[0]) if cb else text or ""
             day = (date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
                    if cb else svc.parse_day(raw))
             draft = replace(draft, day=day)
-        elif state == TIME and ((cb and cb.action == "t") or text):
+        elif step == TIME and ((cb and cb.action == "t") or text):
             raw = f"{cb.ids[0] // 100}:{cb.ids[0] % 100:02d}" if cb else text or ""
             draft = replace(draft, start=svc.parse_time(raw))
-        elif state == PLACE and ((cb and cb.action == "p") or text):
+        elif step == PLACE and ((cb and cb.action == "p") or text):
             place = text
             if cb:
                 old = await deps.meetings.get(cb.ids[0])
                 place = old.place if old else None
             draft = replace(draft, place=place)
-        elif state == TOPIC and text:
+        elif step == TOPIC and text:
             draft = replace(draft, topic=text)
-        elif state == CONFIRM and cb and cb.action == "ok":
+        elif step == CONFIRM and cb and cb.action == "ok":
             assert draft.kind and draft.day and draft.start and draft.place and draft.topic
             actor = await deps.access.actor(update.effective_user.id)  # type: ignore[union-attr]
             await _publish(update, context, actor, Draft(draft.kind, draft.group_id, draft.day,
@@ -196,16 +196,17 @@ async def _wizard_step(update: Update, context: BranchContext, cb: Callback | No
             return ConversationHandler.END
         else:
             await message.reply_text(texts.WIZ_STALE)
-            return state
+            return IN_WIZARD
     except MeetingError as exc:
         await message.reply_text(_error_text(exc),
                                  reply_markup=InlineKeyboardMarkup([_cancel_row()]))
-        return state
+        return IN_WIZARD
     _save(context, draft)
     return await _prompt(update, context, draft)
 
 
-def _state_of(d: WizardDraft) -> int:
+def _step_of(d: WizardDraft) -> int:
+    """Which step the wizard is on: the draft says (`bot.flows.IN_WIZARD`)."""
     if d.kind is None:
         return KIND
     if d.kind == MeetingKind.GROUP and d.group_id is None:
@@ -225,22 +226,22 @@ async def _prompt(update: Update, context: BranchContext, draft: WizardDraft) ->
     message = update.effective_message
     assert message is not None
     deps = context.deps
-    state = _state_of(draft)
-    if state == GROUP:
+    step = _step_of(draft)
+    if step == GROUP:
         rows = [[InlineKeyboardButton(g.name, callback_data=pack("mw", "g", g.id))]
                 for g in await deps.roster.groups()]
         await message.reply_text(texts.WIZ_GROUP,
                                  reply_markup=InlineKeyboardMarkup([*rows, _cancel_row()]))
-    elif state == DAY:
+    elif step == DAY:
         await message.reply_text(texts.WIZ_DAY,
                                  reply_markup=_day_keyboard(deps.meetings.today()))
-    elif state == TIME:
+    elif step == TIME:
         await message.reply_text(texts.WIZ_TIME, reply_markup=_time_keyboard())
-    elif state == PLACE:
+    elif step == PLACE:
         keyboard = await _place_keyboard(context)
         prompt = texts.WIZ_PLACE_RECENT if len(keyboard.inline_keyboard) > 1 else texts.WIZ_PLACE
         await message.reply_text(prompt, reply_markup=keyboard)
-    elif state == TOPIC:
+    elif step == TOPIC:
         await message.reply_text(texts.WIZ_TOPIC,
                                  reply_markup=InlineKeyboardMarkup([_cancel_row()]))
     else:
@@ -254,7 +255,7 @@ async def _prompt(update: Update, context: BranchContext, draft: WizardDraft) ->
             reply_markup=InlineKeyboardMarkup([[
                 InlineKeyboardButton(texts.BUTTON_CONFIRM, callback_data=pack("mw", "ok")),
                 InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=pack("mw", "no"))]]))
-    return state
+    return IN_WIZARD
 
 
 # -- /meetings: reschedule, move, cancel -------------------------------------------------------
@@ -448,9 +449,8 @@ async def _after_change(context: BranchContext, m: Meeting, template: str) -> No
 
 def register(app: BranchApp) -> None:
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    steps = wizard_steps((KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM), buttons="mw",
-                         on_button=wizard_button, typed=private_text, on_text=wizard_text,
-                         on_timeout=wizard_timeout)
+    steps = wizard_steps(buttons="mw", on_button=wizard_button, typed=private_text,
+                         on_text=wizard_text, on_timeout=wizard_timeout)
     wizard = flow(
         entry_points=[CommandHandler("meeting", meeting_command)],
         states=steps,

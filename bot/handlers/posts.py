@@ -26,7 +26,15 @@ from bot.buttons import Buttons, Press
 from bot.callbacks import pack, parse
 from bot.commands import POSTERS as COMPOSERS
 from bot.context import BranchApp, BranchContext, Deps
-from bot.flows import Drafts, cancel_handler, flow, start_payload, timeout_handler, wizard_steps
+from bot.flows import (
+    IN_WIZARD,
+    Drafts,
+    cancel_handler,
+    flow,
+    start_payload,
+    timeout_handler,
+    wizard_steps,
+)
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.dates import show_date
@@ -99,7 +107,7 @@ async def forwarded(update: Update, context: BranchContext) -> int:
     _put(context, Composing(body=body, title=_title(body), file_id=file_id,
                             file_kind=file_kind))
     await message.reply_text(texts.POST_FORWARD_OFFER, reply_markup=_kind_keyboard())
-    return KIND
+    return IN_WIZARD
 
 
 def _title(body: str) -> str:
@@ -119,7 +127,8 @@ def _kind_keyboard() -> InlineKeyboardMarkup:
         _cancel_row()])
 
 
-def _state(c: Composing) -> int:
+def _step(c: Composing) -> int:
+    """Which step the composer is on: the draft says (`bot.flows.IN_WIZARD`)."""
     if c.kind is None:
         return KIND
     if c.body is None:
@@ -139,13 +148,13 @@ async def _prompt(update: Update, context: BranchContext, actor: Actor, c: Compo
     message = update.effective_message
     assert message is not None
     deps = context.deps
-    state = _state(c)
-    if state == KIND:
+    step = _step(c)
+    if step == KIND:
         await message.reply_text(texts.POST_KIND, reply_markup=_kind_keyboard())
-    elif state == CONTENT:
+    elif step == CONTENT:
         await message.reply_text(texts.POST_CONTENT,
                                  reply_markup=InlineKeyboardMarkup([_cancel_row()]))
-    elif state == AUDIENCE:
+    elif step == AUDIENCE:
         allowed = [a for a in POST_AUDIENCES
                    if (deps.posts.may_post(actor, a, None) or a == "party_group")
                    and _exists(deps, a)]
@@ -153,23 +162,23 @@ async def _prompt(update: Update, context: BranchContext, actor: Actor, c: Compo
             "pc", "a", POST_AUDIENCES.index(a)))] for a in allowed]
         await message.reply_text(texts.POST_AUDIENCE,
                                  reply_markup=InlineKeyboardMarkup([*rows, _cancel_row()]))
-    elif state == GROUP:
+    elif step == GROUP:
         groups = [g for g in await deps.roster.groups()
                   if deps.posts.may_post(actor, "party_group", g.id)]
         rows = [[InlineKeyboardButton(g.name, callback_data=pack("pc", "g", g.id))]
                 for g in groups]
         await message.reply_text(texts.POST_PICK_GROUP,
                                  reply_markup=InlineKeyboardMarkup([*rows, _cancel_row()]))
-    elif state == RECEIPT and c.kind == "notice":
+    elif step == RECEIPT and c.kind == "notice":
         await message.reply_text(texts.POST_RECEIPT, reply_markup=InlineKeyboardMarkup([[
             InlineKeyboardButton(texts.BUTTON_RECEIPT_YES, callback_data=pack("pc", "r", 1)),
             InlineKeyboardButton(texts.BUTTON_RECEIPT_NO, callback_data=pack("pc", "r", 0))],
             _cancel_row()]))
-    elif state == RECEIPT:
+    elif step == RECEIPT:
         await message.reply_text(texts.POST_DUE, reply_markup=InlineKeyboardMarkup([[
             InlineKeyboardButton(texts.BUTTON_NO_DUE, callback_data=pack("pc", "d"))],
             _cancel_row()]))
-    elif state == WHEN:
+    elif step == WHEN:
         await message.reply_text(texts.POST_WHEN, reply_markup=InlineKeyboardMarkup([[
             InlineKeyboardButton(texts.BUTTON_SEND_NOW, callback_data=pack("pc", "now"))],
             _cancel_row()]))
@@ -177,7 +186,7 @@ async def _prompt(update: Update, context: BranchContext, actor: Actor, c: Compo
         await message.reply_text(await _preview(context, c), reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(texts.BUTTON_SEND, callback_data=pack("pc", "ok"))],
              _cancel_row()]))
-    return state
+    return IN_WIZARD
 
 
 async def _preview(context: BranchContext, c: Composing) -> str:
@@ -209,33 +218,33 @@ async def compose_button(update: Update, context: BranchContext) -> int:
         _put(context, None)
         await query.edit_message_text(texts.POST_CANCELLED)
         return ConversationHandler.END
-    state = _state(c)
-    if state == KIND and cb.action == "k" and cb.ids and cb.ids[0] in (0, 1):
+    step = _step(c)
+    if step == KIND and cb.action == "k" and cb.ids and cb.ids[0] in (0, 1):
         c = replace(c, kind=("notice", "study")[cb.ids[0]])
-    elif state == AUDIENCE and cb.action == "a" and cb.ids and cb.ids[0] < len(POST_AUDIENCES):
+    elif step == AUDIENCE and cb.action == "a" and cb.ids and cb.ids[0] < len(POST_AUDIENCES):
         audience = POST_AUDIENCES[cb.ids[0]]
         if not _exists(context.deps, audience):  # an old or forged button
             await query.message.reply_text(texts.POST_NO_SUCH_CHAT)  # type: ignore[union-attr]
-            return state
+            return IN_WIZARD
         group = None
         if audience == "party_group" and not actor.has_any(POSTERS):
             group = next(iter(sorted(actor.led_group_ids)), None)  # a leader: his own
         c = replace(c, audience=audience, group_id=group)
-    elif state == GROUP and cb.action == "g" and cb.ids:
+    elif step == GROUP and cb.action == "g" and cb.ids:
         if not context.deps.posts.may_post(actor, "party_group", cb.ids[0]):
             await query.message.reply_text(texts.POST_NOT_ALLOWED)  # type: ignore[union-attr]
-            return state
+            return IN_WIZARD
         c = replace(c, group_id=cb.ids[0])
-    elif state == RECEIPT and cb.action == "r" and cb.ids:
+    elif step == RECEIPT and cb.action == "r" and cb.ids:
         c = replace(c, receipt=bool(cb.ids[0]))
-    elif state == RECEIPT and cb.action == "d":
+    elif step == RECEIPT and cb.action == "d":
         c = replace(c, due_asked=True)
-    elif state == WHEN and cb.action == "now":
+    elif step == WHEN and cb.action == "now":
         c = replace(c, when_asked=True)
-    elif state == CONFIRM and cb.action == "ok":
+    elif step == CONFIRM and cb.action == "ok":
         return await _send(update, context, actor, c)
     else:
-        return state
+        return IN_WIZARD
     _put(context, c)
     return await _prompt(update, context, actor, c)
 
@@ -246,34 +255,34 @@ async def compose_message(update: Update, context: BranchContext) -> int:
     assert message is not None and update.effective_user is not None
     c = _get(context)
     actor = await context.deps.access.actor(update.effective_user.id)
-    state = _state(c)
+    step = _step(c)
     svc = context.deps.posts
     try:
-        if state == CONTENT:
+        if step == CONTENT:
             content = _content_of(message)
             if content is None:
                 await message.reply_text(texts.POST_CONTENT_BAD)
-                return state
+                return IN_WIZARD
             body, file_id, file_kind = content
             if len(body) > MAX_BODY:
                 await message.reply_text(texts.POST_TOO_LONG.format(limit=MAX_BODY))
-                return state
+                return IN_WIZARD
             c = replace(c, body=body, title=_title(body), file_id=file_id, file_kind=file_kind)
-        elif state == RECEIPT and c.kind == "study" and message.text:
+        elif step == RECEIPT and c.kind == "study" and message.text:
             c = replace(c, due_on=parse_day(message.text, svc.today()), due_asked=True)
-        elif state == WHEN and message.text:
+        elif step == WHEN and message.text:
             parts = message.text.split()
             if len(parts) != 2:
                 await message.reply_text(texts.POST_WHEN_BAD)
-                return state
+                return IN_WIZARD
             day = parse_day(parts[0], svc.today())
             at = datetime.combine(day, parse_clock(parts[1]), tzinfo=svc.tz)
             c = replace(c, send_at=at if at > svc.now() else None, when_asked=True)
         else:
-            return state
+            return IN_WIZARD
     except WhenError as exc:
         await message.reply_text(texts.explain(exc))
-        return state
+        return IN_WIZARD
     _put(context, c)
     return await _prompt(update, context, actor, c)
 
@@ -513,8 +522,7 @@ async def study_command(update: Update, context: BranchContext, actor: Actor) ->
 def register(app: BranchApp) -> None:
     private = filters.ChatType.PRIVATE
     content = private & (filters.TEXT | filters.Document.ALL | filters.PHOTO) & ~filters.COMMAND
-    steps = wizard_steps((KIND, CONTENT, AUDIENCE, GROUP, RECEIPT, WHEN, CONFIRM),
-                         buttons="pc", on_button=compose_button, typed=content,
+    steps = wizard_steps(buttons="pc", on_button=compose_button, typed=content,
                          on_text=compose_message, on_timeout=on_timeout)
     app.add_handler(flow(
         entry_points=[CommandHandler("notice", notice_command),

@@ -23,7 +23,7 @@ from telegram.ext import (
 from bot import texts
 from bot.callbacks import Callback, pack, parse
 from bot.context import BranchApp, BranchContext
-from bot.flows import Drafts, cancel_handler, flow, timeout_handler, wizard_steps
+from bot.flows import IN_WIZARD, Drafts, cancel_handler, flow, timeout_handler, wizard_steps
 from bot.guard import guarded
 from bot.services.access import PRIVATE_VISIT_KINDS, Actor
 from bot.services.care import CareError, parse_gifts
@@ -149,7 +149,7 @@ async def _prompt(update: Update, context: BranchContext, draft: VisitDraft) -> 
             reply_markup=InlineKeyboardMarkup([
                 [InlineKeyboardButton(texts.BUTTON_SAVE, callback_data=pack("vw", "ok"))],
                 _nav()]))
-    return draft.step
+    return IN_WIZARD
 
 
 async def _summary(context: BranchContext, d: VisitDraft) -> str:
@@ -212,14 +212,14 @@ async def _step(update: Update, context: BranchContext, cb: Callback | None,
     if step == "people" and cb is not None and cb.action == "n":
         if not d.people:
             await message.reply_text(texts.VISIT_NO_PEOPLE)
-            return d.step
+            return IN_WIZARD
         d = replace(d, step=d.step + 1)
     elif step == "people" and text:
         actor = await deps.access.actor(update.effective_user.id)  # type: ignore[union-attr]
         found = [p for p in await deps.roster.find(text) if p.active and actor.may_see(p)]
         if not found:
             await message.reply_text(texts.VW_PEOPLE_NONE_FOUND.format(query=text))
-            return d.step
+            return IN_WIZARD
         d = replace(d, offered=tuple(p.id for p in found[:20]))
     elif step == "kind" and cb is not None and cb.action == "k" and cb.ids[0] < len(VISIT_KINDS):
         d = replace(d, kind=VISIT_KINDS[cb.ids[0]], step=d.step + 1)
@@ -231,11 +231,11 @@ async def _step(update: Update, context: BranchContext, cb: Callback | None,
         except WhenError as exc:
             await message.reply_text(texts.explain(exc),
                                      reply_markup=InlineKeyboardMarkup([_nav()]))
-            return d.step
+            return IN_WIZARD
         if day > deps.care.today():
             await message.reply_text(texts.VISIT_IN_FUTURE,
                                      reply_markup=InlineKeyboardMarkup([_nav()]))
-            return d.step
+            return IN_WIZARD
         d = replace(d, day=day, step=d.step + 1)
     elif step == "who" and ((cb is not None and cb.action == "x") or text):
         d = replace(d, who=text[:200] if text else None, step=d.step + 1)
@@ -248,7 +248,7 @@ async def _step(update: Update, context: BranchContext, cb: Callback | None,
         return await _finish(update, context, d)
     else:
         await message.reply_text(texts.WIZ_STALE)
-        return d.step
+        return IN_WIZARD
     _save(context, d)
     return await _prompt(update, context, d)
 
@@ -266,7 +266,7 @@ async def _finish(update: Update, context: BranchContext, d: VisitDraft) -> int:
                                         task_id=d.task_id)
     except CareError as exc:
         await message.reply_text(texts.explain(exc))
-        return d.step
+        return IN_WIZARD
     _save(context, None)
     await message.reply_text(texts.VW_SAVED.format(count=len(ids)))
     return ConversationHandler.END
@@ -338,7 +338,7 @@ async def _year_view(context: BranchContext, actor: Actor) -> str:
 
 def register(app: BranchApp) -> None:
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    steps = wizard_steps(range(len(STEPS)), buttons="vw", on_button=on_button,
+    steps = wizard_steps(buttons="vw", on_button=on_button,
                          typed=private_text, on_text=on_text, on_timeout=on_timeout)
     app.add_handler(flow(
         entry_points=[CommandHandler("visit", visit_command),
