@@ -60,7 +60,7 @@ def _patch() -> None:
     # The feature's handler is made from its Buttons when registered, after this.
     setattr(attendance.buttons, "dispatch", marked_on_button)  # noqa: B010
     CallbackQuery.answer = marked_answer  # type: ignore[method-assign]
-    fakeapi.FakeBotApi.press_data = marked_press  # type: ignore[method-assign]
+    fakeapi.FakeBotApi.press_data = marked_press  # type: ignore[method-assign,assignment]
 
 
 def _ms(values: list[float], q: float) -> float:
