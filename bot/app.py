@@ -32,6 +32,7 @@ from bot.handlers import (
     composer,
     dues,
     errors,
+    meeting_changes,
     meetings,
     membership,
     posts,
@@ -93,9 +94,9 @@ log = logging.getLogger(__name__)
 # Within group 0 the first matching handler wins: features that own a /start payload
 # (attendance `leave_<id>`, posts `refl_<id>`, quizzes `quiz_<id>`, surveys `svy_<id>`,
 # collections `col_<id>`) come before membership, whose /start takes everything else.
-FEATURES = (chats, errors, attendance, meetings, visits, care, composer, posts, quizzes,
-            surveys, suggestions, dues, collections, report, safety, rounds, audit, privacy,
-            roster, membership)
+FEATURES = (chats, errors, attendance, meetings, meeting_changes, visits, care, composer,
+            posts, quizzes, surveys, suggestions, dues, collections, report, safety, rounds,
+            audit, privacy, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
