@@ -4,6 +4,9 @@
 raises `ConfigError` listing *every* problem (unknown key, wrong type, bad value), each
 naming its dotted key. Nothing else in the bot reads TOML or the environment for settings,
 except the token, which may come from `BOT_TOKEN` so it need not be written to disk.
+
+Why one file over 400 lines: the schema and its checks are read together, top to bottom,
+by whoever sets a branch up; config.example.toml mirrors it section by section.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 A branch that wants different wording edits this file only. Placeholders use
 `str.format` names. Messages are sent as plain text (no Markdown/HTML), so a name that
 contains `<b>` or `_` shows exactly as written.
+
+Why one long file: the wording is one document for whoever rewords it, and
+tests/test_texts.py checks it as one (no missing, unused or duplicated sentence).
 """
 
 from bot.services.problems import Problem, ServiceError

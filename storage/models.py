@@ -1,5 +1,9 @@
-"""Plain records passed between storage and services. No behaviour beyond formatting-free
-data; the branch's rules about these records live in `bot/services/`."""
+"""Plain records passed between storage and services, and the ASCII keys stored for kinds,
+flags and reasons. No behaviour beyond formatting-free data; the branch's rules about these
+records live in `bot/services/`, the words for the keys in `bot/texts.py`.
+
+Why one file over 400 lines: every record type is here so that what storage may hand out
+is visible at once (tests/test_layers.py lets handlers import only these)."""
 
 from __future__ import annotations
 

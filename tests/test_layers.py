@@ -119,3 +119,14 @@ def test_buttons_are_declared_once_outside_the_wizards() -> None:
     assert offenders == []
     declared = [p.name for p in HANDLERS if "Buttons(" in p.read_text(encoding="utf-8")]
     assert len(declared) >= 10
+
+
+def test_no_module_over_400_lines_without_a_reason_at_its_top() -> None:
+    offenders = []
+    for path in sorted([*(ROOT / "bot").rglob("*.py"), *(ROOT / "storage").rglob("*.py")]):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 400:
+            doc = ast.get_docstring(ast.parse(text)) or ""
+            if "Why one file" not in doc and "Why one long file" not in doc:
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []

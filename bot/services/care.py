@@ -9,6 +9,9 @@ group has no leader, or when the leader is the person himself), each once:
   milestone birthday -> 生日祝寿 on or before the day (70, 75 ... 95, 100 and over)
   春节, 重阳          -> 节日慰问 for each key service target, in the week before
   contact overdue    -> 电话联系 (key targets every 30 days, others every 90)
+
+Why one file over 400 lines: triggers, tasks and their follow-up share one rule of who
+looks after whom (`Org`) and one record of tasks; the views read the same records.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ Who is expected (by meeting type), who may create a meeting, what a tap on ç­¾åˆ
 does at each stage of a meeting, proxy answers by leaders, closing (absentees become
 make-up tasks for their group leader) and the attendance figures. Plain data in and out;
 the handlers turn outcomes into words and messages.
+
+Why one file over 400 lines: a meeting's rules depend on one another (who is expected
+decides what a tap does and who is absent at closing); split, the same rule would be read
+from two places.
 """
 
 from __future__ import annotations
