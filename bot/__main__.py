@@ -242,8 +242,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
         dest = dest / f"branch-{datetime.now().astimezone():%Y%m%d-%H%M%S}.db"
     try:
         info = asyncio.run(backup(Path(config.storage.path), dest))
-    except (BackupError, OSError) as exc:
-        print(str(exc), file=sys.stderr)
+    except BackupError as exc:
+        print(texts.backup_problem(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(texts.CLI_FILE_ERROR.format(file=dest, error=exc.strerror), file=sys.stderr)
         return 1
     print(texts.BACKUP_DONE.format(path=info.path, size=info.size, people=info.people,
                                    version=info.version))
@@ -268,8 +271,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except BotRunning:
         print(texts.RESTORE_BOT_RUNNING.format(path=config.storage.path), file=sys.stderr)
         return 1
-    except (BackupError, OSError) as exc:
-        print(str(exc), file=sys.stderr)
+    except BackupError as exc:
+        print(texts.backup_problem(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(texts.CLI_FILE_ERROR.format(file=args.src, error=exc.strerror), file=sys.stderr)
         return 1
 
     async def migrate() -> None:  # a backup from an older version is brought up to date

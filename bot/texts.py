@@ -10,6 +10,7 @@ tests/test_texts.py checks it as one (no missing, unused or duplicated sentence)
 
 from bot.services.problems import Problem, ServiceError
 from bot.services.weather import WeatherText
+from storage.backup import BackupError, BackupFault
 from storage.models import (
     CallOutcome,
     CareFlag,
@@ -1032,6 +1033,21 @@ PROBLEMS: dict[Problem, str] = {
     Problem.DEED_USAGE: DEED_USAGE,
     Problem.DEED_NOT_ALLOWED: DEED_NOT_ALLOWED,
 }
+
+
+BACKUP_FAULTS = {
+    BackupFault.MISSING: "{path} 不存在",
+    BackupFault.NOT_A_DATABASE: "{path} 不是完好的数据库文件（{detail}）",
+    BackupFault.DAMAGED: "{path} 已损坏：{detail}",
+    BackupFault.FOREIGN: "{path} 不是支部助手的数据库",
+    BackupFault.NEWER: "{path} 来自更新的版本（{version}），请先升级程序",
+    BackupFault.RUNNING: "{path} 正在被机器人使用",
+}
+
+
+def backup_problem(exc: BackupError) -> str:
+    """Why a backup or restore was refused, for the secretary."""
+    return BACKUP_FAULTS[exc.fault].format(path=exc.path, **exc.values)
 
 
 def explain(exc: ServiceError) -> str:

@@ -12,6 +12,7 @@ import asyncio
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 import aiosqlite
@@ -19,8 +20,25 @@ import aiosqlite
 from storage.db import RunLock, load_migrations, private_file
 
 
+class BackupFault(StrEnum):
+    """Why a file cannot be backed up to or restored from; words: `texts.BACKUP_FAULTS`."""
+
+    MISSING = "missing"
+    NOT_A_DATABASE = "not_a_database"   # values: detail
+    DAMAGED = "damaged"                 # values: detail
+    FOREIGN = "foreign"                 # not this bot's database
+    NEWER = "newer"                     # values: version
+    RUNNING = "running"                 # the bot holds the database
+
+
 class BackupError(Exception):
-    """The backup or restore could not be done; the message says why."""
+    """The backup or restore could not be done: `fault` says why, for `path`."""
+
+    def __init__(self, fault: BackupFault, path: Path | str, **values: object) -> None:
+        super().__init__(f"{path}: {fault} {values or ''}".strip())
+        self.fault = fault
+        self.path = path
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -34,7 +52,7 @@ class BackupInfo:
 def check_file(path: Path) -> BackupInfo:
     """Integrity, schema version and a head count of a database file."""
     if not path.is_file():
-        raise BackupError(f"{path} 不存在")
+        raise BackupError(BackupFault.MISSING, path)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -47,13 +65,13 @@ def check_file(path: Path) -> BackupInfo:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} 不是完好的数据库文件（{exc}）") from exc
+        raise BackupError(BackupFault.NOT_A_DATABASE, path, detail=str(exc)) from exc
     if ok != "ok":
-        raise BackupError(f"{path} 已损坏：{ok}")
+        raise BackupError(BackupFault.DAMAGED, path, detail=ok)
     if "people" not in tables or version < 1:
-        raise BackupError(f"{path} 不是支部助手的数据库")
+        raise BackupError(BackupFault.FOREIGN, path)
     if version > len(load_migrations()):
-        raise BackupError(f"{path} 来自更新的版本（{version}），请先升级程序")
+        raise BackupError(BackupFault.NEWER, path, version=version)
     return BackupInfo(path, path.stat().st_size, people, version)
 
 
@@ -106,7 +124,7 @@ def restore(src: Path, db_path: Path, *, now: datetime) -> tuple[BackupInfo, Pat
     write-ahead log (the last visits and suggestions) is in it too."""
     lock = RunLock(db_path)
     if not lock.acquire():
-        raise BotRunning(str(db_path))
+        raise BotRunning(BackupFault.RUNNING, db_path)
     try:
         check_file(src)  # refuses a damaged or foreign file before anything is touched
         kept = None

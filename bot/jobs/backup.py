@@ -33,10 +33,12 @@ async def daily_backup(context: BranchContext) -> None:
         info = await backup(deps.db.connection, dest)
     except (BackupError, OSError) as exc:
         log.error("daily backup failed: %s", exc)
+        error = (texts.backup_problem(exc) if isinstance(exc, BackupError)
+                 else texts.CLI_FILE_ERROR.format(file=dest, error=exc.strerror))
         if deps.chats.committee_chat_id:
             try:
                 await context.bot.send_message(deps.chats.committee_chat_id,
-                                               texts.BACKUP_FAILED.format(error=exc))
+                                               texts.BACKUP_FAILED.format(error=error))
             except TelegramError as send_error:
                 log.warning("could not report the failed backup: %s", send_error)
         return
