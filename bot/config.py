@@ -239,24 +239,30 @@ class Config:
         )
 
 
-_TYPE_NAMES = {str: "字符串", int: "整数", float: "数字", bool: "true/false"}
+def _say(problem: str, /, **values: Any) -> str:
+    """A problem in the words of `texts.CONFIG_PROBLEMS` (read when a problem is found:
+    the catalog imports the services, which import this module)."""
+    from bot import texts
+
+    return texts.CONFIG_PROBLEMS[problem].format(**values)
 
 
 def _describe(tp: Any) -> str:
     origin = typing.get_origin(tp)
     if origin is Literal:
-        return "其中之一：" + "、".join(f'"{a}"' for a in typing.get_args(tp))
+        return _say("one_of", options="、".join(f'"{a}"' for a in typing.get_args(tp)))
     if origin is tuple:
-        return f"{_describe(typing.get_args(tp)[0])}的列表"
+        return _say("list_of", item=_describe(typing.get_args(tp)[0]))
     if dataclasses.is_dataclass(tp):
-        return "一个表（[section]）"
-    return _TYPE_NAMES.get(tp, str(tp))
+        return _say("a_table")
+    names = {str: "type_str", int: "type_int", float: "type_float", bool: "type_bool"}
+    return _say(names[tp]) if tp in names else str(tp)
 
 
 def _convert(tp: Any, value: Any, key: str, problems: list[str]) -> Any:
     """Check one value against its declared type; return it converted, or None."""
     origin = typing.get_origin(tp)
-    wrong = f"{key}：应为{_describe(tp)}，实际是 {value!r}"
+    wrong = _say("wrong_type", key=key, expected=_describe(tp), value=repr(value))
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         if not isinstance(value, dict):
             problems.append(wrong)
@@ -294,7 +300,7 @@ def _build(cls: type[Any], data: dict[str, Any], prefix: str, problems: list[str
     for key in data:
         if key not in names:
             dotted = f"{prefix}.{key}" if prefix else key
-            problems.append(f"{dotted}：未知的配置项（请检查拼写，参见 config.example.toml）")
+            problems.append(_say("unknown_key", key=dotted))
     kwargs: dict[str, Any] = {}
     for name in names:
         if name in data:
@@ -311,65 +317,62 @@ _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> None:
     if not cfg.branch.name.strip():
-        problems.append("branch.name：必须填写支部名称")
+        problems.append(_say("branch_name"))
     try:
         ZoneInfo(cfg.branch.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"branch.timezone：未知的时区 {cfg.branch.timezone!r}，例如 Asia/Shanghai")
+        problems.append(_say("branch_timezone", value=repr(cfg.branch.timezone)))
     if not -90 <= cfg.branch.latitude <= 90:
-        problems.append("branch.latitude：纬度应在 -90 到 90 之间")
+        problems.append(_say("branch_latitude"))
     if not -180 <= cfg.branch.longitude <= 180:
-        problems.append("branch.longitude：经度应在 -180 到 180 之间")
+        problems.append(_say("branch_longitude"))
     if cfg.chats.group_chat_id >= 0:
-        problems.append("chats.group_chat_id：应为支部群的 chat id（群组 id 是负数）")
+        problems.append(_say("chats_group_chat_id"))
     if cfg.chats.committee_chat_id > 0:
-        problems.append("chats.committee_chat_id：应为支委群的 chat id（负数），不用时填 0")
+        problems.append(_say("chats_committee_chat_id"))
     if cfg.chats.committee_chat_id and cfg.chats.committee_chat_id == cfg.chats.group_chat_id:
-        problems.append("chats.committee_chat_id：不能与 chats.group_chat_id 相同")
+        problems.append(_say("chats_committee_chat_id_2"))
     if not cfg.admins.secretary_ids:
-        problems.append("admins.secretary_ids：至少填写一位书记的 Telegram 用户 id")
+        problems.append(_say("admins_secretary_ids"))
     if not cfg.telegram.base_url.startswith(("http://", "https://")):
-        problems.append("telegram.base_url：应以 http:// 或 https:// 开头")
+        problems.append(_say("telegram_base_url"))
     if need_token and not cfg.telegram.token:
-        problems.append("telegram.token：未设置（也可用环境变量 BOT_TOKEN 提供）")
+        problems.append(_say("telegram_token"))
     if cfg.telegram.mode == "webhook" and not cfg.telegram.webhook.url.startswith("https://"):
-        problems.append("telegram.webhook.url：webhook 模式需要 https:// 开头的公网地址")
+        problems.append(_say("telegram_webhook_url"))
     if cfg.telegram.mode == "webhook" and not _WEBHOOK_SECRET.fullmatch(
             cfg.telegram.webhook.secret):
-        problems.append(
-            "telegram.webhook.secret：webhook 模式必须设置密钥（1–256 个英文字母、数字、_ 或 -），"
-            "否则任何人都能冒充 Telegram 给机器人发消息。生成一个："
-            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        problems.append(_say("telegram_webhook_secret"))
     if not 1 <= cfg.telegram.webhook.port <= 65535:
-        problems.append("telegram.webhook.port：端口应在 1 到 65535 之间")
+        problems.append(_say("telegram_webhook_port"))
     if not 0 < cfg.telegram.timeout_seconds <= 300:
-        problems.append("telegram.timeout_seconds：应在 0 到 300 秒之间")
+        problems.append(_say("telegram_timeout_seconds"))
     rl = cfg.telegram.rate_limit
     if rl.overall_per_second <= 0 or rl.group_per_minute <= 0:
-        problems.append("telegram.rate_limit：速率必须大于 0")
+        problems.append(_say("telegram_rate_limit"))
     if rl.max_retries < 0:
-        problems.append("telegram.rate_limit.max_retries：不能为负数")
+        problems.append(_say("telegram_rate_limit_max_retries"))
     if cfg.linking.invite_days < 1:
-        problems.append("linking.invite_days：至少 1 天")
+        problems.append(_say("linking_invite_days"))
     m = cfg.meetings
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", m.eve_reminder_time):
-        problems.append("meetings.eve_reminder_time：应为 24 小时制时间，如 \"19:00\"")
+        problems.append(_say("meetings_eve_reminder_time"))
     for key in ("open_minutes_before", "reminder_minutes_before"):
         if not 0 <= getattr(m, key) <= 24 * 60:
-            problems.append(f"meetings.{key}：应在 0 到 1440 分钟之间")
+            problems.append(_say("meetings_minutes", key=f"meetings.{key}"))
     if not 10 <= m.default_duration_minutes <= 24 * 60:
-        problems.append("meetings.default_duration_minutes：应在 10 到 1440 分钟之间")
+        problems.append(_say("meetings_default_duration_minutes"))
     c = cfg.care
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", c.morning_time):
-        problems.append("care.morning_time：应为 24 小时制时间，如 \"08:00\"")
+        problems.append(_say("care_morning_time"))
     for key in ("key_contact_days", "contact_days", "escalate_days", "birthday_lookahead_days",
                 "holiday_lookahead_days", "help_escalate_hours"):
         if not 1 <= getattr(c, key) <= 3650:
-            problems.append(f"care.{key}：应为 1 到 3650 之间的整数")
+            problems.append(_say("care_days", key=f"care.{key}"))
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", cfg.posts.study_reminder_time):
-        problems.append("posts.study_reminder_time：应为 24 小时制时间，如 \"09:00\"")
+        problems.append(_say("posts_study_reminder_time"))
     if not 1 <= cfg.posts.followup_hours <= 24 * 14:
-        problems.append("posts.followup_hours：应在 1 到 336 小时之间")
+        problems.append(_say("posts_followup_hours"))
     times = {"greetings.birthday_time": cfg.greetings.birthday_time,
              "weather.time": cfg.weather.time, "study_day.time": cfg.study_day.time,
              "study_day.announce_time": cfg.study_day.announce_time,
@@ -379,21 +382,21 @@ def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> N
         times[f"greetings.{name}.time"] = cfg.greetings.holiday(name).time
     for key, value in times.items():
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-            problems.append(f"{key}：应为 24 小时制时间，如 \"08:00\"")
+            problems.append(_say("clock_time", key=key))
     if not 1 <= cfg.study_day.nth <= 4:
-        problems.append("study_day.nth：应为 1 到 4（每月第几个）")
+        problems.append(_say("study_day_nth"))
     for key, weekday in (("study_day.weekday", cfg.study_day.weekday),
                          ("digest.weekday", cfg.digest.weekday)):
         if not 1 <= weekday <= 7:
-            problems.append(f"{key}：应为 1（周一）到 7（周日）")
+            problems.append(_say("weekday", key=key))
     if not cfg.weather.base_url.startswith(("http://", "https://")):
-        problems.append("weather.base_url：应以 http:// 或 https:// 开头")
+        problems.append(_say("weather_base_url"))
     if cfg.backup.keep < 1:
-        problems.append("backup.keep：至少保留 1 份")
+        problems.append(_say("backup_keep"))
     if not 0 <= cfg.scheduler.grace_hours <= 24:
-        problems.append("scheduler.grace_hours：应在 0 到 24 之间")
+        problems.append(_say("scheduler_grace_hours"))
     if m.card_edit_seconds < 3:
-        problems.append("meetings.card_edit_seconds：至少 3 秒（每个群每分钟最多 20 条消息）")
+        problems.append(_say("meetings_card_edit_seconds"))
 
 
 def parse_config(
@@ -416,13 +419,13 @@ def load_config(
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise ConfigError([f"{p}：无法读取配置文件（{exc.strerror}）"]) from exc
+        raise ConfigError([_say("file_unreadable", path=p, error=exc.strerror)]) from exc
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ConfigError([f"{p}：配置文件必须是 UTF-8 编码"]) from exc
+        raise ConfigError([_say("file_not_utf8", path=p)]) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"{p}：TOML 格式错误：{exc}"]) from exc
+        raise ConfigError([_say("file_not_toml", path=p, error=exc)]) from exc
     return parse_config(data, env=env, need_token=need_token)
 
 

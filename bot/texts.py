@@ -76,6 +76,58 @@ CALL_ALREADY = "{name}已经告知到了。"
 DIGEST_ROUNDS = ("📞 电话转达：本周{rounds}次，应转达{total}人，已告知{reached}人"
                  "，没联系上{unreached}人，还没打{pending}人")
 
+# -- configuration problems (python -m bot check-config), by key in bot/config.py ----------
+CONFIG_PROBLEMS = {
+    "one_of": "其中之一：{options}",
+    "list_of": "{item}的列表",
+    "a_table": "一个表（[section]）",
+    "type_str": "字符串",
+    "type_int": "整数",
+    "type_float": "数字",
+    "type_bool": "true/false",
+    "wrong_type": "{key}：应为{expected}，实际是 {value}",
+    "unknown_key": "{key}：未知的配置项（请检查拼写，参见 config.example.toml）",
+    "branch_timezone": "branch.timezone：未知的时区 {value}，例如 Asia/Shanghai",
+    "telegram_webhook_secret": (
+        "telegram.webhook.secret：webhook 模式必须设置密钥（1–256 个英文字母、数字、_ 或 -），"
+        "否则任何人都能冒充 Telegram 给机器人发消息。生成一个："
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"),
+    "meetings_minutes": "{key}：应在 0 到 1440 分钟之间",
+    "care_days": "{key}：应为 1 到 3650 之间的整数",
+    "clock_time": "{key}：应为 24 小时制时间，如 \"08:00\"",
+    "weekday": "{key}：应为 1（周一）到 7（周日）",
+    "file_unreadable": "{path}：无法读取配置文件（{error}）",
+    "file_not_utf8": "{path}：配置文件必须是 UTF-8 编码",
+    "file_not_toml": "{path}：TOML 格式错误：{error}",
+    "branch_name": "branch.name：必须填写支部名称",
+    "branch_latitude": "branch.latitude：纬度应在 -90 到 90 之间",
+    "branch_longitude": "branch.longitude：经度应在 -180 到 180 之间",
+    "chats_group_chat_id": "chats.group_chat_id：应为支部群的 chat id（群组 id 是负数）",
+    "chats_committee_chat_id": "chats.committee_chat_id：应为支委群的 chat id（负数），不用时填 0",
+    "chats_committee_chat_id_2": "chats.committee_chat_id：不能与 chats.group_chat_id 相同",
+    "admins_secretary_ids": "admins.secretary_ids：至少填写一位书记的 Telegram 用户 id",
+    "telegram_base_url": "telegram.base_url：应以 http:// 或 https:// 开头",
+    "telegram_token": "telegram.token：未设置（也可用环境变量 BOT_TOKEN 提供）",
+    "telegram_webhook_url": "telegram.webhook.url：webhook 模式需要 https:// 开头的公网地址",
+    "telegram_webhook_port": "telegram.webhook.port：端口应在 1 到 65535 之间",
+    "telegram_timeout_seconds": "telegram.timeout_seconds：应在 0 到 300 秒之间",
+    "telegram_rate_limit": "telegram.rate_limit：速率必须大于 0",
+    "telegram_rate_limit_max_retries": "telegram.rate_limit.max_retries：不能为负数",
+    "linking_invite_days": "linking.invite_days：至少 1 天",
+    "meetings_eve_reminder_time": "meetings.eve_reminder_time：应为 24 小时制时间，如 \"19:00\"",
+    "meetings_default_duration_minutes":
+        "meetings.default_duration_minutes：应在 10 到 1440 分钟之间",
+    "care_morning_time": "care.morning_time：应为 24 小时制时间，如 \"08:00\"",
+    "posts_study_reminder_time": "posts.study_reminder_time：应为 24 小时制时间，如 \"09:00\"",
+    "posts_followup_hours": "posts.followup_hours：应在 1 到 336 小时之间",
+    "study_day_nth": "study_day.nth：应为 1 到 4（每月第几个）",
+    "weather_base_url": "weather.base_url：应以 http:// 或 https:// 开头",
+    "backup_keep": "backup.keep：至少保留 1 份",
+    "scheduler_grace_hours": "scheduler.grace_hours：应在 0 到 24 之间",
+    "meetings_card_edit_seconds":
+        "meetings.card_edit_seconds：至少 3 秒（每个群每分钟最多 20 条消息）",
+}
+
 # -- the words for stored keys (storage/models.py); rewording one never touches data --------
 CATEGORY = {Category.LIXIU: "离休", Category.TUIXIU: "退休", Category.SERVING: "在职"}
 PARTY_STATUS = {PartyStatus.MEMBER: "党员", PartyStatus.PROBATIONARY: "预备党员",

@@ -46,3 +46,10 @@ def test_no_sentence_is_written_twice() -> None:
         if isinstance(value, str):
             by_value[value].append(name)
     assert [names for names in by_value.values() if len(names) > 1] == []
+
+
+def test_every_configuration_problem_has_words_and_every_word_a_problem() -> None:
+    source = (ROOT / "bot" / "config.py").read_text(encoding="utf-8")
+    used = set(re.findall(r'_say\("(\w+)"', source))
+    used |= {"type_str", "type_int", "type_float", "type_bool"}  # looked up by type
+    assert used == set(texts.CONFIG_PROBLEMS)
