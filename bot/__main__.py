@@ -199,12 +199,12 @@ async def _report(args: argparse.Namespace) -> int:
     from bot.app import close_deps
     from bot.handlers.report import report_rows
     from bot.services.charts import report_charts
-    from bot.services.report import build_report, report_workbook
+    from bot.services.report import report_workbook
 
     holder = await _deps(args)
     try:
         year = args.year or holder.deps.care.today().year
-        report = await build_report(holder.deps, year)
+        report = await holder.deps.report.build(year)
         rows = report_rows(report)
     finally:
         await close_deps(holder)

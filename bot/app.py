@@ -67,6 +67,7 @@ from bot.services.org import Org
 from bot.services.posts import PostService
 from bot.services.privacy import PrivacyService
 from bot.services.quizzes import QuizService
+from bot.services.report import ReportService
 from bot.services.roster import RosterService
 from bot.services.rounds import RoundService
 from bot.services.schedule import Scheduler
@@ -176,6 +177,15 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     collection_repo = CollectionRepo(db)
     suggestion_repo = SuggestionRepo(db)
     push_repo = PushRepo(db)
+    meetings = MeetingService(meeting_repo, people, org, clock, config.branch.tz,
+                              config.meetings)
+    care = CareService(visit_repo, people, org, clock, config.branch.tz, config.care)
+    posts = PostService(post_repo, people, org, clock, config.branch.tz)
+    quizzes = QuizService(quiz_repo, people, clock, config.branch.tz)
+    surveys = SurveyService(survey_repo, clock, config.branch.tz)
+    suggestions = SuggestionService(suggestion_repo, people, org, clock, config.branch.tz)
+    dues = DuesService(DuesRepo(db), clock, config.branch.tz)
+    rounds = RoundService(RoundRepo(db), people, org, clock, config.branch.tz)
     return Deps(
         config=config,
         clock=clock,
@@ -188,28 +198,29 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         linking=LinkingService(people, InviteRepo(db), clock, config.linking.invite_days),
         roster=RosterService(people, clock, config.branch.tz),
         meeting_repo=meeting_repo,
-        meetings=MeetingService(meeting_repo, people, org, clock, config.branch.tz,
-                                config.meetings),
+        meetings=meetings,
         visit_repo=visit_repo,
-        care=CareService(visit_repo, people, org, clock, config.branch.tz, config.care),
+        care=care,
         post_repo=post_repo,
-        posts=PostService(post_repo, people, org, clock, config.branch.tz),
+        posts=posts,
         quiz_repo=quiz_repo,
-        quizzes=QuizService(quiz_repo, people, clock, config.branch.tz),
+        quizzes=quizzes,
         push_repo=push_repo,
         scheduler=Scheduler(people, config, clock, config.branch.tz, collection_repo,
                             push_repo),
         survey_repo=survey_repo,
-        surveys=SurveyService(survey_repo, clock, config.branch.tz),
+        surveys=surveys,
         suggestion_repo=suggestion_repo,
-        suggestions=SuggestionService(suggestion_repo, people, org, clock, config.branch.tz),
-        dues=DuesService(DuesRepo(db), clock, config.branch.tz),
+        suggestions=suggestions,
+        dues=dues,
         collection_repo=collection_repo,
         collections=CollectionService(collection_repo, people, clock, config.branch.tz),
         inbox=InboxRepo(db),
         follow_ups=JobFollowUps(config.meetings.card_edit_seconds),
         privacy=PrivacyService(db, clock),
-        rounds=RoundService(RoundRepo(db), people, org, clock, config.branch.tz),
+        rounds=rounds,
+        report=ReportService(meetings, care, posts, dues, quizzes, surveys, suggestions,
+                             rounds, push_repo),
     )
 
 

@@ -28,6 +28,7 @@ from bot.services.org import Org
 from bot.services.posts import PostService
 from bot.services.privacy import PrivacyService
 from bot.services.quizzes import QuizService
+from bot.services.report import ReportService
 from bot.services.roster import RosterService
 from bot.services.rounds import RoundService
 from bot.services.schedule import Scheduler
@@ -103,6 +104,7 @@ class Deps:
     follow_ups: FollowUps
     privacy: PrivacyService
     rounds: RoundService
+    report: ReportService
     # How jobs wait between retries; tests replace it to control time.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from bot import demo_data
 from bot.clock import FrozenClock
-from bot.services.report import build_report, report_workbook
+from bot.services.report import report_workbook
 from storage.models import VisitKind
 from tests.conftest import Branch
 
@@ -133,7 +133,7 @@ async def test_text_from_members_is_never_a_formula_in_the_workbooks(branch: Bra
     await deps.visit_repo.log_visits(
         [wang.id], kind=VisitKind.ROUTINE, visited_on="2026-11-20", recorded_by=li.id,
         companions=None, notes=None, gifts=None, money_yuan=None, task_id=None, at=at)
-    report = await build_report(deps, 2026)
+    report = await deps.report.build(2026)
     books = {"collection": await deps.collections.workbook(collection),
              "report": report_workbook(report, [("走访人", evil_name)])}
     for label, data in books.items():

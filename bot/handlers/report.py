@@ -15,7 +15,7 @@ from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.charts import report_charts
 from bot.services.dues import fen_text
-from bot.services.report import Report, build_report, report_workbook
+from bot.services.report import Report, report_workbook
 
 
 def report_rows(r: Report) -> list[tuple[str, str]]:
@@ -67,7 +67,7 @@ async def report_command(update: Update, context: BranchContext, actor: Actor) -
     year = deps.care.today().year
     if context.args and context.args[0].isdigit() and 2000 <= int(context.args[0]) <= 2100:
         year = int(context.args[0])
-    report = await build_report(deps, year)
+    report = await deps.report.build(year)
     rows = report_rows(report)
     await message.reply_text("\n".join(
         [texts.REPORT_TITLE.format(year=year)] +

@@ -183,6 +183,9 @@ class MeetingService(BranchTime):
         """Claim the `eve` or `soon` reminder (False: it was sent already)."""
         return await self.repo.mark_reminded(meeting_id, which, iso(self.now()))
 
+    async def makeups_of(self, meeting_id: int) -> list[Makeup]:
+        return await self.repo.makeups_for_meeting(meeting_id)
+
     async def makeups_outstanding(self) -> list[Makeup]:
         """Every make-up task not yet done, whoever it is for."""
         return await self.repo.open_makeups()

@@ -131,6 +131,13 @@ class QuizService(BranchTime):
     async def get(self, quiz_id: int) -> Quiz | None:
         return await self.repo.get(quiz_id)
 
+    async def finished_shares(self, quiz: Quiz) -> list[float]:
+        """Each finished attempt's share of right answers (0..1), for the year's report."""
+        if not quiz.questions:
+            return []
+        return [a.score / len(quiz.questions) for a in await self.repo.attempts(quiz.id)
+                if a.finished]
+
     async def recent(self, limit: int) -> list[Quiz]:
         return await self.repo.recent(limit)
 

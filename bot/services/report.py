@@ -16,7 +16,15 @@ from bot.services.tables import workbook_bytes
 from storage.models import MeetingKind, VisitKind
 
 if TYPE_CHECKING:
-    from bot.context import Deps
+    from bot.services.care import CareService
+    from bot.services.dues import DuesService
+    from bot.services.meetings import MeetingService
+    from bot.services.posts import PostService
+    from bot.services.quizzes import QuizService
+    from bot.services.rounds import RoundService
+    from bot.services.suggestions import SuggestionService
+    from bot.services.surveys import SurveyService
+    from storage.pushes import PushRepo
 
 
 @dataclass(frozen=True)
@@ -57,9 +65,23 @@ class Report:
             self.attendance_expected else 0.0
 
 
-async def build_report(deps: Deps, year: int) -> Report:
-    history = await deps.meetings.history(year)
-    rounds = await deps.rounds.since(f"{year}-01-01", f"{year}-12-31T23:59:59")
+class ReportService:
+    """The year's figures, read through the services that own them."""
+
+    def __init__(self, meetings: MeetingService, care: CareService, posts: PostService,
+                 dues: DuesService, quizzes: QuizService, surveys: SurveyService,
+                 suggestions: SuggestionService, rounds: RoundService, pushes: PushRepo) -> None:
+        self.meetings, self.care, self.posts, self.dues = meetings, care, posts, dues
+        self.quizzes, self.surveys, self.suggestions = quizzes, surveys, suggestions
+        self.rounds, self.pushes = rounds, pushes
+
+    async def build(self, year: int) -> Report:
+        return await build_report(self, year)
+
+
+async def build_report(figures: ReportService, year: int) -> Report:
+    history = await figures.meetings.history(year)
+    rounds = await figures.rounds.since(f"{year}-01-01", f"{year}-12-31T23:59:59")
     kinds: dict[MeetingKind, set[int]] = defaultdict(set)
     status: Counter[str] = Counter()
     by_month: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -67,7 +89,7 @@ async def build_report(deps: Deps, year: int) -> Report:
     for m, a in history:
         kinds[m.kind].add(m.id)
         if m.id not in months:
-            months[m.id] = deps.meetings.local(m.starts_at).month
+            months[m.id] = figures.meetings.local(m.starts_at).month
         cell = by_month[months[m.id]]
         cell[1] += 1
         if a.status == "present":
@@ -75,37 +97,36 @@ async def build_report(deps: Deps, year: int) -> Report:
             status["proxy" if a.recorded_by not in (None, a.person_id) else "present"] += 1
         else:
             status[a.status] += 1
-    visits = await deps.care.year_counts(year)
-    study_posts = [p for p in await deps.post_repo.recent("study", 500)
+    visits = await figures.care.year_counts(year)
+    study_posts = [p for p in await figures.posts.recent("study", 500)
                    if p.send_at.startswith(str(year))]
     done = expected = 0
     for post in study_posts:
-        for cov in (await deps.posts.coverage(post)).values():
+        for cov in (await figures.posts.coverage(post)).values():
             done += len(cov.direct) + len(cov.via_leader)
             expected += cov.total
     greetings = Counter(key.split(":", 1)[0] for key in
-                        await deps.push_repo.sent_between(f"{year}-01-01", f"{year}-12-31"))
-    statement = await deps.dues.statement(year)
+                        await figures.pushes.sent_between(f"{year}-01-01", f"{year}-12-31"))
+    statement = await figures.dues.statement(year)
     meeting_ids = {m.id for m, _ in history}
     makeups = [t for mid in meeting_ids
-               for t in await deps.meeting_repo.makeups_for_meeting(mid)]
+               for t in await figures.meetings.makeups_of(mid)]
     quizzes = []
-    for quiz in await deps.quiz_repo.recent(50):
-        scores = [a.score / len(quiz.questions) for a in await deps.quiz_repo.attempts(quiz.id)
-                  if a.finished and quiz.questions]
+    for quiz in await figures.quizzes.recent(50):
+        scores = await figures.quizzes.finished_shares(quiz)
         if scores:
             quizzes.append((quiz.title, len(scores), sum(scores) / len(scores)))
-    notice_posts = [p for p in await deps.post_repo.recent("notice", 500)
+    notice_posts = [p for p in await figures.posts.recent("notice", 500)
                     if p.send_at.startswith(str(year))]
     reached = total = 0
     for post in notice_posts:
-        if post.receipt or post.audience in ("members", "party_group"):
-            for cov in (await deps.posts.coverage(post)).values():
+        if figures.posts.is_tracked(post):
+            for cov in (await figures.posts.coverage(post)).values():
                 reached += len(cov.direct) + len(cov.via_leader)
                 total += cov.total
     surveys = []
-    for survey in await deps.survey_repo.recent(20):
-        results = await deps.surveys.results(survey)
+    for survey in await figures.surveys.recent(20):
+        results = await figures.surveys.results(survey)
         if results is not None:
             liked = [q.satisfied for q in results.questions if q.satisfied is not None]
             surveys.append((survey.title, results.answers,
@@ -123,9 +144,8 @@ async def build_report(deps: Deps, year: int) -> Report:
         study_expected=expected, greetings=dict(greetings),
         dues_collected_fen=sum(statement.collected.values()),
         dues_spent_fen=sum(statement.spent.values()),
-        suggestions=await deps.suggestion_repo.count_since(f"{year}-01-01"),
-        good_deeds=len([d for d in await deps.suggestion_repo.deeds_since(f"{year}-01-01")
-                        if d[2].startswith(str(year))]),
+        suggestions=await figures.suggestions.count_since(f"{year}-01-01"),
+        good_deeds=await figures.suggestions.deeds_in(year),
         makeups_done=sum(1 for t in makeups if t.done_on), makeups_total=len(makeups),
         visits_by_visitor=dict(visits.by_visitor.most_common()), quizzes=quizzes,
         notices=len(notice_posts), notice_coverage=reached / total if total else None,

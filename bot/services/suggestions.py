@@ -79,6 +79,13 @@ class SuggestionService(BranchTime):
                                    at=iso(self.now()), actor_tg=actor.tg_user_id)
         return found, await self.people.get(found.person_id), words
 
+    async def count_since(self, day: str) -> int:
+        return await self.repo.count_since(day)
+
+    async def deeds_in(self, year: int) -> int:
+        return len([d for d in await self.repo.deeds_since(f"{year}-01-01")
+                    if d[2].startswith(str(year))])
+
     async def recent(self, limit: int = 30) -> list[tuple[Suggestion, str]]:
         """The latest suggestions with their authors' names (the command is for staff)."""
         names = {p.id: p.name for p in await self.people.all()}
