@@ -104,7 +104,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_roster_template(args: argparse.Namespace) -> int:
-    from bot.services.roster import write_template
+    from bot.services.roster_file import write_template
 
     if args.file.suffix.lower() != ".xlsx":
         print(texts.CLI_TEMPLATE_SUFFIX, file=sys.stderr)
@@ -131,7 +131,7 @@ async def _deps(args: argparse.Namespace) -> BotData:
 
 async def _import(config_path: argparse.Namespace, file: Path) -> int:
     from bot.app import close_deps
-    from bot.services.roster import RosterFileError
+    from bot.services.roster_file import RosterFileError
 
     holder = await _deps(config_path)
     try:

@@ -65,7 +65,13 @@ def roster_rows() -> list[dict[str, Any]]:
             "政治面貌": status, "性别": sex, "出生日期": born, "历法": calendar,
             "手机号": phone_of(i), "住址": GROUPS[group][6:-1] + f"{i}号楼",
             "关怀标记": flags, "角色": roles, "群内祝寿": "是" if i % 3 else "否",
+            "家属姓名": "", "家属关系": "", "家属电话": "",
         })
+    # Who to call for the oldest, living alone or without a phone (fictional numbers).
+    for row, family in zip((rows[1], rows[22]), (("张建军", "儿子"), ("许丽", "女儿")),
+                           strict=True):
+        row["家属姓名"], row["家属关系"] = family
+        row["家属电话"] = phone_of(90 + rows.index(row))
     return rows
 
 

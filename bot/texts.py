@@ -146,7 +146,8 @@ LEAVE_REASON = {LeaveReason.ILL: "生病", LeaveReason.HOSPITAL: "住院", Leave
 VISIT_KIND = {VisitKind.HOLIDAY: "节日慰问", VisitKind.BIRTHDAY: "生日祝寿",
               VisitKind.HOSPITAL: "住院探望", VisitKind.HARDSHIP: "困难帮扶",
               VisitKind.ROUTINE: "日常走访", VisitKind.PHONE: "电话联系",
-              VisitKind.BEREAVEMENT: "善后慰问"}
+              VisitKind.BEREAVEMENT: "慰问家属", VisitKind.FUNERAL: "协助办理丧事",
+              VisitKind.SURVIVOR: "遗属帮扶"}
 HELP_KIND = {HelpKind.MEDICAL: "就医", HelpKind.DAILY: "生活", HelpKind.OTHER: "其他",
              HelpKind.HOSPITAL: "住院"}
 # How a leader passed a notice / study material on, as the buttons say it.
@@ -248,6 +249,7 @@ ROSTER_NOT_VISIBLE = "「{query}」不在您负责的党小组里。"
 ROSTER_MANY = "找到{count}位，请用编号再查：\n{lines}"
 ROSTER_MANY_LINE = "#{ext_id}　{name}　{group}"
 ROSTER_PERSON_FLAGS = "关怀标记：{value}"
+FAMILY_CONTACT = "家属：{name}（{relation}）{phone}"
 ROSTER_PERSON_LINKED = "账号：{value}"
 ROSTER_LINKED_YES = "已绑定"
 ROSTER_LINKED_NO = "未绑定（由组长代办）"
@@ -597,7 +599,7 @@ FLAG_CLEAR_PREFIX = "取消"
 FLAG_TASK = "已生成走访任务：{kind}，{due}前。"
 DEATH_RECORDED = (
     "已记录{name}同志于{day}去世。记录已归档，不再发送问候和提醒。"
-    "善后慰问任务已生成。"
+    "善后任务已生成：慰问家属、协助办理丧事、遗属帮扶。"
 )
 DEATH_ALREADY = "{name}同志的去世已经记录过了。"
 DEATH_IN_FUTURE = "去世日期不能在今天之后。"

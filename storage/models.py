@@ -83,6 +83,9 @@ class Person:
     tg_user_id: int | None = None
     care_flags: tuple[CareFlag, ...] = ()
     roles: frozenset[str] = field(default_factory=frozenset)
+    family_name: str | None = None      # 家属: his leader's and the secretary's only
+    family_relation: str | None = None
+    family_phone: str | None = None
 
     @property
     def alive(self) -> bool:
@@ -125,6 +128,9 @@ class RosterRow:
     roles: frozenset[str]
     is_leader: bool
     notes: str | None
+    family_name: str | None = None
+    family_relation: str | None = None
+    family_phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -235,7 +241,9 @@ class VisitKind(StrEnum):
     HARDSHIP = "hardship"        # 困难帮扶
     ROUTINE = "routine"          # 日常走访
     PHONE = "phone"              # 电话联系
-    BEREAVEMENT = "bereavement"  # 善后慰问
+    BEREAVEMENT = "bereavement"  # 善后慰问: 慰问家属
+    FUNERAL = "funeral"          # 协助办理丧事
+    SURVIVOR = "survivor"        # 遗属帮扶
 
 
 class HelpKind(StrEnum):

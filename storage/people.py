@@ -64,6 +64,9 @@ def _person(row: sqlite3.Row) -> Person:
         tg_user_id=row["tg_user_id"],
         care_flags=tuple(f for f in CareFlag if f in _split(row["flags"])),
         roles=frozenset(_split(row["role_list"])),
+        family_name=row["family_name"],
+        family_relation=row["family_relation"],
+        family_phone=row["family_phone"],
     )
 
 
@@ -328,6 +331,9 @@ class PeopleRepo:
                     int(row.deceased_on is not None),
                     int(row.greet_in_group),
                     row.notes,
+                    row.family_name,
+                    row.family_relation,
+                    row.family_phone,
                 )
                 if row.ext_id in existing:
                     person_id = existing[row.ext_id]
@@ -335,7 +341,8 @@ class PeopleRepo:
                         "UPDATE people SET name = ?, group_id = ?, category = ?, status = ?, "
                         "sex = ?, birth_date = ?, birth_calendar = ?, birth_leap = ?, "
                         "joined_party = ?, phone = ?, residence = ?, deceased_on = ?, "
-                        "archived = ?, greet_in_group = ?, notes = ?, updated_at = ? "
+                        "archived = ?, greet_in_group = ?, notes = ?, family_name = ?, "
+                        "family_relation = ?, family_phone = ?, updated_at = ? "
                         "WHERE id = ?",
                         (*values, at, person_id),
                     )
@@ -344,9 +351,9 @@ class PeopleRepo:
                     person_id = await tx.insert(
                         "INSERT INTO people (name, group_id, category, status, sex, birth_date, "
                         "birth_calendar, birth_leap, joined_party, phone, residence, "
-                        "deceased_on, archived, greet_in_group, notes, ext_id, created_at, "
-                        "updated_at) VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "deceased_on, archived, greet_in_group, notes, family_name, "
+                        "family_relation, family_phone, ext_id, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (*values, row.ext_id, at, at),
                     )
                     existing[row.ext_id] = person_id

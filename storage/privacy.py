@@ -123,6 +123,7 @@ async def erase_person(db: Database, person_id: int, *, at: str, actor_tg: int) 
         await tx.execute(
             "UPDATE people SET phone = NULL, residence = NULL, birth_date = NULL, "
             "birth_leap = 0, joined_party = NULL, sex = NULL, notes = NULL, "
+            "family_name = NULL, family_relation = NULL, family_phone = NULL, "
             "tg_user_id = NULL, linked_at = NULL, greet_in_group = 0, archived = 1, "
             "updated_at = ? WHERE id = ?", (at, person_id))
         await tx.execute(

@@ -86,11 +86,14 @@ class VisitRepo:
                 (at, task_id))
         return changed == 1
 
-    async def cancel_open_tasks(self, person_id: int, *, keep_kind: str, at: str) -> int:
+    async def cancel_open_tasks(self, person_id: int, *, keep_kinds: Sequence[str],
+                                at: str) -> int:
+        marks = ", ".join("?" * len(keep_kinds))
         async with self.db.transaction() as tx:
             return await tx.execute(
-                "UPDATE visit_tasks SET cancelled_at = ? WHERE person_id = ? AND kind != ? "
-                "AND done_at IS NULL AND cancelled_at IS NULL", (at, person_id, keep_kind))
+                f"UPDATE visit_tasks SET cancelled_at = ? WHERE person_id = ? "  # noqa: S608
+                f"AND kind NOT IN ({marks}) AND done_at IS NULL AND cancelled_at IS NULL",
+                (at, person_id, *keep_kinds))
 
     # -- visits -------------------------------------------------------------------------
 

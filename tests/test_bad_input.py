@@ -15,7 +15,7 @@ from bot.callbacks import pack, parse
 from bot.config import ConfigError, parse_config
 from bot.services.people import normalize_phone
 from bot.services.quizzes import parse_bank
-from bot.services.roster import COLUMNS, validate_rows
+from bot.services.roster_file import COLUMNS, validate_rows
 from bot.services.tables import TableError, read_grid
 from tests.conftest import Branch
 

@@ -154,8 +154,10 @@ async def test_hardship_and_death_triggers(branch: Branch) -> None:
     assert await tasks_of(branch, "吕振国") == [(VisitKind.HARDSHIP, "2026-11-29")]
     await branch.say(leader, "/flag 吕振国 去世 11月20日")
     assert "已记录吕振国同志于11月20日（周五）去世" in branch.reply(leader)
-    # The hardship visit is moot; only the 善后慰问 remains.
-    assert await tasks_of(branch, "吕振国") == [(VisitKind.BEREAVEMENT, "2026-11-23")]
+    # The hardship visit is moot; the 善后 checklist remains.
+    assert await tasks_of(branch, "吕振国") == [(VisitKind.FUNERAL, "2026-11-22"),
+                                             (VisitKind.BEREAVEMENT, "2026-11-23"),
+                                             (VisitKind.SURVIVOR, "2026-12-20")]
     lv = await person(branch, "吕振国")
     assert lv.archived and lv.deceased_on == "2026-11-20"
     await branch.say(leader, "/flag 吕振国 去世 11月20日")
@@ -178,7 +180,8 @@ async def test_a_deceased_member_gets_nothing_afterwards(branch: Branch) -> None
     assert len(branch.fake.bot_messages(member)) == sent_before
     you = await person(branch, "尤凤英")
     tasks = [t for t in await branch.h.deps.visit_repo.open_tasks() if t.person_id == you.id]
-    assert [t.kind for t in tasks] == [VisitKind.BEREAVEMENT]
+    assert [t.kind for t in tasks] == [VisitKind.FUNERAL, VisitKind.BEREAVEMENT,
+                                       VisitKind.SURVIVOR]
     await branch.say(member, "/card")
     assert "还没有绑定身份" in branch.reply(member)
 
@@ -411,3 +414,25 @@ async def test_a_hospital_stay_is_not_told_by_the_kind_of_visit(branch: Branch) 
     assert "住院" not in branch.reply(committee)
     await branch.say(leader, "/visits 许茂林")
     assert "住院探望（刘建华）" in branch.reply(leader) and "术后恢复中" in branch.reply(leader)
+
+
+async def test_a_death_raises_the_after_death_checklist_with_the_family_to_call(
+    branch: Branch,
+) -> None:
+    """Seed 001: 主动上门慰问家属，积极协助办理丧事和其他善后事宜 — three tasks, not one, each
+    telling the leader (privately) whom in the family to call."""
+    leader = await branch.link("刘建华")
+    before = len(branch.fake.bot_messages(leader))
+    await branch.say(leader, "/flag 许茂林 去世 今天")
+    reply = branch.reply(leader)
+    assert "善后任务已生成：慰问家属、协助办理丧事、遗属帮扶" in reply
+    told = [m["text"] for m in branch.fake.bot_messages(leader)[before:-1]]
+    assert len(told) == 3 and all(t.startswith("📌 新的走访任务") for t in told)
+    for kind in ("协助办理丧事", "慰问家属", "遗属帮扶"):
+        [text] = [t for t in told if kind in t]
+        assert "家属：许丽（女儿）199 0000 0112" in text
+    for msg in branch.fake.bot_messages(branch.group):
+        assert "许丽" not in msg.get("text", "") and "0112" not in msg.get("text", "")
+    # The roster shows the family contact to his leader, not to another group's member.
+    await branch.say(leader, "/roster 许茂林")
+    assert "家属：许丽（女儿）19900000112" in branch.reply(leader)

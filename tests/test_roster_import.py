@@ -13,7 +13,8 @@ from openpyxl import Workbook, load_workbook
 
 from bot.__main__ import main
 from bot.clock import FrozenClock
-from bot.services.roster import COLUMNS, RosterService, read_roster_file, validate_rows
+from bot.services.roster import RosterService
+from bot.services.roster_file import COLUMNS, read_roster_file, validate_rows
 from storage.db import Database
 from storage.models import CareFlag, PartyStatus
 from storage.people import PeopleRepo
@@ -137,7 +138,7 @@ async def test_gbk_csv_from_excel_is_read(tmp_path: Path, service: RosterService
 def test_unknown_column_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("编号,姓名,类别,政治面貌,爱好\nA1,甲,退休,党员,钓鱼\n", encoding="utf-8")
-    from bot.services.roster import RosterFileError
+    from bot.services.roster_file import RosterFileError
 
     with pytest.raises(RosterFileError, match="爱好"):
         read_roster_file(path)

@@ -112,11 +112,11 @@ async def _death(update: Update, context: BranchContext, actor: Actor, person: P
     except WhenError as exc:
         await message.reply_text(texts.explain(exc))
         return
-    new = await deps.care.record_death(actor, person, day)
-    if new is None:
+    tasks = await deps.care.record_death(actor, person, day)
+    if not tasks:
         await message.reply_text(texts.DEATH_ALREADY.format(name=person.name))
         return
-    await deps.follow_ups.tell_tasks(context, [new])
+    await deps.follow_ups.tell_tasks(context, tasks)
     await message.reply_text(texts.DEATH_RECORDED.format(name=person.name, day=show_date(day)))
 
 

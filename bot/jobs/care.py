@@ -20,9 +20,10 @@ from telegram.ext import CallbackContext, JobQueue
 from bot import texts
 from bot.callbacks import pack
 from bot.context import BranchApp, BranchContext, Deps
-from bot.services.care import NewTask
+from bot.services.care import AFTER_DEATH, NewTask
 from bot.services.dates import show_date
 from bot.ui.messaging import send_private
+from bot.ui.rounds import spoken_phone
 from storage.models import HelpRequest, VisitKind
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,11 @@ async def notify_tasks(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
         else:
             text = texts.TASK_NEW.format(kind=texts.VISIT_KIND[new.task.kind],
                                          name=new.person.name, due=due)
+        if new.task.kind in AFTER_DEATH and new.person.family_name:
+            # Who to call: only ever in the carer's private chat.
+            text += "\n" + texts.FAMILY_CONTACT.format(
+                name=new.person.family_name, relation=new.person.family_relation or "",
+                phone=spoken_phone(new.person.family_phone))
         for person in await deps.org.reach(new.task.assignee_id):
             await send_private(context, person, text, task_keyboard(new.task.id))
 

@@ -5,7 +5,8 @@ Triggers and the task they raise for the person's group leader (the secretary wh
 group has no leader, or when the leader is the person himself), each once:
   住院 reported      -> 住院探望 within 3 days
   困难 flagged       -> 困难帮扶 within 7 days
-  death recorded     -> 善后慰问 within 3 days; the person is archived, other tasks end
+  death recorded     -> the 善后 checklist: 协助办理丧事 within 2 days, 慰问家属 within 3,
+                        遗属帮扶 within 30; the person is archived, other tasks end
   milestone birthday -> 生日祝寿 on or before the day (70, 75 ... 95, 100 and over)
   春节, 重阳          -> 节日慰问 for each key service target, in the week before
   contact overdue    -> 电话联系 (key targets every 30 days, others every 90)
@@ -47,7 +48,10 @@ from storage.people import PeopleRepo
 from storage.visits import VisitRepo
 
 CARE_HOLIDAYS = ("chunjie", "chongyang")
-DUE_DAYS = {VisitKind.HOSPITAL: 3, VisitKind.HARDSHIP: 7, VisitKind.BEREAVEMENT: 3}
+DUE_DAYS = {VisitKind.HOSPITAL: 3, VisitKind.HARDSHIP: 7, VisitKind.FUNERAL: 2,
+            VisitKind.BEREAVEMENT: 3, VisitKind.SURVIVOR: 30}
+# What a death raises (seed 001: 主动上门慰问家属，积极协助办理丧事和其他善后事宜), in order.
+AFTER_DEATH = (VisitKind.FUNERAL, VisitKind.BEREAVEMENT, VisitKind.SURVIVOR)
 _MONEY = re.compile(r"(\d{1,7})\s*元")
 
 
@@ -174,7 +178,7 @@ class CareService(BranchTime):
 
     async def raise_task(self, person: Person, kind: VisitKind, key: str,
                          due: date) -> NewTask | None:
-        if not person.active and kind != VisitKind.BEREAVEMENT:
+        if not person.active and kind not in AFTER_DEATH:
             return None
         task_id = await self.visits.add_task(
             person_id=person.id, kind=kind, key=key, assignee_id=await self.assignee_for(person),
@@ -223,20 +227,24 @@ class CareService(BranchTime):
                                          day + timedelta(days=DUE_DAYS[VisitKind.HARDSHIP]))
         return None
 
-    async def record_death(self, actor: Actor, person: Person, day: date) -> NewTask | None:
+    async def record_death(self, actor: Actor, person: Person, day: date) -> list[NewTask]:
+        """The death, and the 善后 checklist as tasks (none when it was recorded before)."""
         if not self.may_care_for(actor, person):
             raise CareError(Problem.CARE_NOT_ALLOWED)
         if day > self.today():
             raise CareError(Problem.DEATH_IN_FUTURE)
         if not await self.people.record_death(person.id, day.isoformat(), at=iso(self.now()),
                                               actor_tg=actor.tg_user_id):
-            return None
-        await self.visits.cancel_open_tasks(person.id, keep_kind=VisitKind.BEREAVEMENT,
+            return []
+        await self.visits.cancel_open_tasks(person.id, keep_kinds=AFTER_DEATH,
                                             at=iso(self.now()))
         archived = await self.people.get(person.id)
         assert archived is not None
-        return await self.raise_task(archived, VisitKind.BEREAVEMENT, f"death:{person.id}",
-                                     day + timedelta(days=DUE_DAYS[VisitKind.BEREAVEMENT]))
+        keys = {VisitKind.BEREAVEMENT: "death"}  # the key this task always had
+        raised = [await self.raise_task(archived, kind, f"{keys.get(kind, kind)}:{person.id}",
+                                        day + timedelta(days=DUE_DAYS[kind]))
+                  for kind in AFTER_DEATH]
+        return [t for t in raised if t is not None]
 
     async def daily_triggers(self) -> list[NewTask]:
         """Birthdays, holidays and contact intervals: run every morning, idempotent."""

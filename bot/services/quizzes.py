@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
-from bot.services.roster import RowProblem
+from bot.services.roster_file import RowProblem
 from bot.services.tables import cell_text, read_grid, rows_by_header
 from storage.models import Attempt, Person, Quiz, QuizQuestion
 from storage.people import PeopleRepo

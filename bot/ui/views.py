@@ -70,6 +70,10 @@ def roster_entry(p: Person, today: date, groups: Sequence[Group], *, care: bool)
         extra.append(texts.ROSTER_KEY_TARGET)
     linked = texts.ROSTER_LINKED_YES if p.tg_user_id else texts.ROSTER_LINKED_NO
     extra.append(texts.ROSTER_PERSON_LINKED.format(value=linked))
+    if care and p.family_name:
+        extra.append(texts.FAMILY_CONTACT.format(
+            name=p.family_name, relation=p.family_relation or texts.UNKNOWN,
+            phone=p.family_phone or texts.NO_PHONE))
     if care and p.notes:
         extra.append(p.notes)
     return "\n".join([text, *extra])
