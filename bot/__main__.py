@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", parents=[common], help=texts.CLI_HELP_REPORT)
     report.add_argument("--year", type=int, help=texts.CLI_HELP_YEAR)
     report.add_argument("--out", type=Path, help=texts.CLI_HELP_OUT)
+    printing = sub.add_parser("print", parents=[common], help=texts.CLI_HELP_PRINT)
+    printing.add_argument("what", choices=("cards", "map", "sign-in"))
+    printing.add_argument("out", type=Path, metavar="FILE.pdf")
     backup = sub.add_parser("backup", parents=[common],
                             help=texts.CLI_HELP_BACKUP)
     backup.add_argument("dest_text", metavar="DEST", help=texts.CLI_HELP_BACKUP_DEST)
@@ -226,6 +229,39 @@ def cmd_report(args: argparse.Namespace) -> int:
     return asyncio.run(_report(args))
 
 
+async def _print(args: argparse.Namespace) -> bytes | None:
+    from bot.app import close_deps
+    from bot.ui import paper
+    from bot.ui.meetings import summary
+
+    holder = await _deps(args)
+    deps = holder.deps
+    try:
+        # The command line prints what the secretary would: the whole branch.
+        actor = await deps.access.actor(deps.config.admins.secretary_ids[0])
+        if args.what == "cards":
+            cards = await deps.paper.cards(actor)
+            return paper.service_cards(cards) if cards else None
+        if args.what == "map":
+            return paper.contact_map(*await deps.paper.groups(actor))
+        found = await deps.paper.next_meeting(actor)
+        if found is None:
+            return None
+        return paper.sign_in_sheet(summary(found[0], deps.config.branch.tz), found[1])
+    finally:
+        await close_deps(holder)
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    data = asyncio.run(_print(args))
+    if data is None:
+        print(texts.PRINT_NOTHING, file=sys.stderr)
+        return 1
+    args.out.write_bytes(data)
+    print(texts.PRINT_DONE_FILE.format(path=args.out))
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from datetime import datetime
 
@@ -297,6 +333,7 @@ COMMANDS = {
     "import-roster": cmd_import_roster,
     "schedule": cmd_schedule,
     "report": cmd_report,
+    "print": cmd_print,
     "backup": cmd_backup,
     "restore": cmd_restore,
 }

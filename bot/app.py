@@ -35,6 +35,7 @@ from bot.handlers import (
     meeting_changes,
     meetings,
     membership,
+    paper,
     posts,
     privacy,
     quizzes,
@@ -64,6 +65,7 @@ from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
 from bot.services.org import Org
+from bot.services.paper import PaperService
 from bot.services.posts import PostService
 from bot.services.privacy import PrivacyService
 from bot.services.quizzes import QuizService
@@ -97,7 +99,7 @@ log = logging.getLogger(__name__)
 # collections `col_<id>`) come before membership, whose /start takes everything else.
 FEATURES = (chats, errors, attendance, meetings, meeting_changes, visits, care, composer,
             posts, quizzes, surveys, suggestions, dues, collections, report, safety, rounds,
-            audit, privacy, roster, membership)
+            paper, audit, privacy, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -221,6 +223,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         rounds=rounds,
         report=ReportService(meetings, care, posts, dues, quizzes, surveys, suggestions,
                              rounds, push_repo),
+        paper=PaperService(people, org, meetings, config.branch.name, config.branch.hotline),
     )
 
 

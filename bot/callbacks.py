@@ -81,6 +81,7 @@ PLACES: dict[str, Place] = {
     "prv": Place.PRIVATE,      # erasing someone's data
     "wx:ok": Place.CARD,       # 我平安 under a weather warning in the group
     "rd": Place.PRIVATE,       # a leader's phone round
+    "prt": Place.PRIVATE,      # /print
 }
 
 

@@ -50,6 +50,7 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("map", texts.CMD_MAP, STAFF,
                     frozenset({ChatKind.PRIVATE, ChatKind.COMMITTEE})),
         CommandSpec("roster", texts.CMD_ROSTER, STAFF, PRIVATE),
+        CommandSpec("print", texts.CMD_PRINT, ORGANISERS, PRIVATE),
         CommandSpec("invite", texts.CMD_INVITE, STAFF, PRIVATE),
         CommandSpec("role", texts.CMD_ROLE, frozenset({Role.SECRETARY}), PRIVATE),
         CommandSpec("meeting", texts.CMD_MEETING, ORGANISERS, PRIVATE),

@@ -67,6 +67,7 @@ class BranchConfig:
     city: str = ""
     latitude: float = 0.0
     longitude: float = 0.0
+    hotline: str = ""  # the branch's emergency line, printed on every 亲情服务卡
 
     @property
     def tz(self) -> ZoneInfo:

@@ -25,6 +25,7 @@ from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
 from bot.services.meetings import Closing, MeetingService, Plan
 from bot.services.org import Org
+from bot.services.paper import PaperService
 from bot.services.posts import PostService
 from bot.services.privacy import PrivacyService
 from bot.services.quizzes import QuizService
@@ -105,6 +106,7 @@ class Deps:
     privacy: PrivacyService
     rounds: RoundService
     report: ReportService
+    paper: PaperService
     # How jobs wait between retries; tests replace it to control time.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

@@ -259,6 +259,11 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
                            if m.get("text", "").startswith("📞"))
         fake.press(liu, phone_round, "📞许茂林已告知")
         await h.settle()
+        # For members without a phone, 刘建华 prints their 亲情服务卡 to hand out.
+        fake.send(liu, liu.id, "/print")
+        await h.settle()
+        fake.press(liu, fake.last_bot_message(liu), "📇 打印亲情服务卡")
+        await h.settle()
         # Someone adds the bot to a group it does not serve: it says so and leaves.
         stranger = fake.add_user(7777, "陌生人")
         other = fake.add_group(-1009999, "广场舞交流群", [stranger], bot_present=False)

@@ -29,6 +29,7 @@ EXPECTED = {
     "/proxy": {"leader", "secretary"},
     "/close": {"leader", "secretary"},
     "/makeups": {"leader", "secretary"},
+    "/print": {"leader", "secretary"},
     "/attendance": LINKED,
     "/visit": STAFF,
     "/visits": STAFF,
@@ -84,7 +85,7 @@ async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
                       "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance",
                       "/visit", "/visits", "/care", "/flag", "/helpme", "/notice", "/notices",
                       "/study", "/quiz", "/survey", "/suggest", "/deed", "/dues", "/collect",
-                      "/report",
+                      "/report", "/print",
                       "/suggestions",
                       "/audit", "/export", "/erase"}
 

@@ -31,6 +31,8 @@ async def test_demo_plays_the_scene_and_leaves_a_database(tmp_path: Path) -> Non
     # 许茂林 has no phone: his leader's round passes the holiday greeting on.
     assert "📞 请电话转达支部的节日问候" in transcript
     assert "刘建华 点了 [📞许茂林已告知]" in transcript
+    # ... and prints the 亲情服务卡 of his group to hand out.
+    assert "🤖 支部助手（文件）：亲情服务卡.pdf" in transcript
     assert any(word in transcript for word in ("元旦", "春节", "元宵", "端午", "建党", "建军",
                                                "中秋", "重阳", "国庆"))
     db = await Database.open(db_path)

@@ -121,7 +121,8 @@ class BotApiMethods(Faults):
         if markup:
             msg["reply_markup"] = markup
         self.messages[(chat.id, msg["message_id"])] = msg
-        text = content.get("text") or content.get("caption") or ""
+        text = (content.get("text") or content.get("caption")
+                or content.get("document", {}).get("file_name") or "")
         self.events.append(Event(kind, self.chat_label(chat.id), self.bot.first_name, text,
                                  _labels(markup)))
         return msg

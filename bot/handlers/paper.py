@@ -1,0 +1,72 @@
+"""`/print`: a leader's or the secretary's printouts as A4 PDFs — the 亲情服务卡 of the
+members they look after, their 联络图, and the sign-in sheet of their next meeting."""
+
+from __future__ import annotations
+
+import io
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CommandHandler
+
+from bot import texts
+from bot.buttons import Buttons, Press
+from bot.callbacks import pack
+from bot.commands import COMMANDS
+from bot.context import BranchApp, BranchContext
+from bot.guard import guarded
+from bot.services.access import Actor
+from bot.ui import paper
+from bot.ui.meetings import summary
+
+buttons = Buttons("prt")
+_PRINTERS = COMMANDS["print"].roles  # re-checked at the tap: roles change
+
+
+@guarded("print")
+async def print_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(texts.PRINT_MENU, reply_markup=InlineKeyboardMarkup([
+        [InlineKeyboardButton(texts.BUTTON_PRINT_CARDS, callback_data=pack("prt", "c"))],
+        [InlineKeyboardButton(texts.BUTTON_PRINT_MAP, callback_data=pack("prt", "m"))],
+        [InlineKeyboardButton(texts.BUTTON_PRINT_SIGN_IN, callback_data=pack("prt", "s"))]]))
+
+
+async def _send(press: Press, context: BranchContext, data: bytes, name: str) -> None:
+    await press.answer(texts.PRINT_SENT)
+    await context.bot.send_document(press.query.from_user.id, io.BytesIO(data),
+                                    filename=name)
+
+
+@buttons.on("c", ids=0)
+async def _cards(press: Press, context: BranchContext) -> None:
+    cards = await context.deps.paper.cards(press.actor)
+    if not cards or not press.actor.has_any(_PRINTERS):
+        await press.answer(texts.PRINT_NOTHING)
+        return
+    await _send(press, context, paper.service_cards(cards), texts.PAPER_FILE_CARDS)
+
+
+@buttons.on("m", ids=0)
+async def _map(press: Press, context: BranchContext) -> None:
+    groups, people = await context.deps.paper.groups(press.actor)
+    if not groups or not press.actor.has_any(_PRINTERS):
+        await press.answer(texts.PRINT_NOTHING)
+        return
+    await _send(press, context, paper.contact_map(groups, people), texts.PAPER_FILE_MAP)
+
+
+@buttons.on("s", ids=0)
+async def _sign_in(press: Press, context: BranchContext) -> None:
+    found = await context.deps.paper.next_meeting(press.actor)
+    if found is None:
+        await press.answer(texts.PRINT_NO_MEETING)
+        return
+    m, people = found
+    title = summary(m, context.deps.config.branch.tz)
+    await _send(press, context, paper.sign_in_sheet(title, people), texts.PAPER_FILE_SIGN_IN)
+
+
+def register(app: BranchApp) -> None:
+    app.add_handler(CommandHandler("print", print_command))
+    app.add_handler(buttons.handler())

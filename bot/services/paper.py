@@ -1,0 +1,64 @@
+"""What goes on paper, for whom (the drawing is `bot.ui.paper`): a leader prints for his
+own group, the secretary for the whole branch — the same rule as everything else
+(`Actor.may_act_for`), so a leader's printout never carries another group's phones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.services.access import Actor
+from bot.services.meetings import MeetingService
+from bot.services.org import Org, carer_id
+from storage.models import Group, Meeting, Person
+from storage.people import PeopleRepo
+
+
+@dataclass(frozen=True)
+class Card:
+    """One member's 亲情服务卡: whom to call."""
+
+    person: Person
+    leader: Person | None       # his carer; None: the secretary looks after him
+    secretaries: Sequence[Person]
+    branch: str
+    hotline: str
+
+
+class PaperService:
+    def __init__(self, people: PeopleRepo, org: Org, meetings: MeetingService,
+                 branch: str, hotline: str) -> None:
+        self.people = people
+        self.org = org
+        self.meetings = meetings
+        self.branch = branch
+        self.hotline = hotline
+
+    async def cards(self, actor: Actor) -> list[Card]:
+        """A card for each active member this actor looks after."""
+        people = [p for p in await self.people.all() if p.active and actor.may_act_for(p)]
+        leaders = await self.org.leaders()
+        secretaries = await self.org.secretaries()
+        by_id = {p.id: p for p in await self.people.all()}
+        out = []
+        for p in sorted(people, key=lambda q: q.ext_id):
+            leader_id = carer_id(p, leaders)
+            leader = by_id.get(leader_id) if leader_id is not None else None
+            out.append(Card(p, leader, [s for s in secretaries if s.id != p.id],
+                            self.branch, self.hotline))
+        return out
+
+    async def groups(self, actor: Actor) -> tuple[list[Group], list[Person]]:
+        """The groups on this actor's 联络图, and everyone (to look their leaders up)."""
+        groups = [g for g in await self.people.groups()
+                  if actor.is_secretary or g.id in actor.led_group_ids]
+        return groups, await self.people.all()
+
+    async def next_meeting(self, actor: Actor) -> tuple[Meeting, list[Person]] | None:
+        """The next meeting this actor runs and who is expected at it, for a sign-in sheet."""
+        upcoming = [m for m in await self.meetings.manageable(actor)
+                    if m.status in ("scheduled", "open")]
+        if not upcoming:
+            return None
+        m = min(upcoming, key=lambda x: x.starts_at)
+        return m, sorted(await self.meetings.expected(m), key=lambda p: p.ext_id)
