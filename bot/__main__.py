@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     template = sub.add_parser("roster-template", parents=[common],
                               help=texts.CLI_HELP_TEMPLATE)
     template.add_argument("file", type=Path, metavar="FILE.xlsx")
+    exporter = sub.add_parser("roster-export", parents=[common], help=texts.CLI_HELP_EXPORT)
+    exporter.add_argument("file", type=Path, metavar="FILE.xlsx")
     importer = sub.add_parser("import-roster", parents=[common],
                               help=texts.CLI_HELP_IMPORT)
     importer.add_argument("file", type=Path, metavar="FILE")
@@ -163,6 +165,29 @@ async def _import(config_path: argparse.Namespace, file: Path) -> int:
                                                 why=texts.IMPORT_KEPT_WHY[row.why]))
     if o.untouched:
         print(texts.IMPORT_UNTOUCHED.format(count=o.untouched))
+    return 0
+
+
+async def _export(args: argparse.Namespace) -> bytes | None:
+    from bot.app import close_deps
+
+    holder = await _deps(args)
+    try:
+        deps = holder.deps
+        return await deps.roster.export(
+            await deps.access.actor(deps.config.admins.secretary_ids[0]))
+    finally:
+        await close_deps(holder)
+
+
+def cmd_roster_export(args: argparse.Namespace) -> int:
+    if args.file.suffix.lower() != ".xlsx":
+        print(texts.CLI_TEMPLATE_SUFFIX, file=sys.stderr)
+        return 2
+    data = asyncio.run(_export(args))
+    assert data is not None  # the command line acts as the secretary
+    args.file.write_bytes(data)
+    print(texts.PRINT_DONE_FILE.format(path=args.file))
     return 0
 
 
@@ -331,6 +356,7 @@ COMMANDS = {
     "check-config": cmd_check_config,
     "roster-template": cmd_roster_template,
     "import-roster": cmd_import_roster,
+    "roster-export": cmd_roster_export,
     "schedule": cmd_schedule,
     "report": cmd_report,
     "print": cmd_print,

@@ -4,6 +4,7 @@ GBK CSV from Excel, and the command line."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from bot.services.roster_file import COLUMNS, read_roster_file, validate_rows
 from storage.db import Database
 from storage.models import CareFlag, PartyStatus
 from storage.people import PeopleRepo
-from tests.conftest import base_settings, cli_config
+from tests.conftest import Branch, base_settings, cli_config
 
 TODAY = date(2026, 11, 22)
 GOOD = [
@@ -183,3 +184,39 @@ def test_a_huge_roster_file_is_refused_unread(
         fh.write("A1,甲,退休,党员\n" * 200_000)  # about 3.4 MB
     assert main(["import-roster", str(big), "--config", str(cfg)]) == 1
     assert "文件太大了" in capsys.readouterr().err
+
+
+async def test_the_roster_exported_is_the_file_the_import_reads(
+    branch: Branch, tmp_path: Path
+) -> None:
+    """A yearly update is export → edit → import: the export read back changes nothing,
+    one edited cell changes that one thing, and a death recorded in the bot stays."""
+    people = branch.h.deps.people
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/flag 吕振国 去世 今天")
+    await branch.say(secretary, "/flag 张懋 住院")
+    before = {p.ext_id: dataclasses.replace(p, tg_user_id=None)
+              for p in await people.all()}
+    await branch.say(secretary, "/roster 导出")
+    data = branch.fake.uploads["人员名单.xlsx"]
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(data)
+    rows = read_roster_file(path)
+    assert len(rows) == len(before)
+    report = await branch.h.deps.roster.import_rows(rows, actor_tg=None)
+    assert report.outcome is not None, report.problems
+    assert report.outcome.created == 0
+    assert [k.ext_id for k in report.outcome.kept] == ["C005"]  # 吕振国: died, left alone
+    after = {p.ext_id: dataclasses.replace(p, tg_user_id=None) for p in await people.all()}
+    assert after == before  # 住院中 set in the bot survives the round trip too
+    rows[1]["手机号"] = "13700000002"
+    assert (await branch.h.deps.roster.import_rows(rows, actor_tg=None)).outcome is not None
+    zhang = await people.by_ext_id("A002")
+    assert zhang is not None and zhang.phone == "13700000002"
+
+
+async def test_only_the_secretary_exports_the_whole_roster(branch: Branch) -> None:
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/roster 导出")
+    assert branch.reply(leader) == "抱歉，导出全支部名单只有书记可以。"
+    assert branch.fake.uploads == {}

@@ -6,6 +6,8 @@ liaisons see the whole branch; only the secretary changes roles and groups.
 
 from __future__ import annotations
 
+import io
+
 from telegram import Update
 from telegram.ext import CommandHandler
 
@@ -42,6 +44,14 @@ async def roster(update: Update, context: BranchContext, actor: Actor) -> None:
     assert message is not None
     deps = context.deps
     query = " ".join(context.args or []).strip()
+    if query == texts.ROSTER_EXPORT_WORD:
+        data = await deps.roster.export(actor)
+        if data is None:
+            await message.reply_text(texts.ROSTER_EXPORT_NOT_ALLOWED)
+            return
+        await message.reply_document(io.BytesIO(data), filename=texts.ROSTER_EXPORT_FILE,
+                                     caption=texts.ROSTER_EXPORT_CAPTION)
+        return
     if not query:
         people = [p for p in await deps.roster.all() if actor.may_see(p)]
         groups = [g for g in await deps.roster.groups()

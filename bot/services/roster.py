@@ -11,9 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import BranchTime, Clock, iso
+from bot.services.access import Actor
 from bot.services.roster_file import (
     RowProblem,
     read_roster_file,
+    roster_workbook,
     validate_rows,
 )
 from storage.models import (
@@ -43,6 +45,12 @@ class RosterService(BranchTime):
 
     async def get(self, person_id: int) -> Person | None:
         return await self.people.get(person_id)
+
+    async def export(self, actor: Actor) -> bytes | None:
+        """The whole roster as the import's own file; the secretary's only (None: refused)."""
+        if not actor.is_secretary:
+            return None
+        return roster_workbook(await self.people.all(), await self.people.groups())
 
     async def all(self) -> list[Person]:
         return await self.people.all()

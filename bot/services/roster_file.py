@@ -24,11 +24,14 @@ from bot.services.tables import (
     check_size,
     read_grid,
     rows_by_header,
+    workbook_bytes,
 )
 from storage.models import (
     CARE_FLAGS,
     CareFlag,
+    Group,
     PartyStatus,
+    Person,
     RosterRow,
 )
 
@@ -261,6 +264,46 @@ def _optional_date(value: Any, column: str, today: date, bad: Any) -> str | None
 
 def write_template(path: Path) -> None:
     """An .xlsx with the header row, drop-down lists and a sheet explaining each column."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(workbook_bytes(_template()))
+
+
+def roster_workbook(people: Sequence[Person], groups: Sequence[Group]) -> bytes:
+    """The whole roster as the file the import reads (the template with a row a person),
+    so a yearly update is export → edit → import. Deaths and erasures recorded in the bot
+    come out as they are, and an import leaves them so."""
+    wb = _template()
+    ws = wb["人员名单"]
+    leaders = {g.leader_id for g in groups if g.leader_id is not None}
+    for p in sorted(people, key=lambda q: q.ext_id):
+        ws.append([_export_cell(p, column, leaders) for column in COLUMNS])
+    return workbook_bytes(wb)
+
+
+_CALENDAR_WORDS = {("solar", False): "公历", ("lunar", False): "农历", ("lunar", True): "农历闰月"}
+_ROLE_WORDS = {"secretary": "书记", "committee": "支委", "liaison": "联络员"}
+
+
+def _export_cell(p: Person, column: str, leaders: set[int]) -> str:
+    roles = [_ROLE_WORDS[r] for r in sorted(p.roles) if r in _ROLE_WORDS]
+    roles += ["组长"] if p.id in leaders else []
+    values = {
+        "编号": p.ext_id, "姓名": p.name, "党小组": p.group_name or "",
+        "类别": texts.CATEGORY[p.category], "政治面貌": texts.PARTY_STATUS[p.status],
+        "性别": texts.SEX[p.sex] if p.sex else "", "出生日期": p.birth_date or "",
+        "历法": _CALENDAR_WORDS[(p.birth_calendar, p.birth_leap)],
+        "入党日期": p.joined_party or "", "手机号": p.phone or "", "住址": p.residence or "",
+        "关怀标记": "、".join(texts.CARE_FLAG[f] for f in p.care_flags
+                            if f != CareFlag.HOSPITAL),
+        "状态": "在世" if p.alive else "已故", "去世日期": p.deceased_on or "",
+        "群内祝寿": "是" if p.greet_in_group else "否", "角色": "、".join(roles),
+        "备注": p.notes or "", "家属姓名": p.family_name or "",
+        "家属关系": p.family_relation or "", "家属电话": p.family_phone or "",
+    }
+    return values[column]
+
+
+def _template() -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -292,5 +335,4 @@ def write_template(path: Path) -> None:
         help_sheet.append([column + ("（必填）" if column in REQUIRED else ""), meaning])
     help_sheet.column_dimensions["A"].width = 16
     help_sheet.column_dimensions["B"].width = 70
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    return wb
