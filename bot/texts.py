@@ -652,6 +652,22 @@ HELPME_LEADER = "🙋 {name}同志需要帮助（{kind}）：{text}\n电话：{p
 BUTTON_CONTACTED = "☎️ 已联系"
 HELPME_ACKED = "已记录：您联系了{name}。"
 HELPME_ALREADY = "{name}的求助已经有人联系过了。"
+BUTTON_HELP_RESOLVED = "✅ 已解决"
+BUTTON_HELP_REPORT = "⬆️ 上报书记"
+BUTTON_HELP_REPORT_UP = "⬆️ 上报上级党委"
+HELP_RESOLVED = "已记录：{name}的事已解决。"
+HELP_RESOLVED_ALREADY = "{name}的事已经记为解决了。"
+HELP_WHAT_DONE = "想记一句做了什么吗？直接写在这里（也可以点「跳过」）："
+HELP_WHAT_DONE_SAVED = "记下了，谢谢您！"
+HELP_REPORTED = "已上报书记：{name}的求助。"
+HELP_REPORTED_UP = "已记为上报上级党委：{name}的求助（每周工作提示里会列出）。"
+HELP_REPORTED_ALREADY = "{name}的求助已经上报过了。"
+HELP_REPORT_NOTICE = ("⬆️ {by}上报：{name}同志的求助（{kind}）：{text}\n电话：{phone}\n"
+                      "解决后请点「已解决」，需要上级帮助请点「上报上级党委」。")
+CARE_HELP_OPEN = "🙋 {name}：求助（{kind}），{state}"
+HELP_STATE = {"new": "还没联系", "contacted": "已联系", "reported": "已上报书记",
+              "up": "已上报上级党委"}
+DIGEST_HELP_UP = "⬆️ 上报上级党委、还没解决的求助：{count}件（详情请私聊 /care 查看）"
 HELPME_ESCALATED = (
     "⚠️ {name}同志{hours}小时前请求帮助（{kind}），组长还没有联系。"
     "请您过问。电话：{phone}"

@@ -341,6 +341,15 @@ class HelpRequest:
     acknowledged_by: int | None
     acknowledged_at: str | None
     escalated_at: str | None
+    resolved_at: str | None = None
+    resolved_by: int | None = None
+    resolution: str | None = None   # what was done, in the helper's words
+    reported_at: str | None = None  # handed to the secretary
+    reported_up_at: str | None = None  # handed on to the Party committee above
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
 
 
 POST_AUDIENCES = ("group", "committee", "members", "party_group")

@@ -36,7 +36,10 @@ def _help(r: sqlite3.Row) -> HelpRequest:
     return HelpRequest(id=r["id"], person_id=r["person_id"], kind=HelpKind(r["kind"]),
                        text=r["text"],
                        created_at=r["created_at"], acknowledged_by=r["acknowledged_by"],
-                       acknowledged_at=r["acknowledged_at"], escalated_at=r["escalated_at"])
+                       acknowledged_at=r["acknowledged_at"], escalated_at=r["escalated_at"],
+                       resolved_at=r["resolved_at"], resolved_by=r["resolved_by"],
+                       resolution=r["resolution"], reported_at=r["reported_at"],
+                       reported_up_at=r["reported_up_at"])
 
 
 class VisitRepo:
@@ -165,6 +168,40 @@ class VisitRepo:
             changed = await tx.execute(
                 "UPDATE help_requests SET acknowledged_by = ?, acknowledged_at = ? "
                 "WHERE id = ? AND acknowledged_at IS NULL", (by, at, help_id))
+        return changed == 1
+
+    async def unresolved_help(self) -> list[HelpRequest]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM help_requests WHERE resolved_at IS NULL ORDER BY id")
+        return [_help(r) for r in rows]
+
+    async def resolve_help(self, help_id: int, by: int, at: str, actor_tg: int) -> bool:
+        """Resolved (contacted too, if nobody had said so); False when it already was."""
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE help_requests SET resolved_at = ?, resolved_by = ?, "
+                "acknowledged_at = coalesce(acknowledged_at, ?), "
+                "acknowledged_by = coalesce(acknowledged_by, ?) "
+                "WHERE id = ? AND resolved_at IS NULL", (at, by, at, by, help_id))
+            if changed:
+                await audit.record(tx, at=at, actor_tg=actor_tg, action="help-resolved",
+                                   detail=str(help_id))
+        return changed == 1
+
+    async def note_resolution(self, help_id: int, text: str) -> None:
+        await self.db.write("UPDATE help_requests SET resolution = ? WHERE id = ?",
+                            (text, help_id))
+
+    async def report_help(self, help_id: int, *, up: bool, at: str, actor_tg: int) -> bool:
+        """Handed to the secretary, or (`up`) on to the Party committee above; once each."""
+        column = "reported_up_at" if up else "reported_at"
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                f"UPDATE help_requests SET {column} = ? "  # noqa: S608  (one of two names)
+                f"WHERE id = ? AND {column} IS NULL AND resolved_at IS NULL", (at, help_id))
+            if changed:
+                await audit.record(tx, at=at, actor_tg=actor_tg, action=f"help-{column}",
+                                   detail=str(help_id))
         return changed == 1
 
     async def escalate_help(self, help_id: int, at: str) -> bool:

@@ -436,3 +436,54 @@ async def test_a_death_raises_the_after_death_checklist_with_the_family_to_call(
     # The roster shows the family contact to his leader, not to another group's member.
     await branch.say(leader, "/roster 许茂林")
     assert "家属：许丽（女儿）19900000112" in branch.reply(leader)
+
+
+async def test_a_request_for_help_is_followed_to_its_end(branch: Branch) -> None:
+    """已联系 → 上报书记 → 上报上级党委 (counted in the weekly digest) → 已解决, with what was
+    done; /care lists it while it is open (seed 001: 急事快办、难事妥办)."""
+    from bot.jobs.pushes import digest_text
+
+    member = await branch.link("孔繁荣")
+    leader = await branch.link("刘建华")
+    secretary = await branch.link("王建国")
+    await branch.say(member, "/helpme")
+    await press(branch, member, "🙋 我需要帮助")
+    await press(branch, member, "🏠 生活")
+    await branch.say(member, "房子漏雨，物业不管")
+    notice = branch.last(leader)
+    branch.fake.press(leader, notice, "☎️ 已联系")
+    await branch.h.settle()
+    notice = branch.fake.message(leader.id, notice["message_id"])
+    assert branch.fake.labels(notice) == ["✅ 已解决", "⬆️ 上报书记"]
+    await branch.say(leader, "/care")
+    assert "🙋 孔繁荣：求助（生活），已联系" in branch.reply(leader)
+    branch.fake.press(leader, notice, "⬆️ 上报书记")
+    await branch.h.settle()
+    assert branch.fake.toasts_for(leader)[-1] == "已上报书记：孔繁荣的求助。"
+    handed = branch.last(secretary)
+    assert handed["text"].startswith("⬆️ 刘建华上报：孔繁荣同志的求助（生活）：房子漏雨，物业不管")
+    branch.fake.press(secretary, handed, "⬆️ 上报上级党委")
+    await branch.h.settle()
+    digest = await digest_text(branch.h.deps, branch.h.deps.care.today())
+    assert "⬆️ 上报上级党委、还没解决的求助：1件（详情请私聊 /care 查看）" in digest
+    assert "漏雨" not in digest  # the committee chat gets the count, not the story
+    await branch.say(secretary, "/care")
+    assert "🙋 孔繁荣：求助（生活），已上报上级党委" in branch.reply(secretary)
+    handed = branch.fake.message(secretary.id, handed["message_id"])
+    branch.fake.press(secretary, handed, "✅ 已解决")
+    await branch.h.settle()
+    assert "想记一句做了什么" in branch.reply(secretary)
+    await branch.say(secretary, "街道协调物业修好了屋顶")
+    assert branch.reply(secretary) == "记下了，谢谢您！"
+    [request] = await branch.h.deps.db.fetchall(
+        "SELECT resolution, resolved_by FROM help_requests")
+    me = await person(branch, "王建国")
+    assert tuple(request) == ("街道协调物业修好了屋顶", me.id)
+    # Done: off the care list and out of the digest; a second tap changes nothing.
+    branch.fake.press(leader, branch.fake.message(leader.id, notice["message_id"]), "✅ 已解决")
+    await branch.h.settle()
+    assert branch.fake.toasts_for(leader)[-1] == "孔繁荣的事已经记为解决了。"
+    await branch.say(leader, "/care")
+    assert "孔繁荣：求助" not in branch.reply(leader)
+    digest = await digest_text(branch.h.deps, branch.h.deps.care.today())
+    assert "上报上级党委" not in digest

@@ -27,15 +27,17 @@ from bot.context import BranchApp, BranchContext
 from bot.flows import flow
 from bot.guard import guarded
 from bot.services.access import Actor
-from bot.services.care import CareError, NewTask, parse_flag_word
+from bot.services.care import CareError, NewTask, help_stage, parse_flag_word
 from bot.services.dates import show_date
 from bot.services.when import WhenError, parse_day
 from bot.ui.lookup import find_one
 from bot.ui.messaging import send_private
+from bot.ui.rounds import spoken_phone
 from storage.models import HELP_KINDS, Person, VisitKind
 
 _HELP_TEXT_KEY = "help_kind"
-HELP_WORDS = 0
+_RESOLVED_KEY = "help_resolved"
+HELP_WORDS, RESOLUTION = 0, 1
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +48,16 @@ async def care_command(update: Update, context: BranchContext, actor: Actor) -> 
     message = update.effective_message
     assert message is not None
     entries = await context.deps.care.care_view(actor)
-    if not entries:
+    requests = await context.deps.care.open_requests(actor)
+    if not entries and not requests:
         await message.reply_text(texts.CARE_ALL_GOOD)
         return
     lines = [texts.CARE_TITLE]
+    for request, person in requests:
+        state = help_stage(request)
+        lines.append(texts.CARE_HELP_OPEN.format(name=person.name,
+                                                 kind=texts.HELP_KIND[request.kind],
+                                                 state=texts.HELP_STATE[state]))
     for e in entries[:40]:
         if e.rank == 0:
             lines.append(texts.CARE_OVERDUE.format(
@@ -143,8 +151,44 @@ async def _acknowledge(press: Press, context: BranchContext) -> None:
     answer = {"done": texts.HELPME_ACKED, "already": texts.HELPME_ALREADY,
               "not_allowed": texts.TAP_NOT_ALLOWED}.get(outcome, texts.TAP_STALE)
     await press.answer(answer.format(name=name))
-    if outcome == "done":
-        await press.query.edit_message_reply_markup(None)
+    if outcome == "done":  # what next: solved, or handed up
+        await press.query.edit_message_reply_markup(
+            next_steps(press.id(), for_secretary=press.actor.is_secretary))
+
+
+def next_steps(help_id: int, *, for_secretary: bool) -> InlineKeyboardMarkup:
+    """After 已联系: 已解决, or 上报 (to the secretary; from him, to the committee above)."""
+    report = texts.BUTTON_HELP_REPORT_UP if for_secretary else texts.BUTTON_HELP_REPORT
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_HELP_RESOLVED, callback_data=pack("hp", "res", help_id)),
+        InlineKeyboardButton(report, callback_data=pack("hp", "up", help_id))]])
+
+
+@buttons.on("up")
+async def _report(press: Press, context: BranchContext) -> None:
+    """上报: to the secretary, who gets it with the same buttons; or, from him, upward."""
+    deps = context.deps
+    outcome, request, person = await deps.care.report(press.actor, press.id())
+    if outcome in ("unknown", "not_allowed") or request is None or person is None:
+        await press.answer(texts.TAP_NOT_ALLOWED if outcome == "not_allowed"
+                           else texts.TAP_STALE)
+        return
+    if outcome == "already":
+        await press.answer(texts.HELP_REPORTED_ALREADY.format(name=person.name))
+        return
+    await press.query.edit_message_reply_markup(InlineKeyboardMarkup([[InlineKeyboardButton(
+        texts.BUTTON_HELP_RESOLVED, callback_data=pack("hp", "res", request.id))]]))
+    if outcome == "up":
+        await press.answer(texts.HELP_REPORTED_UP.format(name=person.name))
+        return
+    await press.answer(texts.HELP_REPORTED.format(name=person.name))
+    by = press.actor.person.name if press.actor.person else ""
+    notice = texts.HELP_REPORT_NOTICE.format(
+        by=by, name=person.name, kind=texts.HELP_KIND[request.kind], text=request.text or "",
+        phone=spoken_phone(person.phone))
+    for secretary in await deps.org.secretaries():
+        await send_private(context, secretary, notice,
+                           next_steps(request.id, for_secretary=True))
 
 
 @buttons.on("hos", ids=0)
@@ -170,6 +214,46 @@ async def _ask_kind(press: Press, context: BranchContext) -> None:
     kinds = [InlineKeyboardButton(texts.HELPME_KIND_NAMES[k], callback_data=pack("hp", "k", i))
              for i, k in enumerate(HELP_KINDS)]
     await press.edit(texts.HELPME_KIND, InlineKeyboardMarkup([kinds]))
+
+
+async def resolved(update: Update, context: BranchContext) -> int:
+    """`hp:res:<id>`: 已解决, recorded at once; then one line of what was done (or 跳过)."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    cb = parse(query.data)
+    actor = await context.deps.access.actor(query.from_user.id)
+    outcome, person = ((await context.deps.care.resolve(actor, cb.ids[0]))
+                       if cb and cb.ids else ("unknown", None))
+    name = person.name if person else ""
+    if outcome != "done":
+        await query.answer({"already": texts.HELP_RESOLVED_ALREADY,
+                            "not_allowed": texts.TAP_NOT_ALLOWED}.get(
+                                outcome, texts.TAP_STALE).format(name=name))
+        return ConversationHandler.END
+    assert cb is not None
+    await query.answer(texts.HELP_RESOLVED.format(name=name))
+    await query.edit_message_reply_markup(None)
+    context.user_data[_RESOLVED_KEY] = cb.ids[0]
+    await context.bot.send_message(query.from_user.id, texts.HELP_WHAT_DONE, reply_markup=(
+        InlineKeyboardMarkup([[InlineKeyboardButton(
+            texts.BUTTON_SKIP, callback_data=pack("hp", "nodone"))]])))
+    return RESOLUTION
+
+
+async def what_was_done(update: Update, context: BranchContext) -> int:
+    """The words of what was done (or 跳过)."""
+    assert context.user_data is not None and update.effective_user is not None
+    help_id = context.user_data.pop(_RESOLVED_KEY, None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+        return ConversationHandler.END
+    message = update.effective_message
+    if help_id is not None and message is not None and message.text:
+        actor = await context.deps.access.actor(update.effective_user.id)
+        if await context.deps.care.note_resolution(actor, help_id, message.text):
+            await message.reply_text(texts.HELP_WHAT_DONE_SAVED)
+    return ConversationHandler.END
 
 
 async def choose_help_kind(update: Update, context: BranchContext) -> int:
@@ -249,5 +333,15 @@ def register(app: BranchApp) -> None:
         fallbacks=[],
         conversation_timeout=timedelta(minutes=30),
         name="help_words",
+    ))
+    app.add_handler(flow(
+        entry_points=[CallbackQueryHandler(resolved, pattern=r"^hp:res:")],
+        states={RESOLUTION: [
+            MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+                           what_was_done),
+            CallbackQueryHandler(what_was_done, pattern=r"^hp:nodone")]},
+        fallbacks=[],
+        conversation_timeout=timedelta(minutes=30),
+        name="help_resolution",
     ))
     app.add_handler(buttons.handler())

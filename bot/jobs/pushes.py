@@ -249,6 +249,9 @@ async def digest_text(deps: Deps, today: date) -> str:
                                                              rate=done / total))
     if below:
         lines.append(texts.DIGEST_NOTICES.format(items="；".join(below)))
+    up = await deps.care.reported_up()
+    if up:
+        lines.append(texts.DIGEST_HELP_UP.format(count=up))
     week = await deps.rounds.since(iso(deps.scheduler.now() - timedelta(days=7)),
                                    iso(deps.scheduler.now()))
     if week:

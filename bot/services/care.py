@@ -78,6 +78,13 @@ def parse_flag_word(word: str, rest: list[str]) -> FlagCommand:
     return FlagCommand(label, flag, on and not word.startswith(texts.FLAG_CLEAR_PREFIX))
 
 
+def help_stage(request: HelpRequest) -> str:
+    """How far an open request got: new, contacted, reported (to the secretary) or up (to
+    the Party committee above); words: `texts.HELP_STATE`."""
+    return ("up" if request.reported_up_at else "reported" if request.reported_at
+            else "contacted" if request.acknowledged_at else "new")
+
+
 def parse_gifts(text: str | None) -> tuple[str | None, int | None]:
     """「水果一箱 200元」 -> ("水果一箱", 200): what was given, and money in yuan."""
     money = _MONEY.search(text or "")
@@ -424,6 +431,63 @@ class CareService(BranchTime):
         assert actor.person is not None
         done = await self.visits.acknowledge_help(help_id, actor.person.id, iso(self.now()))
         return ("done" if done else "already"), person
+
+    async def _request(self, help_id: int) -> tuple[HelpRequest, Person] | None:
+        request = await self.visits.help_request(help_id)
+        person = await self.people.get(request.person_id) if request else None
+        return (request, person) if request is not None and person is not None else None
+
+    async def resolve(self, actor: Actor, help_id: int) -> tuple[str, Person | None]:
+        """已解决: by the member's leader or the secretary; once."""
+        found = await self._request(help_id)
+        if found is None:
+            return "unknown", None
+        _, person = found
+        if not self.may_care_for(actor, person):
+            return "not_allowed", person
+        assert actor.person is not None and actor.tg_user_id is not None
+        done = await self.visits.resolve_help(help_id, actor.person.id, iso(self.now()),
+                                              actor.tg_user_id)
+        return ("done" if done else "already"), person
+
+    async def note_resolution(self, actor: Actor, help_id: int, text: str) -> bool:
+        """What was done, in a word, by whoever resolved it."""
+        found = await self._request(help_id)
+        if found is None or actor.person is None or found[0].resolved_by != actor.person.id:
+            return False
+        await self.visits.note_resolution(help_id, text[:300])
+        return True
+
+    async def report(self, actor: Actor, help_id: int) -> tuple[str, HelpRequest | None,
+                                                                 Person | None]:
+        """上报: a leader hands it to the secretary; the secretary hands it on to the Party
+        committee above (it is counted in the weekly digest). Once each."""
+        found = await self._request(help_id)
+        if found is None or found[0].resolved:
+            return "unknown", None, None
+        request, person = found
+        if not self.may_care_for(actor, person):
+            return "not_allowed", request, person
+        assert actor.tg_user_id is not None
+        up = actor.is_secretary
+        done = await self.visits.report_help(help_id, up=up, at=iso(self.now()),
+                                             actor_tg=actor.tg_user_id)
+        outcome = ("up" if up else "reported") if done else "already"
+        return outcome, await self.visits.help_request(help_id), person
+
+    async def open_requests(self, actor: Actor) -> list[tuple[HelpRequest, Person]]:
+        """Requests not yet resolved, of the people this actor looks after (/care)."""
+        out = []
+        for request in await self.visits.unresolved_help():
+            person = await self.people.get(request.person_id)
+            if person is not None and person.active and self.may_care_for(actor, person) \
+                    and person.id != getattr(actor.person, "id", None):
+                out.append((request, person))
+        return out
+
+    async def reported_up(self) -> int:
+        """Unresolved requests handed on to the Party committee above."""
+        return sum(1 for r in await self.visits.unresolved_help() if r.reported_up_at)
 
     async def help_due_escalation(self, help_id: int) -> tuple[HelpRequest, Person] | None:
         """The request, if it is still unacknowledged and now escalated (once)."""
