@@ -278,6 +278,23 @@ ROSTER_MANY = "找到{count}位，请用编号再查：\n{lines}"
 ROSTER_MANY_LINE = "#{ext_id}　{name}　{group}"
 ROSTER_PERSON_FLAGS = "关怀标记：{value}"
 ROSTER_EXPORT_WORD = "导出"
+ROSTER_EDIT_WORD = "改"
+ROSTER_ADD_WORD = "新增"
+# The fields `/roster 改 姓名 <字段> <值>` changes (words people type -> what they change).
+ROSTER_FIELDS = {"手机": "phone", "电话": "phone", "手机号": "phone", "住址": "residence",
+                 "地址": "residence", "类别": "category", "家属": "family"}
+ROSTER_EDITED = "已修改{name}同志的{field}。"
+ROSTER_ADDED = "已新增：{name}（{ext_id}，{group}）。可以用 /invite {name} 生成绑定链接。"
+ROSTER_EDIT_USAGE = (
+    "用法：\n/roster 改 姓名 手机 13800000000\n/roster 改 姓名 住址 幸福里3号楼\n"
+    "/roster 改 姓名 类别 离休\n/roster 改 姓名 家属 张建军 儿子 13900000000")
+ROSTER_ADD_USAGE = ("用法：/roster 新增 编号 姓名 党小组 类别 政治面貌\n"
+                    "例如：/roster 新增 A031 王明 第一党小组 退休 党员")
+ROSTER_NOT_ALLOWED = "抱歉，您只能修改本组同志的信息，其他请联系书记。"
+ROSTER_BAD_PHONE = "「{value}」不像手机号，请写11位手机号。"
+ROSTER_BAD_WORD = "不认识「{value}」，可选：{options}。"
+ROSTER_ID_TAKEN = "编号 {ext_id} 已经有人用了，请换一个。"
+ROSTER_GROUP_UNKNOWN = "没有叫「{group}」的党小组。"
 ROSTER_EXPORT_FILE = "人员名单.xlsx"
 ROSTER_EXPORT_CAPTION = ("全支部名单，格式和导入的一样：改好后用 import-roster 导入，"
                          "就能一次更新。")
@@ -1125,6 +1142,13 @@ PROBLEMS: dict[Problem, str] = {
     Problem.MEETING_NEED_GROUP: MEETING_NEED_GROUP,
     Problem.MEETING_IN_PAST: MEETING_IN_PAST,
     Problem.MEETING_NOT_ALLOWED: MEETING_NOT_ALLOWED,
+    Problem.ROSTER_EDIT_USAGE: ROSTER_EDIT_USAGE,
+    Problem.ROSTER_ADD_USAGE: ROSTER_ADD_USAGE,
+    Problem.ROSTER_NOT_ALLOWED: ROSTER_NOT_ALLOWED,
+    Problem.ROSTER_BAD_PHONE: ROSTER_BAD_PHONE,
+    Problem.ROSTER_BAD_WORD: ROSTER_BAD_WORD,
+    Problem.ROSTER_ID_TAKEN: ROSTER_ID_TAKEN,
+    Problem.ROSTER_GROUP_UNKNOWN: ROSTER_GROUP_UNKNOWN,
     Problem.DATE_UNREADABLE: DATE_UNREADABLE,
     Problem.DATE_PAST: DATE_PAST,
     Problem.TIME_UNREADABLE: TIME_UNREADABLE,

@@ -3,6 +3,9 @@
 `PeopleRepo` returns `Person` records with their group name, care flags and roles already
 attached, so callers never join tables themselves. Roster imports are applied in one
 transaction by `apply_import`: either every row lands or none does.
+
+Why one file over 400 lines: it is the one repository of the roster aggregate (people,
+groups, roles, flags); every write that must stay consistent across those tables is here.
 """
 
 from __future__ import annotations
@@ -241,6 +244,38 @@ class PeopleRepo:
                 subject_person=person_id,
                 detail=str(group_id),
             )
+
+    # The columns a person's record may be edited in from the bot (not name or 编号: the
+    # roster file keys on them, and the Party record keeps them).
+    EDITABLE = frozenset({"phone", "residence", "category", "family_name", "family_relation",
+                          "family_phone"})
+
+    async def edit(self, person_id: int, changes: dict[str, str | None], *, at: str,
+                   actor_tg: int) -> None:
+        """Change some of `EDITABLE`, audited by column name (the values stay out of the
+        audit trail: a phone number is personal)."""
+        if not changes or not set(changes) <= self.EDITABLE:
+            raise ValueError(f"not editable: {sorted(set(changes) - self.EDITABLE)}")
+        columns = ", ".join(f"{c} = ?" for c in changes)
+        async with self.db.transaction() as tx:
+            await tx.execute(f"UPDATE people SET {columns}, updated_at = ? "  # noqa: S608
+                             "WHERE id = ?", (*changes.values(), at, person_id))
+            await audit.record(tx, at=at, actor_tg=actor_tg, action="edit",
+                               subject_person=person_id, detail=",".join(sorted(changes)))
+
+    async def add(self, ext_id: str, name: str, group_id: int | None, category: str,
+                  status: str, *, at: str, actor_tg: int) -> int | None:
+        """A new member between imports; None when the 编号 is taken."""
+        async with self.db.transaction() as tx:
+            if await tx.fetchone("SELECT 1 FROM people WHERE ext_id = ?", (ext_id,)):
+                return None
+            person_id = await tx.insert(
+                "INSERT INTO people (ext_id, name, group_id, category, status, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (ext_id, name, group_id, category, status, at, at))
+            await audit.record(tx, at=at, actor_tg=actor_tg, action="add",
+                               subject_person=person_id, detail=ext_id)
+        return person_id
 
     async def set_flag(self, person_id: int, flag: str, on: bool, *, since: str, at: str,
                        actor_tg: int | None) -> bool:

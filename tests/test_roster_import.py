@@ -220,3 +220,39 @@ async def test_only_the_secretary_exports_the_whole_roster(branch: Branch) -> No
     await branch.say(leader, "/roster 导出")
     assert branch.reply(leader) == "抱歉，导出全支部名单只有书记可以。"
     assert branch.fake.uploads == {}
+
+
+async def test_the_roster_is_edited_from_the_bot_within_what_each_may_change(
+    branch: Branch,
+) -> None:
+    """Between imports: the secretary changes anyone's phone, address, category or family
+    contact and adds members; a leader only his own group's; each change is audited by
+    what changed, never the number itself."""
+    people = branch.h.deps.people
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/roster 改 许茂林 手机 139 0000 1234")
+    assert branch.reply(leader) == "已修改许茂林同志的手机。"
+    await branch.say(leader, "/roster 改 许茂林 家属 许丽 女儿 13700000001")
+    xu = await people.by_ext_id("C003")
+    assert xu is not None
+    assert (xu.phone, xu.family_name, xu.family_relation, xu.family_phone) == (
+        "13900001234", "许丽", "女儿", "13700000001")
+    await branch.say(leader, "/roster 改 张懋 手机 13900000009")  # another group's
+    assert branch.reply(leader) == "「张懋」不在您负责的党小组里。"
+    await branch.say(leader, "/roster 改 许茂林 手机 12345")
+    assert branch.reply(leader) == "「12345」不像手机号，请写11位手机号。"
+    await branch.say(leader, "/roster 改 许茂林 类别 老干部")
+    assert branch.reply(leader) == "不认识「老干部」，可选：离休、退休、在职。"
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/roster 改 张懋 住址 幸福里2号楼3单元")
+    await branch.say(secretary, "/roster 新增 A031 王明 第一党小组（幸福里） 退休 党员")
+    assert branch.reply(secretary).startswith("已新增：王明（A031，第一党小组（幸福里））")
+    await branch.say(secretary, "/roster 新增 A031 王亮 第一党小组（幸福里） 退休 党员")
+    assert branch.reply(secretary) == "编号 A031 已经有人用了，请换一个。"
+    await branch.say(leader, "/roster 新增 C099 李四 第一党小组（幸福里） 退休 党员")
+    assert branch.reply(leader) == "抱歉，您只能修改本组同志的信息，其他请联系书记。"
+    rows = await branch.h.deps.db.fetchall(
+        "SELECT action, detail FROM audit_log WHERE action IN ('edit', 'add') ORDER BY id")
+    assert [tuple(r) for r in rows] == [("edit", "phone"),
+                                        ("edit", "family_name,family_phone,family_relation"),
+                                        ("edit", "residence"), ("add", "A031")]

@@ -17,7 +17,8 @@ from bot.context import BranchApp, BranchContext
 from bot.guard import chat_kind, guarded
 from bot.services.access import Actor
 from bot.services.chats import ChatKind
-from bot.services.roster import parse_role_args
+from bot.services.problems import Problem
+from bot.services.roster import RosterError, parse_role_args
 from bot.ui import views
 from bot.ui.lookup import find_one
 
@@ -44,6 +45,10 @@ async def roster(update: Update, context: BranchContext, actor: Actor) -> None:
     assert message is not None
     deps = context.deps
     query = " ".join(context.args or []).strip()
+    args = list(context.args or [])
+    if args and args[0] in (texts.ROSTER_EDIT_WORD, texts.ROSTER_ADD_WORD):
+        await _change(update, context, actor, args)
+        return
     if query == texts.ROSTER_EXPORT_WORD:
         data = await deps.roster.export(actor)
         if data is None:
@@ -69,6 +74,30 @@ async def roster(update: Update, context: BranchContext, actor: Actor) -> None:
         await message.reply_text(views.roster_entry(
             person, deps.roster.today(), await deps.roster.groups(),
             care=actor.may_see_private(person)))
+
+
+async def _change(update: Update, context: BranchContext, actor: Actor,
+                  args: list[str]) -> None:
+    """`/roster 改 姓名 字段 值…` and `/roster 新增 编号 姓名 党小组 类别 政治面貌`."""
+    message = update.effective_message
+    assert message is not None
+    roster = context.deps.roster
+    try:
+        if args[0] == texts.ROSTER_ADD_WORD:
+            added = await roster.add(actor, args[1:])
+            await message.reply_text(texts.ROSTER_ADDED.format(
+                name=added.name, ext_id=added.ext_id, group=added.group_name or ""))
+            return
+        if len(args) < 4:
+            raise RosterError(Problem.ROSTER_EDIT_USAGE)
+        person = await find_one(update, context, actor, args[1])
+        if person is None:
+            return
+        edited = await roster.edit(actor, person, args[2], args[3:])
+    except RosterError as exc:
+        await message.reply_text(texts.explain(exc))
+        return
+    await message.reply_text(texts.ROSTER_EDITED.format(name=edited.name, field=args[2]))
 
 
 @guarded("invite")

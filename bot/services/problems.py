@@ -47,6 +47,13 @@ class Problem(StrEnum):
     SUGGEST_USAGE = "suggest_usage"
     DEED_USAGE = "deed_usage"
     DEED_NOT_ALLOWED = "deed_not_allowed"
+    ROSTER_EDIT_USAGE = "roster_edit_usage"
+    ROSTER_ADD_USAGE = "roster_add_usage"
+    ROSTER_NOT_ALLOWED = "roster_not_allowed"
+    ROSTER_BAD_PHONE = "roster_bad_phone"          # values: value
+    ROSTER_BAD_WORD = "roster_bad_word"            # values: value, options
+    ROSTER_ID_TAKEN = "roster_id_taken"            # values: ext_id
+    ROSTER_GROUP_UNKNOWN = "roster_group_unknown"  # values: group
 
 
 class ServiceError(Exception):

@@ -4,14 +4,17 @@ and the rules for assigning roles and groups.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
+from bot.services.people import normalize_phone
+from bot.services.problems import Problem, ServiceError
 from bot.services.roster_file import (
     RowProblem,
     read_roster_file,
@@ -24,6 +27,10 @@ from storage.models import (
     Person,
 )
 from storage.people import PeopleRepo
+
+
+class RosterError(ServiceError):
+    """A change to the roster this actor cannot make (see bot.services.problems)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,76 @@ class RosterService(BranchTime):
 
     async def get(self, person_id: int) -> Person | None:
         return await self.people.get(person_id)
+
+    # -- editing from the bot ------------------------------------------------------------
+
+    @staticmethod
+    def may_edit(actor: Actor, person: Person) -> bool:
+        """The secretary anyone, a leader the members of his own group."""
+        return actor.person is not None and actor.may_act_for(person)
+
+    async def edit(self, actor: Actor, person: Person, field: str,
+                   words: Sequence[str]) -> Person:
+        """`手机 13800000000`, `住址 …`, `类别 离休`, `家属 张建军 儿子 13900000000`."""
+        if not self.may_edit(actor, person):
+            raise RosterError(Problem.ROSTER_NOT_ALLOWED)
+        if field not in texts.ROSTER_FIELDS or not words:
+            raise RosterError(Problem.ROSTER_EDIT_USAGE)
+        key = texts.ROSTER_FIELDS[field]
+        changes: dict[str, str | None]
+        if key == "phone":  # as people write it: 139 0000 1234
+            changes = {"phone": self._phone("".join(words))}
+        elif key == "residence":
+            changes = {"residence": " ".join(words)[:100]}
+        elif key == "category":
+            changes = {"category": self._word(words[0], texts.CATEGORY)}
+        else:  # family: name, relation, phone
+            if len(words) < 3:
+                raise RosterError(Problem.ROSTER_EDIT_USAGE)
+            changes = {"family_name": words[0][:30], "family_relation": words[1][:10],
+                       "family_phone": self._phone("".join(words[2:]))}
+        assert actor.tg_user_id is not None
+        await self.people.edit(person.id, changes, at=iso(self.clock.now()),
+                               actor_tg=actor.tg_user_id)
+        edited = await self.people.get(person.id)
+        assert edited is not None
+        return edited
+
+    async def add(self, actor: Actor, words: Sequence[str]) -> Person:
+        """`编号 姓名 党小组 类别 政治面貌`: a new member between imports; a leader adds to
+        his own group only."""
+        if len(words) != 5:
+            raise RosterError(Problem.ROSTER_ADD_USAGE)
+        ext_id, name, group_name, category, status = words
+        group = await self.people.group_by_name(group_name)
+        if group is None:
+            raise RosterError(Problem.ROSTER_GROUP_UNKNOWN, group=group_name)
+        if actor.person is None or not (actor.is_secretary or group.id in actor.led_group_ids):
+            raise RosterError(Problem.ROSTER_NOT_ALLOWED)
+        assert actor.tg_user_id is not None
+        person_id = await self.people.add(
+            ext_id[:20], name[:30], group.id, self._word(category, texts.CATEGORY),
+            self._word(status, texts.PARTY_STATUS), at=iso(self.clock.now()),
+            actor_tg=actor.tg_user_id)
+        if person_id is None:
+            raise RosterError(Problem.ROSTER_ID_TAKEN, ext_id=ext_id)
+        added = await self.people.get(person_id)
+        assert added is not None
+        return added
+
+    @staticmethod
+    def _phone(text: str) -> str:
+        phone = normalize_phone(text)
+        if phone is None:
+            raise RosterError(Problem.ROSTER_BAD_PHONE, value=text)
+        return phone
+
+    @staticmethod
+    def _word(word: str, labels: Mapping[Any, str]) -> str:
+        for key, label in labels.items():
+            if label == word:
+                return str(key)
+        raise RosterError(Problem.ROSTER_BAD_WORD, value=word, options="、".join(labels.values()))
 
     async def export(self, actor: Actor) -> bytes | None:
         """The whole roster as the import's own file; the secretary's only (None: refused)."""
