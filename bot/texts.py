@@ -992,6 +992,15 @@ CMD_DEED = "记一件好事"
 SUGGEST_USAGE = "请在 /suggest 后面直接写上您的建议，例如：/suggest 希望多组织户外参观学习"
 SUGGEST_SAVED = "已收到您的建议，谢谢您为支部出主意！书记会尽快处理，有答复会告诉您。"
 SUGGEST_NEW = "💡 新建议（{name}）：{text}"
+SUGGEST_NEW_PROXY = "💡 新建议（{name}，由{proxy}代写）：{text}"
+SUGGEST_PROXY_WORD = "代"
+SUGGEST_PROXY_SAVED = "已替{name}同志记下建议，转给书记了。"
+QUIZ_PAPER_WORD = "成绩"
+QUIZ_PAPER_USAGE = "用法：/quiz 成绩 姓名 答对题数（纸上答题时，组长代记）"
+QUIZ_PAPER_SAVED = ("已记下{name}同志在「{title}」的成绩：{score}/{total}题（{percent}分），"
+                    "由您代记。")
+QUIZ_BAD_SCORE = "答对题数应是 0 到 {total} 之间的数字。"
+QUIZ_ALREADY_TAKEN = "{name}同志已经有这次答题的成绩了。"
 BUTTON_SUGGEST_RECEIVED = "✔️ 已收到"
 BUTTON_SUGGEST_DONE = "✅ 已处理"
 BUTTON_SUGGEST_REPLY = "💬 答复"
@@ -1142,6 +1151,9 @@ PROBLEMS: dict[Problem, str] = {
     Problem.MEETING_NEED_GROUP: MEETING_NEED_GROUP,
     Problem.MEETING_IN_PAST: MEETING_IN_PAST,
     Problem.MEETING_NOT_ALLOWED: MEETING_NOT_ALLOWED,
+    Problem.QUIZ_NONE_YET: QUIZ_NONE,
+    Problem.QUIZ_BAD_SCORE: QUIZ_BAD_SCORE,
+    Problem.QUIZ_ALREADY_TAKEN: QUIZ_ALREADY_TAKEN,
     Problem.ROSTER_EDIT_USAGE: ROSTER_EDIT_USAGE,
     Problem.ROSTER_ADD_USAGE: ROSTER_ADD_USAGE,
     Problem.ROSTER_NOT_ALLOWED: ROSTER_NOT_ALLOWED,

@@ -79,6 +79,8 @@ PERSON_DATA: tuple[PersonColumn, ...] = (
                  why="the study record"),
     PersonColumn("safe_taps", "person_id", "safe_taps", Erase.DELETE),
     PersonColumn("suggestions", "person_id", "suggestions", Erase.DELETE),
+    PersonColumn("suggestions", "recorded_by", None, Erase.KEEP, why="somebody else's"),
+    PersonColumn("quiz_attempts", "recorded_by", None, Erase.KEEP, why="who acted for whom"),
     PersonColumn("good_deeds", "person_id", "good_deeds", Erase.DELETE),
     PersonColumn("good_deeds", "recorded_by", None, Erase.KEEP, why="somebody else's deed"),
     PersonColumn("collection_answers", "person_id", "collection_answers", Erase.DELETE),

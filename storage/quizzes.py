@@ -74,6 +74,23 @@ class QuizRepo:
                 (quiz_id, person_id))
         return [_attempt(r) for r in rows]
 
+    async def paper_score(self, quiz_id: int, person_id: int, score: int, *, at: str,
+                          recorded_by: int, actor_tg: int) -> bool:
+        """A quiz done on paper, its score entered by a leader; False when the member
+        already has a finished attempt (a repeat entry changes nothing)."""
+        async with self.db.transaction() as tx:
+            if await tx.fetchone("SELECT 1 FROM quiz_attempts WHERE quiz_id = ? AND "
+                                 "person_id = ? AND finished_at IS NOT NULL",
+                                 (quiz_id, person_id)):
+                return False
+            await tx.insert(
+                "INSERT INTO quiz_attempts (quiz_id, person_id, started_at, finished_at, "
+                "score, recorded_by) VALUES (?, ?, ?, ?, ?, ?)",
+                (quiz_id, person_id, at, at, score, recorded_by))
+            await audit.record(tx, at=at, actor_tg=actor_tg, action="quiz-paper",
+                               subject_person=person_id, detail=f"quiz={quiz_id}")
+        return True
+
     async def start(self, quiz_id: int, person_id: int, at: str) -> int:
         async with self.db.transaction() as tx:
             return await tx.insert(

@@ -28,11 +28,12 @@ class SuggestionRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(self, person_id: int, text: str, at: str) -> int:
+    async def add(self, person_id: int, text: str, at: str,
+                  recorded_by: int | None = None) -> int:
         async with self.db.transaction() as tx:
             return await tx.insert(
-                "INSERT INTO suggestions (person_id, text, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?)", (person_id, text, at, at))
+                "INSERT INTO suggestions (person_id, text, created_at, updated_at, "
+                "recorded_by) VALUES (?, ?, ?, ?, ?)", (person_id, text, at, at, recorded_by))
 
     async def get(self, suggestion_id: int) -> Suggestion | None:
         row = await self.db.fetchone("SELECT * FROM suggestions WHERE id = ?",

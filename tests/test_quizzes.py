@@ -237,3 +237,21 @@ async def test_crafted_and_oversized_files_are_refused_with_a_reason(branch: Bra
     branch.fake.send_file(secretary, secretary.id, file_name="党史.xlsx", data=xlsx(BANK))
     await branch.h.settle()
     assert len(await branch.h.deps.quiz_repo.recent(5)) == 1
+
+
+async def test_a_leader_enters_a_score_from_a_quiz_done_on_paper(branch: Branch) -> None:
+    await import_bank(branch, BANK)
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/quiz 成绩 许茂林 2")
+    assert branch.reply(leader) == ("已记下许茂林同志在「党史知识」的成绩：2/3题（67分），"
+                                    "由您代记。")
+    await branch.say(leader, "/quiz 成绩 许茂林 3")  # a second entry changes nothing
+    assert branch.reply(leader) == "许茂林同志已经有这次答题的成绩了。"
+    await branch.say(leader, "/quiz 成绩 张桂兰 9")
+    assert branch.reply(leader) == "答对题数应是 0 到 3 之间的数字。"
+    quiz = (await branch.h.deps.quiz_repo.recent(1))[0]
+    [attempt] = await branch.h.deps.quiz_repo.attempts(quiz.id)
+    assert (attempt.score, attempt.finished) == (2, True)
+    await branch.say(leader, "/quiz")
+    assert "还没答：刘建华" in branch.reply(leader) and "许茂林" not in branch.reply(
+        leader).split("还没答：")[1]

@@ -45,3 +45,22 @@ async def test_good_deeds_own_or_for_the_leaders_group(branch: Branch) -> None:
     assert "许茂林同志的好事：给小区老人读报" in branch.reply(leader)
     deeds = await branch.h.deps.suggestion_repo.deeds_since("2026-01-01")
     assert [text for _, text, _ in deeds] == ["帮邻居修水管", "给小区老人读报"]
+
+
+async def test_a_leader_writes_down_a_suggestion_a_member_dictated(branch: Branch) -> None:
+    """许茂林 has no phone: his leader types it, the record says so, the secretary sees who
+    acted for whom; another group's member is out of his reach."""
+    secretary = await branch.link("王建国")
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/suggest 代 许茂林 希望活动室装个扶手")
+    assert branch.reply(leader) == "已替许茂林同志记下建议，转给书记了。"
+    assert branch.last(secretary)["text"] == (
+        "💡 新建议（许茂林，由刘建华代写）：希望活动室装个扶手")
+    rows = await branch.h.deps.db.fetchall(
+        "SELECT s.person_id, s.recorded_by FROM suggestions s")
+    xu = await branch.h.deps.people.by_ext_id("C003")
+    me = await branch.h.deps.people.by_ext_id("C001")
+    assert xu is not None and me is not None
+    assert [tuple(r) for r in rows] == [(xu.id, me.id)]
+    await branch.say(leader, "/suggest 代 张懋 多组织参观")
+    assert branch.reply(leader) == "「张懋」不在您负责的党小组里。"

@@ -1,7 +1,12 @@
 """知识答题: the secretary imports a question bank with `/quiz` and posts it to the group;
 members take it in private chat, one Telegram quiz poll per question; `/quiz` shows a
 member his score, a leader his group's (and who is below the pass mark), the committee
-all of it.
+all of it; a leader enters the score of a quiz done on paper (`/quiz 成绩 姓名 题数`).
+
+Why one file over 400 lines: the bank import and the question-by-question editor share
+one ConversationHandler with `/quiz` itself (its file step is the editor's first step);
+splitting them would split that one conversation across modules. (The editor still
+derives its step from its draft *and* returns it: see the closing note of issue 17.)
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from bot.services.access import Actor
 from bot.services.quizzes import (
     LETTERS,
     Next,
+    QuizError,
     Score,
     Start,
     parse_bank,
@@ -41,6 +47,7 @@ from bot.services.quizzes import (
     typed_question,
 )
 from bot.services.tables import TableError, check_size
+from bot.ui.lookup import find_one
 from bot.ui.messaging import open_in_private, send_private
 from storage.models import Quiz, QuizQuestion
 
@@ -64,12 +71,37 @@ async def quiz_command(update: Update, context: BranchContext, actor: Actor) -> 
     """The secretary: send a question bank. Everyone else: quizzes and scores."""
     message = update.effective_message
     assert message is not None
+    args = list(context.args or [])
+    if args and args[0] == texts.QUIZ_PAPER_WORD:  # /quiz 成绩 姓名 答对题数
+        await _paper_score(update, context, actor, args[1:])
+        return ConversationHandler.END
     if actor.is_secretary and not context.args:
         await message.reply_text(texts.QUIZ_ASK_FILE, reply_markup=InlineKeyboardMarkup([[
             InlineKeyboardButton(texts.BUTTON_QUIZ_ENTER, callback_data=pack("qe", "new"))]]))
         return WAIT_FILE
     await message.reply_text(await _overview(context, actor))
     return ConversationHandler.END
+
+
+async def _paper_score(update: Update, context: BranchContext, actor: Actor,
+                       args: list[str]) -> None:
+    message = update.effective_message
+    assert message is not None
+    if len(args) != 2:
+        await message.reply_text(texts.QUIZ_PAPER_USAGE)
+        return
+    person = await find_one(update, context, actor, args[0])
+    if person is None:
+        return
+    try:
+        quiz = await context.deps.quizzes.paper_score(actor, person, args[1])
+    except QuizError as exc:
+        await message.reply_text(texts.explain(exc))
+        return
+    total = len(quiz.questions)
+    await message.reply_text(texts.QUIZ_PAPER_SAVED.format(
+        name=person.name, title=quiz.title, score=int(args[1]), total=total,
+        percent=round(100 * int(args[1]) / total) if total else 0))
 
 
 async def quiz_file(update: Update, context: BranchContext) -> int:

@@ -24,6 +24,7 @@ from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.problems import Problem
 from bot.services.suggestions import SuggestionError
+from bot.ui.lookup import find_one
 from bot.ui.messaging import send_private
 from storage.models import SuggestionStatus
 
@@ -38,9 +39,19 @@ async def suggest(update: Update, context: BranchContext, actor: Actor) -> None:
     """Save the suggestion and hand it to the secretary."""
     message = update.effective_message
     assert message is not None
-    parts = (message.text or "").split(None, 1)
+    parts = (message.text or "").split(None, 3)
+    proxy_for = None
     try:
-        sent = await context.deps.suggestions.suggest(actor, parts[1] if len(parts) > 1 else "")
+        if len(parts) >= 3 and parts[1] == texts.SUGGEST_PROXY_WORD:  # /suggest 代 姓名 内容
+            proxy_for = await find_one(update, context, actor, parts[2])
+            if proxy_for is None:
+                return
+            sent = await context.deps.suggestions.suggest_for(
+                actor, proxy_for, parts[3] if len(parts) > 3 else "")
+        else:
+            text = (message.text or "").split(None, 1)
+            sent = await context.deps.suggestions.suggest(actor, text[1] if len(text) > 1
+                                                          else "")
     except SuggestionError as exc:
         await message.reply_text(texts.explain(exc))
         return
@@ -52,10 +63,14 @@ async def suggest(update: Update, context: BranchContext, actor: Actor) -> None:
                              callback_data=pack("sg", "done", sent.suggestion_id)),
         InlineKeyboardButton(texts.BUTTON_SUGGEST_REPLY,
                              callback_data=pack("sg", "rep", sent.suggestion_id))]])
+    notice = (texts.SUGGEST_NEW_PROXY.format(name=proxy_for.name, proxy=actor.person.name,
+                                             text=sent.text) if proxy_for
+              else texts.SUGGEST_NEW.format(name=actor.person.name, text=sent.text))
     for secretary in sent.tell:
-        await send_private(context, secretary,
-                           texts.SUGGEST_NEW.format(name=actor.person.name, text=sent.text),
-                           keyboard)
+        await send_private(context, secretary, notice, keyboard)
+    if proxy_for is not None:
+        await message.reply_text(texts.SUGGEST_PROXY_SAVED.format(name=proxy_for.name))
+        return
     await message.reply_text(texts.SUGGEST_SAVED)
 
 

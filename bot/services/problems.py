@@ -47,6 +47,9 @@ class Problem(StrEnum):
     SUGGEST_USAGE = "suggest_usage"
     DEED_USAGE = "deed_usage"
     DEED_NOT_ALLOWED = "deed_not_allowed"
+    QUIZ_NONE_YET = "quiz_none_yet"
+    QUIZ_BAD_SCORE = "quiz_bad_score"          # values: total
+    QUIZ_ALREADY_TAKEN = "quiz_already_taken"  # values: name
     ROSTER_EDIT_USAGE = "roster_edit_usage"
     ROSTER_ADD_USAGE = "roster_add_usage"
     ROSTER_NOT_ALLOWED = "roster_not_allowed"

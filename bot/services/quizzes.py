@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
+from bot.services.problems import Problem, ServiceError
 from bot.services.roster_file import RowProblem
 from bot.services.tables import cell_text, read_grid, rows_by_header
 from storage.models import Attempt, Person, Quiz, QuizQuestion
@@ -44,6 +45,10 @@ class Next:
     attempt: Attempt
     quiz: Quiz
     question: QuizQuestion | None
+
+
+class QuizError(ServiceError):
+    """A request this feature cannot do (see bot.services.problems)."""
 
 
 def passed(quiz: Quiz, percent: int) -> bool:
@@ -137,6 +142,23 @@ class QuizService(BranchTime):
             return []
         return [a.score / len(quiz.questions) for a in await self.repo.attempts(quiz.id)
                 if a.finished]
+
+    async def paper_score(self, actor: Actor, person: Person, score_text: str) -> Quiz:
+        """The latest quiz, done on paper: its score entered by the member's leader."""
+        quizzes = await self.repo.recent(1)
+        if not quizzes:
+            raise QuizError(Problem.QUIZ_NONE_YET)
+        quiz = quizzes[0]
+        if actor.person is None or not actor.may_act_for(person):
+            raise QuizError(Problem.NOT_ALLOWED)
+        if not score_text.isdigit() or not 0 <= int(score_text) <= len(quiz.questions):
+            raise QuizError(Problem.QUIZ_BAD_SCORE, total=len(quiz.questions))
+        assert actor.tg_user_id is not None
+        if not await self.repo.paper_score(quiz.id, person.id, int(score_text),
+                                           at=iso(self.now()), recorded_by=actor.person.id,
+                                           actor_tg=actor.tg_user_id):
+            raise QuizError(Problem.QUIZ_ALREADY_TAKEN, name=person.name)
+        return quiz
 
     async def recent(self, limit: int) -> list[Quiz]:
         return await self.repo.recent(limit)

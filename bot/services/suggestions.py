@@ -48,6 +48,17 @@ class SuggestionService(BranchTime):
         suggestion_id = await self.repo.add(actor.person.id, words, iso(self.now()))
         return Sent(suggestion_id, words, await self.org.secretaries())
 
+    async def suggest_for(self, actor: Actor, person: Person, text: str) -> Sent:
+        """A suggestion a member dictated to his leader (由谁代写 is kept)."""
+        words = text.strip()[:MAX_SUGGESTION]
+        if actor.person is None or not actor.may_act_for(person):
+            raise SuggestionError(Problem.NOT_ALLOWED)
+        if not words:
+            raise SuggestionError(Problem.SUGGEST_USAGE)
+        suggestion_id = await self.repo.add(person.id, words, iso(self.now()),
+                                            recorded_by=actor.person.id)
+        return Sent(suggestion_id, words, await self.org.secretaries())
+
     async def _handled_by_secretary(self, actor: Actor, suggestion_id: int) -> Suggestion:
         found = await self.repo.get(suggestion_id)
         if found is None:
