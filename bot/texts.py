@@ -996,6 +996,14 @@ SUGGEST_NEW_PROXY = "💡 新建议（{name}，由{proxy}代写）：{text}"
 SUGGEST_PROXY_WORD = "代"
 SUGGEST_PROXY_SAVED = "已替{name}同志记下建议，转给书记了。"
 QUIZ_PAPER_WORD = "成绩"
+SURVEY_PAPER_WORD = "代填"
+STUDY_DICTATED_WORD = "心得"
+STUDY_DICTATED_USAGE = "用法：/study 心得 姓名 心得内容（替没有手机的同志记下）"
+STUDY_DICTATED_SAVED = "已替{name}同志记下「{title}」的学习心得，也记为已学习（由您代记）。"
+SURVEY_PAPER_START = "代{name}同志填写纸质问卷「{title}」：请按纸上的选择点。"
+SURVEY_PAPER_THANKS = "已记下{name}同志的问卷（匿名统计，只记他参加了）。"
+SURVEY_NONE_OPEN = "现在没有正在进行的测评。"
+SURVEY_ALREADY_IN = "{name}同志已经填过这份问卷了。"
 QUIZ_PAPER_USAGE = "用法：/quiz 成绩 姓名 答对题数（纸上答题时，组长代记）"
 QUIZ_PAPER_SAVED = ("已记下{name}同志在「{title}」的成绩：{score}/{total}题（{percent}分），"
                     "由您代记。")
@@ -1151,6 +1159,8 @@ PROBLEMS: dict[Problem, str] = {
     Problem.MEETING_NEED_GROUP: MEETING_NEED_GROUP,
     Problem.MEETING_IN_PAST: MEETING_IN_PAST,
     Problem.MEETING_NOT_ALLOWED: MEETING_NOT_ALLOWED,
+    Problem.SURVEY_NONE_OPEN: SURVEY_NONE_OPEN,
+    Problem.SURVEY_ALREADY_IN: SURVEY_ALREADY_IN,
     Problem.QUIZ_NONE_YET: QUIZ_NONE,
     Problem.QUIZ_BAD_SCORE: QUIZ_BAD_SCORE,
     Problem.QUIZ_ALREADY_TAKEN: QUIZ_ALREADY_TAKEN,

@@ -156,13 +156,15 @@ class PostRepo:
     # -- reflections --------------------------------------------------------------------
 
     async def save_reflection(self, post_id: int, person_id: int, *, text: str | None,
-                              voice_file_id: str | None, at: str) -> None:
+                              voice_file_id: str | None, at: str,
+                              recorded_by: int | None = None) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO reflections (post_id, person_id, text, voice_file_id, at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (post_id, person_id) DO UPDATE SET "
-                "text = excluded.text, voice_file_id = excluded.voice_file_id, at = excluded.at",
-                (post_id, person_id, text, voice_file_id, at))
+                "INSERT INTO reflections (post_id, person_id, text, voice_file_id, at, "
+                "recorded_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, person_id) "
+                "DO UPDATE SET text = excluded.text, voice_file_id = excluded.voice_file_id, "
+                "at = excluded.at, recorded_by = excluded.recorded_by",
+                (post_id, person_id, text, voice_file_id, at, recorded_by))
 
     async def reflections(self, post_id: int) -> list[Reflection]:
         rows = await self.db.fetchall(

@@ -55,7 +55,7 @@ class SurveyRepo:
         return row is not None
 
     async def submit(self, survey_id: int, person_id: int, choices: Sequence[int],
-                     comment: str | None) -> bool:
+                     comment: str | None, recorded_by: int | None = None) -> bool:
         """One answer per person; False if he had already answered or it is closed."""
         async with self.db.transaction() as tx:
             open_ = await tx.fetchone(
@@ -63,8 +63,8 @@ class SurveyRepo:
             if open_ is None:
                 return False
             if not await tx.execute(
-                    "INSERT OR IGNORE INTO survey_voters (survey_id, person_id) VALUES (?, ?)",
-                    (survey_id, person_id)):
+                    "INSERT OR IGNORE INTO survey_voters (survey_id, person_id, recorded_by) "
+                    "VALUES (?, ?, ?)", (survey_id, person_id, recorded_by)):
                 return False
             for question, choice in enumerate(choices):
                 await tx.execute(

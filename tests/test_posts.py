@@ -366,3 +366,23 @@ async def test_a_notice_telegram_refuses_for_good_is_stopped_and_the_sender_told
     assert len(group_sends) == 1
     assert len([m for m in fake.bot_messages(secretary) if "没能发到" in m.get("text", "")]) == 1
     assert post.id not in {p.id for p in await branch.h.deps.post_repo.unfinished()}
+
+
+async def test_a_leader_writes_down_a_reflection_a_member_dictated(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    await _study(branch, secretary, "不设期限")
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/study 心得 许茂林 学了党章，要发挥余热")
+    assert branch.reply(leader) == ("已替许茂林同志记下「学习党章第一章」的学习心得，"
+                                    "也记为已学习（由您代记）。")
+    xu = await branch.h.deps.people.by_ext_id("C003")
+    me = await branch.h.deps.people.by_ext_id("C001")
+    assert xu is not None and me is not None
+    rows = await branch.h.deps.db.fetchall(
+        "SELECT person_id, text, recorded_by FROM reflections")
+    assert [tuple(r) for r in rows] == [(xu.id, "学了党章，要发挥余热", me.id)]
+    post = (await branch.h.deps.posts.recent("study", 1))[0]
+    [ack] = [a for a in await branch.h.deps.posts.acks(post.id) if a.person_id == xu.id]
+    assert ack.recorded_by == me.id
+    await branch.say(leader, "/study 心得 张懋 很受教育")
+    assert branch.reply(leader) == "「张懋」不在您负责的党小组里。"

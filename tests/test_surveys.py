@@ -48,7 +48,7 @@ async def test_survey_is_anonymous_and_counted_once(branch: Branch) -> None:
                for r in await db.fetchall(f"PRAGMA table_info({t})")}
     assert columns == {"survey_id", "question", "choice", "votes", "shuffle", "text"}
     voter_columns = {r["name"] for r in await db.fetchall("PRAGMA table_info(survey_voters)")}
-    assert voter_columns == {"survey_id", "person_id"}
+    assert voter_columns == {"survey_id", "person_id", "recorded_by"}  # who entered a ballot
     # Results only after closing.
     await branch.say(secretary, "/survey")
     assert "进行中，已有5人参加" in branch.reply(secretary)
@@ -128,3 +128,35 @@ async def test_a_vote_and_a_shared_number_leave_no_trace_on_disk(
             assert secret not in data, (path.name, secret)
     # The anonymous comment itself is kept, apart from any name, as promised.
     assert list(await branch.h.deps.survey_repo.comments(survey.id)) == ["食堂饭菜太咸"]
+
+
+async def test_a_leader_enters_a_paper_ballot_anonymous_like_any_other(branch: Branch) -> None:
+    """许茂林 answered on paper: his leader taps his choices; the totals count them, the
+    voter row says only that he took part and who entered it."""
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, SURVEY)
+    [survey] = await branch.h.deps.survey_repo.recent(1)
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/survey 代填 许茂林")
+    assert "代许茂林同志填写纸质问卷「支部工作满意度测评」" in "\n".join(
+        m["text"] for m in branch.fake.bot_messages(leader)[-2:])
+    for step in ("基本满意", "满意", "跳过"):
+        await branch.h.tap_or_type(leader, step)
+    assert branch.reply(leader) == "已记下许茂林同志的问卷（匿名统计，只记他参加了）。"
+    xu = await branch.h.deps.people.by_ext_id("C003")
+    me = await branch.h.deps.people.by_ext_id("C001")
+    assert xu is not None and me is not None
+    rows = await branch.h.deps.db.fetchall("SELECT person_id, recorded_by FROM survey_voters")
+    assert [tuple(r) for r in rows] == [(xu.id, me.id)]
+    tallies = await branch.h.deps.db.fetchall(
+        "SELECT question, choice, votes FROM survey_tallies ORDER BY question")
+    assert [tuple(r) for r in tallies] == [(0, 1, 1), (1, 0, 1)]
+    await branch.say(leader, "/survey 代填 许茂林")  # twice: refused, nothing counted
+    assert branch.reply(leader) == "许茂林同志已经填过这份问卷了。"
+    await branch.say(leader, "/survey 代填 张懋")  # not his group
+    assert branch.reply(leader) == "「张懋」不在您负责的党小组里。"
+    # His own answer afterwards is his own, not another ballot for 许茂林.
+    reply = await _take(branch, leader, survey.id, ["满意", "满意"], "跳过")
+    assert reply == "已提交，谢谢您！您的回答是匿名的。"
+    rows = await branch.h.deps.db.fetchall("SELECT person_id, recorded_by FROM survey_voters")
+    assert sorted(tuple(r) for r in rows) == sorted([(xu.id, me.id), (me.id, None)])

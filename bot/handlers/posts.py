@@ -28,6 +28,7 @@ from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.dates import show_date
 from bot.services.posts import AckOutcome
+from bot.ui.lookup import find_one
 from bot.ui.posts import followup
 
 REFLECT = 10
@@ -213,6 +214,10 @@ async def study_command(update: Update, context: BranchContext, actor: Actor) ->
     message = update.effective_message
     assert message is not None
     deps = context.deps
+    args = list(context.args or [])
+    if args and args[0] == texts.STUDY_DICTATED_WORD:  # /study 心得 姓名 内容
+        await _dictated(update, context, actor, args[1:])
+        return
     posts = await deps.posts.recent("study", 10)
     if not posts:
         await message.reply_text(texts.STUDY_NONE)
@@ -242,6 +247,25 @@ async def study_command(update: Update, context: BranchContext, actor: Actor) ->
                 name=p.name, text=(r.text or texts.STUDY_REFLECTION_VOICE)[:200])
                 for r, p in reflections]
     await message.reply_text("\n".join(lines))
+
+
+async def _dictated(update: Update, context: BranchContext, actor: Actor,
+                   args: list[str]) -> None:
+    message = update.effective_message
+    assert message is not None
+    if len(args) < 2:
+        await message.reply_text(texts.STUDY_DICTATED_USAGE)
+        return
+    person = await find_one(update, context, actor, args[0])
+    if person is None:
+        return
+    result = await context.deps.posts.dictated_reflection(actor, person, " ".join(args[1:]))
+    if result.outcome is AckOutcome.DONE and result.post is not None:
+        await message.reply_text(texts.STUDY_DICTATED_SAVED.format(name=person.name,
+                                                                   title=result.post.title))
+    else:
+        await message.reply_text(texts.STUDY_NONE if result.outcome is AckOutcome.UNKNOWN
+                                 else texts.TAP_NOT_ALLOWED)
 
 
 def register(app: BranchApp) -> None:

@@ -27,10 +27,12 @@ from bot.flows import flow, start_payload
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.surveys import MIN_ANSWERS, Results, SurveyError
+from bot.ui.lookup import find_one
 from bot.ui.messaging import open_in_private
 from storage.surveys import Survey
 
 ANSWER, COMMENT = range(2)
+_FOR_KEY = "survey_for"  # a paper ballot: whose
 _KEY = "survey_answers"
 
 
@@ -144,7 +146,31 @@ async def start(update: Update, context: BranchContext) -> int:
         await context.bot.send_message(chat_id, texts.SURVEY_ALREADY)
         return ConversationHandler.END
     context.user_data[_KEY] = (survey.id, [])
+    context.user_data.pop(_FOR_KEY, None)  # his own answer, not a ballot he enters
     await _ask(context, chat_id, survey, 0)
+    return ANSWER
+
+
+@guarded("survey")
+async def paper_ballot(update: Update, context: BranchContext, actor: Actor) -> int:
+    """`/survey 代填 姓名`: a leader enters the paper ballot of a member without a phone,
+    through the same questions; anonymous like every answer."""
+    message = update.effective_message
+    assert message is not None and message.text and context.user_data is not None
+    name = message.text.split(texts.SURVEY_PAPER_WORD, 1)[1].strip()
+    person = await find_one(update, context, actor, name)
+    if person is None:
+        return ConversationHandler.END
+    try:
+        survey = await context.deps.surveys.open_for_paper(actor, person)
+    except SurveyError as exc:
+        await message.reply_text(texts.explain(exc))
+        return ConversationHandler.END
+    context.user_data[_KEY] = (survey.id, [])
+    context.user_data[_FOR_KEY] = person.id
+    await message.reply_text(texts.SURVEY_PAPER_START.format(name=person.name,
+                                                             title=survey.title))
+    await _ask(context, message.chat_id, survey, 0)
     return ANSWER
 
 
@@ -209,9 +235,16 @@ async def _submit(update: Update, context: BranchContext, survey: Survey,
     assert context.user_data is not None and update.effective_user is not None
     _, choices = context.user_data.pop(_KEY)
     actor = await context.deps.access.actor(update.effective_user.id)
-    done = await context.deps.surveys.submit(survey, actor, choices, text)
+    for_id = context.user_data.pop(_FOR_KEY, None)
+    person = await context.deps.roster.get(for_id) if for_id is not None else None
+    if person is not None:  # a paper ballot entered by his leader
+        done = await context.deps.surveys.submit_paper(survey, actor, person, choices, text)
+        thanks = texts.SURVEY_PAPER_THANKS.format(name=person.name)
+    else:
+        done = await context.deps.surveys.submit(survey, actor, choices, text)
+        thanks = texts.SURVEY_THANKS
     await context.bot.send_message(update.effective_user.id,
-                                   texts.SURVEY_THANKS if done else texts.SURVEY_ALREADY)
+                                   thanks if done else texts.SURVEY_ALREADY)
     return ConversationHandler.END
 
 
@@ -219,7 +252,9 @@ def register(app: BranchApp) -> None:
     private_start = start_payload("svy")
     app.add_handler(flow(
         entry_points=[CommandHandler("start", start, filters=private_start),
-                      CallbackQueryHandler(start, pattern=r"^svy:go:")],
+                      CallbackQueryHandler(start, pattern=r"^svy:go:"),
+                      CommandHandler("survey", paper_ballot, filters=filters.Regex(
+                          rf"^/survey\s+{texts.SURVEY_PAPER_WORD}\s"))],
         states={
             ANSWER: [CallbackQueryHandler(answer, pattern=r"^svy:a:")],
             COMMENT: [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT

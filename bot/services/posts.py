@@ -263,6 +263,22 @@ class PostService(BranchTime):
                             at=iso(self.now()))
         return AckResult(AckOutcome.DONE, post, actor.person)
 
+    async def dictated_reflection(self, actor: Actor, person: Person, text: str) -> AckResult:
+        """A 心得 a member without a phone told his leader, on the latest study material;
+        it shows he studied it, passed on by that leader."""
+        posts = await self.repo.recent("study", 1)
+        if not posts:
+            return AckResult(AckOutcome.UNKNOWN)
+        post = posts[0]
+        if actor.person is None or not actor.may_act_for(person):
+            return AckResult(AckOutcome.NOT_ALLOWED, post, person)
+        await self.repo.save_reflection(post.id, person.id, text=text.strip()[:4000] or None,
+                                        voice_file_id=None, at=iso(self.now()),
+                                        recorded_by=actor.person.id)
+        await self.repo.ack(post.id, person.id, how=PassedOn.DOOR,
+                            recorded_by=actor.person.id, at=iso(self.now()))
+        return AckResult(AckOutcome.DONE, post, person)
+
     async def readable_reflections(self, post: Post, actor: Actor) -> list[
             tuple[Reflection, Person]]:
         """The secretary reads all; a leader his group's; a member his own."""

@@ -47,6 +47,8 @@ class Problem(StrEnum):
     SUGGEST_USAGE = "suggest_usage"
     DEED_USAGE = "deed_usage"
     DEED_NOT_ALLOWED = "deed_not_allowed"
+    SURVEY_NONE_OPEN = "survey_none_open"
+    SURVEY_ALREADY_IN = "survey_already_in"    # values: name
     QUIZ_NONE_YET = "quiz_none_yet"
     QUIZ_BAD_SCORE = "quiz_bad_score"          # values: total
     QUIZ_ALREADY_TAKEN = "quiz_already_taken"  # values: name

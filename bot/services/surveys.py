@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
 from bot.services.problems import Problem, ServiceError
+from storage.models import Person
 from storage.surveys import Survey, SurveyRepo
 
 MIN_ANSWERS = 5
@@ -98,6 +99,30 @@ class SurveyService(BranchTime):
             return False
         return await self.repo.submit(survey.id, actor.person.id, choices,
                                       (comment or "").strip()[:500] or None)
+
+    async def open_for_paper(self, actor: Actor, person: Person) -> Survey:
+        """The latest open survey, for a paper ballot a leader enters for `person`."""
+        if actor.person is None or not actor.may_act_for(person):
+            raise SurveyError(Problem.NOT_ALLOWED)
+        found = [s for s in await self.repo.recent(5) if s.status == "open"]
+        if not found:
+            raise SurveyError(Problem.SURVEY_NONE_OPEN)
+        if await self.repo.has_voted(found[0].id, person.id):
+            raise SurveyError(Problem.SURVEY_ALREADY_IN, name=person.name)
+        return found[0]
+
+    async def submit_paper(self, survey: Survey, actor: Actor, person: Person,
+                           choices: list[int], comment: str | None) -> bool:
+        """A paper ballot: anonymous like any other; only the voter row names who entered
+        it."""
+        if actor.person is None or not actor.may_act_for(person) \
+                or len(choices) != len(survey.questions):
+            return False
+        if any(not 0 <= c < len(q[1]) for c, q in zip(choices, survey.questions, strict=True)):
+            return False
+        return await self.repo.submit(survey.id, person.id, choices,
+                                      (comment or "").strip()[:500] or None,
+                                      recorded_by=actor.person.id)
 
     async def close(self, survey: Survey, actor: Actor) -> bool:
         if not actor.is_secretary:
