@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 from telegram import Update
@@ -54,6 +55,19 @@ def wizard_steps(*, buttons: str, on_button: Step, typed: filters.BaseFilter, on
     steps[ConversationHandler.TIMEOUT] = [MessageHandler(filters.ALL, on_timeout),
                                           CallbackQueryHandler(on_timeout)]
     return steps
+
+
+def words_or_skip(*, entry: str, on_entry: Step, state: int, on_words: Step, skip: str,
+                  name: str, minutes: int = 30) -> ConversationHandler[BranchContext]:
+    """A button (callback data matching `entry`) that asks for a few words in private
+    chat, which `on_words` takes — typed, or the 跳过 button (`skip`) instead."""
+    return flow(
+        entry_points=[CallbackQueryHandler(on_entry, pattern=entry)],
+        states={state: [
+            MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+                           on_words),
+            CallbackQueryHandler(on_words, pattern=skip)]},
+        fallbacks=[], conversation_timeout=timedelta(minutes=minutes), name=name)
 
 
 def start_payload(prefix: str) -> filters.BaseFilter:

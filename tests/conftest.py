@@ -8,6 +8,7 @@ their Chinese names (`b.user("张懋")`), and helpers that read like what people
 from __future__ import annotations
 
 import asyncio
+import csv
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,17 @@ def cli_config(tmp_path: Path, db: Path) -> Path:
                    f'[admins]\nsecretary_ids = [1]\n[storage]\npath = "{db}"\n',
                    encoding="utf-8")
     return cfg
+
+
+def demo_roster_csv(tmp_path: Path) -> Path:
+    """The demo branch's roster as the .csv a secretary might export from a spreadsheet."""
+    rows = demo_data.roster_rows()
+    path = tmp_path / "roster.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
 
 
 def base_settings() -> dict[str, Any]:

@@ -255,14 +255,19 @@ async def test_overdue_reminder_then_escalation_once(branch: Branch) -> None:
                    for m in branch.fake.bot_messages(secretary)[secretary_count + 1:])
 
 
+async def ask_for_help(branch: Branch, member: FakeUser, kind: str, words: str) -> None:
+    """What a member does: /helpme, 🙋 我需要帮助, the kind, then a few words."""
+    await branch.say(member, "/helpme")
+    await press(branch, member, "🙋 我需要帮助")
+    await press(branch, member, kind)
+    await branch.say(member, words)
+
+
 async def test_help_request_reaches_the_leader_and_escalates(branch: Branch) -> None:
     member = await branch.link("孔繁荣")
     leader = await branch.link("刘建华")
     secretary = await branch.link("王建国")
-    await branch.say(member, "/helpme")
-    await press(branch, member, "🙋 我需要帮助")
-    await press(branch, member, "🏠 生活")
-    await branch.say(member, "水管坏了")
+    await ask_for_help(branch, member, "🏠 生活", "水管坏了")
     assert "已经告诉您的党小组长刘建华了" in branch.reply(member)
     notice = branch.last(leader)
     assert "孔繁荣同志需要帮助（生活）：水管坏了" in notice["text"]
@@ -446,10 +451,7 @@ async def test_a_request_for_help_is_followed_to_its_end(branch: Branch) -> None
     member = await branch.link("孔繁荣")
     leader = await branch.link("刘建华")
     secretary = await branch.link("王建国")
-    await branch.say(member, "/helpme")
-    await press(branch, member, "🙋 我需要帮助")
-    await press(branch, member, "🏠 生活")
-    await branch.say(member, "房子漏雨，物业不管")
+    await ask_for_help(branch, member, "🏠 生活", "房子漏雨，物业不管")
     notice = branch.last(leader)
     branch.fake.press(leader, notice, "☎️ 已联系")
     await branch.h.settle()

@@ -3,7 +3,6 @@ is read back here (the CJK glyphs were checked by eye on a rendered page)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from pypdf import PdfReader
 
 from bot.__main__ import main
 from bot.testing.fakeapi import FakeUser
-from tests.conftest import Branch, cli_config
+from tests.conftest import Branch, cli_config, demo_roster_csv
 
 
 def pdf_text(data: bytes) -> str:
@@ -66,15 +65,10 @@ def test_the_command_line_prints_the_cards_for_the_whole_branch(tmp_path: Path) 
 
     db = tmp_path / "p.db"
     config = cli_config(tmp_path, db)
-    rows = demo_data.roster_rows()
-    csv_path = tmp_path / "r.csv"
-    with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    assert main(["--config", str(config), "import-roster", str(csv_path)]) == 0
+    assert main(["--config", str(config), "import-roster",
+                 str(demo_roster_csv(tmp_path))]) == 0
     out = tmp_path / "cards.pdf"
     assert main(["--config", str(config), "print", "cards", str(out)]) == 0
     text = pdf_text(out.read_bytes())
-    assert text.count("亲情服务卡") == len(rows)
+    assert text.count("亲情服务卡") == len(demo_data.roster_rows())
     assert "家属" not in text  # the family contact is for the leader, not on the card

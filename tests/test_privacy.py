@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import json
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from storage.dues import Payment
 from storage.models import CareFlag, VisitKind
 from storage.people import PeopleRepo
 from storage.privacy import PERSON_DATA, Erase, erase_person, export_person
-from tests.conftest import Branch, cli_config
+from tests.conftest import Branch, cli_config, demo_roster_csv
 
 
 async def _visit_with_notes(branch: Branch) -> None:
@@ -101,12 +100,7 @@ async def test_a_reimport_never_brings_back_the_dead_or_the_erased(branch: Branc
 
 def test_the_import_command_names_the_rows_it_left(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = demo_data.roster_rows()
-    path = tmp_path / "roster.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    path = demo_roster_csv(tmp_path)
     db_path = tmp_path / "b.db"
     config = cli_config(tmp_path, db_path)
     assert main(["--config", str(config), "import-roster", str(path)]) == 0

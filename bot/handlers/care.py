@@ -8,23 +8,20 @@ any group chat.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot import texts
 from bot.buttons import Buttons, Press
 from bot.callbacks import pack, parse
 from bot.context import BranchApp, BranchContext
-from bot.flows import flow
+from bot.flows import words_or_skip
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.care import CareError, NewTask, help_stage, parse_flag_word
@@ -324,24 +321,10 @@ def register(app: BranchApp) -> None:
     app.add_handler(CommandHandler("care", care_command))
     app.add_handler(CommandHandler("flag", flag_command))
     app.add_handler(CommandHandler("helpme", helpme_command))
-    app.add_handler(flow(
-        entry_points=[CallbackQueryHandler(choose_help_kind, pattern=r"^hp:k:")],
-        states={HELP_WORDS: [
-            MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
-                           help_text),
-            CallbackQueryHandler(help_text, pattern=r"^hp:skip")]},
-        fallbacks=[],
-        conversation_timeout=timedelta(minutes=30),
-        name="help_words",
-    ))
-    app.add_handler(flow(
-        entry_points=[CallbackQueryHandler(resolved, pattern=r"^hp:res:")],
-        states={RESOLUTION: [
-            MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
-                           what_was_done),
-            CallbackQueryHandler(what_was_done, pattern=r"^hp:nodone")]},
-        fallbacks=[],
-        conversation_timeout=timedelta(minutes=30),
-        name="help_resolution",
-    ))
+    app.add_handler(words_or_skip(entry=r"^hp:k:", on_entry=choose_help_kind,
+                                  state=HELP_WORDS, on_words=help_text, skip=r"^hp:skip",
+                                  name="help_words"))
+    app.add_handler(words_or_skip(entry=r"^hp:res:", on_entry=resolved, state=RESOLUTION,
+                                  on_words=what_was_done, skip=r"^hp:nodone",
+                                  name="help_resolution"))
     app.add_handler(buttons.handler())
