@@ -512,7 +512,10 @@ PROXY_DONE_OUT = "已为{name}代请假"
 PROXY_NO_PEOPLE = "这个会议里没有您可以代办的同志。"
 
 # -- reminders ----------------------------------------------------------------------------
-REMIND_EVE_GROUP = "⏰ 明天的会议：{summary}\n请大家准时参加。不能来的请点签到卡上的「📝 请假」。"
+# The card goes up an hour before the start: the evening before, 请假 is in each person's
+# private reminder (or his leader takes it).
+REMIND_EVE_GROUP = ("⏰ 明天的会议：{summary}\n请大家准时参加。"
+                    "不能来的同志，请点私聊提醒里的「📝 请假」，或告诉组长。")
 REMIND_SOON_GROUP = "⏰ {minutes}分钟后开会：{summary}\n到了请点签到卡上的「✅ 签到」。"
 REMIND_PRIVATE_EVE = "{name}同志，明天有会：{summary}\n能来吗？来不了请点「📝 请假」。"
 REMIND_PRIVATE_SOON = "{name}同志，{minutes}分钟后开会：{summary}"

@@ -356,7 +356,12 @@ async def test_reminders_go_to_the_group_and_to_who_has_not_answered(branch: Bra
     before = {n: len(branch.fake.bot_messages(branch.user(n)))
               for n in ("尤凤英", "何秀兰", "孔繁荣", "刘建华")}
     await branch.run_job(f"mtg:{m.id}:eve")
-    assert "明天的会议" in branch.reply(branch.group)
+    eve = branch.reply(branch.group)
+    assert "明天的会议" in eve
+    # No card is up yet, so the group is pointed at what exists: the private reminder.
+    assert "私聊提醒里的「📝 请假」" in eve and "签到卡" not in eve
+    assert not any("reply_markup" in m for m in branch.fake.bot_messages(branch.group)
+                   if "明天的会议" in m.get("text", ""))
     got = {n: len(branch.fake.bot_messages(branch.user(n))) - c for n, c in before.items()}
     # 刘建华: his own reminder, and the phone round for his members with no account.
     assert got == {"尤凤英": 1, "何秀兰": 0, "孔繁荣": 1, "刘建华": 2}
