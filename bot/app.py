@@ -25,6 +25,7 @@ from bot.config import Config
 from bot.context import BotData, BranchApp, BranchContext, Deps
 from bot.handlers import (
     attendance,
+    attendance_views,
     audit,
     care,
     chats,
@@ -97,9 +98,9 @@ log = logging.getLogger(__name__)
 # Within group 0 the first matching handler wins: features that own a /start payload
 # (attendance `leave_<id>`, posts `refl_<id>`, quizzes `quiz_<id>`, surveys `svy_<id>`,
 # collections `col_<id>`) come before membership, whose /start takes everything else.
-FEATURES = (chats, errors, attendance, meetings, meeting_changes, visits, care, composer,
-            posts, quizzes, surveys, suggestions, dues, collections, report, safety, rounds,
-            paper, audit, privacy, roster, membership)
+FEATURES = (chats, errors, attendance, attendance_views, meetings, meeting_changes, visits,
+            care, composer, posts, quizzes, surveys, suggestions, dues, collections, report,
+            safety, rounds, paper, audit, privacy, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:

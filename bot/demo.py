@@ -192,7 +192,7 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
         clock.set(datetime.fromisoformat(meeting.ends_at))
         await h.run_job(f"mtg:{meeting.id}:close")
         task = next(m for m in reversed(fake.bot_messages(liu)) if "reply_markup" in m)
-        fake.press(liu, task, "电话传达")
+        fake.press(liu, task, "曹玉珍·电话传达")
         await h.settle()
         # 何秀兰 is taken into hospital; she tells the bot, and her leader is told.
         he = users["何秀兰"]

@@ -408,18 +408,22 @@ async def test_closing_creates_exactly_the_right_makeup_tasks(branch: Branch) ->
     assert {people[t.person_id] for t in tasks if t.assignee_id is None} == {"刘建华"}
     assert all(t.assignee_id == leader_id for t in tasks if people[t.person_id] != "刘建华")
     leader = branch.user("刘建华")
-    lists = [msg for msg in branch.fake.bot_messages(leader) if "reply_markup" in msg]
-    assert len(lists) == 6
+    # One message for the meeting, a row a person, each button naming him.
+    [sheet] = [msg for msg in branch.fake.bot_messages(leader) if "reply_markup" in msg]
+    assert len(sheet["reply_markup"]["inline_keyboard"]) == 6
+    assert "许茂林·电话传达" in branch.fake.labels(sheet)
     # Late taps on the frozen card are refused; the record does not change.
     late = await branch.link("施慧敏")
     branch.fake.press_data(late, card, f"att:ci:{m.id}")
     await branch.h.settle()
     assert branch.fake.toasts_for(late)[-1] == "会议已结束，签到已关闭"
-    # The leader records one make-up by phone; it leaves his open list.
-    xu_msg = next(msg for msg in lists if msg["text"].startswith("许茂林"))
-    branch.fake.press(leader, xu_msg, "电话传达")
+    # The leader records one make-up by phone; its row is done, the others keep buttons.
+    branch.fake.press(leader, sheet, "许茂林·电话传达")
     await branch.h.settle()
-    assert "许茂林：电话传达" in branch.fake.message(leader.id, xu_msg["message_id"])["text"]
+    now = branch.fake.message(leader.id, sheet["message_id"])
+    assert "✔️ 许茂林：电话传达" in now["text"] and "何秀兰（请假）" in now["text"]
+    assert len(now["reply_markup"]["inline_keyboard"]) == 5
+    assert not any(label.startswith("许茂林") for label in branch.fake.labels(now))
     await branch.say(leader, "/makeups")
     items = [msg["text"] for msg in branch.fake.bot_messages(leader)[-6:]]
     assert "未完成的补课任务（5项）" in items[0]
@@ -673,11 +677,11 @@ async def test_makeups_of_a_group_whose_leader_died_go_to_the_secretary(
     tasks = await branch.h.deps.meeting_repo.makeups_for_meeting(m.id)
     assert tasks and all(t.assignee_id is None for t in tasks)
     assert branch.fake.bot_messages(leader)[before:] == []
-    lists = [msg for msg in branch.fake.bot_messages(secretary)
-             if any(b.get("callback_data", "").startswith("mk:")
-                    for row in msg.get("reply_markup", {}).get("inline_keyboard", [])
-                    for b in row)]
-    assert len(lists) == len(tasks)
+    [sheet] = [msg for msg in branch.fake.bot_messages(secretary)
+               if any(b.get("callback_data", "").startswith("mk:")
+                      for row in msg.get("reply_markup", {}).get("inline_keyboard", [])
+                      for b in row)]
+    assert len(sheet["reply_markup"]["inline_keyboard"]) == len(tasks)
 
 
 async def test_the_secretary_is_not_asked_to_help_himself_make_up(branch: Branch) -> None:

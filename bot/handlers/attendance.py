@@ -7,7 +7,6 @@ not edited here: the press only asks `CardRefresher` for an edit, which it coale
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -23,8 +22,14 @@ from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.dates import show_date
 from bot.services.meetings import Tap, TapResult
-from bot.ui.meetings import leave_reason_keyboard, makeup_keyboard, summary
-from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Attendance, LeaveReason, Meeting
+from bot.ui.meetings import (
+    MakeupRow,
+    leave_reason_keyboard,
+    makeup_keyboard,
+    makeup_list,
+    summary,
+)
+from storage.models import LEAVE_REASONS, MAKEUP_METHODS, LeaveReason, Meeting
 
 _TOASTS = {
     Tap.CHECKED_IN: texts.TAP_CHECKED_IN,
@@ -263,9 +268,39 @@ async def _close_button(press: Press, context: BranchContext) -> None:
     await press.edit(await _close(context, press.actor, press.id()))
 
 
+@makeup_buttons.on("row", ids=2)
+async def _makeup_row(press: Press, context: BranchContext) -> None:
+    """`mk:row:<task>:<method>` on a meeting's list: record it, then show the list as it
+    now is (a line done, the others still with their buttons)."""
+    if press.id(1) >= len(MAKEUP_METHODS):
+        await press.stale()
+        return
+    method = MAKEUP_METHODS[press.id(1)]
+    meetings = context.deps.meetings
+    outcome, _task, person = await meetings.record_makeup(press.id(), press.actor, method)
+    name = person.name if person else ""
+    if outcome == "not_allowed":
+        await press.answer(texts.TAP_NOT_ALLOWED)
+        return
+    if outcome not in ("done", "already"):
+        await press.stale()
+        return
+    day = show_date(meetings.today())
+    await press.answer(texts.MAKEUP_DONE.format(name=name, method=texts.MAKEUP_METHOD[method],
+                                                day=day) if outcome == "done"
+                       else texts.MAKEUP_ALREADY.format(name=name))
+    sheet = await meetings.makeup_sheet(press.id(), press.actor)
+    if sheet is not None:
+        m, rows = sheet
+        await press.edit(*makeup_list(m, [MakeupRow(t.id, p, excused, t.method)
+                                          for t, p, excused in rows],
+                                      context.deps.config.branch.tz))
+
+
 @makeup_buttons.on("do", ids=2)
 async def _makeup_done(press: Press, context: BranchContext) -> None:
-    """`mk:do:<task>:<method>`: record how a member made up a meeting."""
+    """`mk:do:<task>:<method>` (a task on its own, from /makeups): record how a member
+    made up a meeting."""
     if press.id(1) >= len(MAKEUP_METHODS):
         await press.stale()
         return
@@ -303,91 +338,6 @@ async def makeups_command(update: Update, context: BranchContext, actor: Actor) 
             reply_markup=makeup_keyboard(task.id))
 
 
-# -- /attendance -----------------------------------------------------------------------------
-
-
-@guarded("attendance")
-async def attendance_command(update: Update, context: BranchContext, actor: Actor) -> None:
-    """A member's own year; a leader's group; the whole branch for the committee."""
-    message = update.effective_message
-    assert message is not None
-    deps = context.deps
-    year = deps.meetings.today().year
-    history = await deps.meetings.history(year)
-    if actor.sees_whole_branch:
-        await message.reply_text(await _branch_view(context, year, history))
-    elif actor.led_group_ids:
-        await message.reply_text(await _group_view(context, actor, year, history))
-    else:
-        await message.reply_text(await _member_view(context, actor, year, history))
-
-
-async def _member_view(context: BranchContext, actor: Actor, year: int,
-                       history: list[tuple[Meeting, Attendance]]) -> str:
-    assert actor.person is not None
-    mine = [(m, a) for m, a in history if a.person_id == actor.person.id]
-    if not mine:
-        return texts.ATT_MEMBER_NONE.format(year=year)
-    lines = [texts.ATT_MEMBER_TITLE.format(year=year)]
-    for m, a in mine:
-        status = texts.ATT_STATUS[a.status]
-        if a.status == "present" and a.recorded_by not in (None, a.person_id):
-            proxy = await context.deps.roster.get(a.recorded_by)
-            status = texts.ATT_STATUS_PROXY.format(proxy=proxy.name if proxy else "")
-        day = show_date(context.deps.meetings.local(m.starts_at).date())
-        lines.append(texts.ATT_MEMBER_LINE.format(day=day, kind=texts.MEETING_KIND[m.kind],
-                                                  status=status))
-    row = context.deps.meetings.rates([("", a) for _, a in mine])
-    lines.append(texts.ATT_MEMBER_SUMMARY.format(total=row.expected, present=row.present,
-                                                 excused=row.excused, absent=row.absent))
-    return "\n".join(lines)
-
-
-async def _group_view(context: BranchContext, actor: Actor, year: int,
-                      history: list[tuple[Meeting, Attendance]]) -> str:
-    deps = context.deps
-    lines = []
-    for g in await deps.roster.groups():
-        if g.id not in actor.led_group_ids:
-            continue
-        lines.append(texts.ATT_GROUP_TITLE.format(group=g.name, year=year))
-        for p in await deps.roster.in_group(g.id):
-            if not p.active:
-                continue
-            row = deps.meetings.rates([(p.name, a) for _, a in history if a.person_id == p.id])
-            lines.append(texts.ATT_PERSON_LINE.format(
-                name=p.name, present=row.present, expected=row.expected, proxy=row.proxy,
-                excused=row.excused, absent=row.absent))
-    return "\n".join(lines)
-
-
-async def _branch_view(context: BranchContext, year: int,
-                       history: list[tuple[Meeting, Attendance]]) -> str:
-    if not history:
-        return texts.ATT_NONE.format(year=year)
-    deps = context.deps
-    svc = deps.meetings
-    groups = {g.id: g.name for g in await deps.roster.groups()}
-    group_of = {p.id: groups.get(p.group_id or -1, texts.NO_GROUP)
-                for p in await deps.roster.all()}
-    lines = [texts.ATT_BRANCH_TITLE.format(year=year)]
-    sections: dict[str, list[tuple[str, Attendance]]] = defaultdict(list)
-    months: dict[int, str] = {}  # per meeting, not per row: a year can be 50,000 rows
-    for m, a in history:
-        sections[texts.ATT_SECTION_KIND].append((texts.MEETING_KIND[m.kind], a))
-        if m.id not in months:
-            months[m.id] = texts.MONTH_LABEL.format(month=svc.local(m.starts_at).month)
-        sections[texts.ATT_SECTION_MONTH].append((months[m.id], a))
-        sections[texts.ATT_SECTION_GROUP].append((group_of.get(a.person_id, ""), a))
-    for title in (texts.ATT_SECTION_KIND, texts.ATT_SECTION_MONTH, texts.ATT_SECTION_GROUP):
-        lines.append(title)
-        for row in svc.grouped_rates(sections[title]):
-            lines.append(texts.ATT_RATE_LINE.format(
-                label=row.label, rate=row.rate, present=row.present, expected=row.expected,
-                proxy=row.proxy, excused=row.excused, absent=row.absent))
-    return "\n".join(lines)
-
-
 def register(app: BranchApp) -> None:
     # Before membership's /start, which takes every other payload.
     leave_payload = start_payload("leave")
@@ -397,4 +347,3 @@ def register(app: BranchApp) -> None:
     app.add_handler(CommandHandler("proxy", proxy_command))
     app.add_handler(CommandHandler("close", close_command))
     app.add_handler(CommandHandler("makeups", makeups_command))
-    app.add_handler(CommandHandler("attendance", attendance_command))

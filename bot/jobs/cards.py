@@ -16,10 +16,9 @@ from typing import Any
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, JobQueue
 
-from bot import texts
 from bot.context import BranchContext, Deps
 from bot.services.meetings import Closing, card_audience
-from bot.ui.meetings import card_keyboard, card_text, makeup_keyboard, summary
+from bot.ui.meetings import MakeupRow, card_keyboard, card_text, makeup_list
 from bot.ui.messaging import send_private
 from storage.models import Meeting
 
@@ -115,17 +114,11 @@ async def send_makeup_lists(context: CallbackContext[Any, Any, Any, Any], deps: 
         # The same rule as every task: the leader, or the secretaries if he cannot be
         # reached (this list used to skip the `active` check).
         recipients = await deps.org.reach(assignee_id)
-        header = texts.MAKEUP_LIST_TITLE.format(meeting=summary(closing.meeting, tz))
         for recipient in recipients:
             # Nobody is asked to help himself make up (the secretary standing in for a
             # group with no leader may be on its list); his own 补课 is his to do.
-            others = [(makeup_id, p) for makeup_id, p in tasks if p.id != recipient.id]
-            if not others or not await send_private(context, recipient, header):
-                continue
-            for makeup_id, person in others:
-                answer = closing.tally.answers.get(person.id)
-                status = (texts.MAKEUP_STATUS_EXCUSED if answer and answer.status == "excused"
-                          else texts.MAKEUP_STATUS_ABSENT)
+            rows = [MakeupRow(makeup_id, p, excused=closing.tally.is_excused(p))
+                    for makeup_id, p in tasks if p.id != recipient.id]
+            if rows:  # one message for the meeting, a row a person
                 await send_private(context, recipient,
-                                   texts.MAKEUP_PERSON.format(name=person.name, status=status),
-                                   makeup_keyboard(makeup_id))
+                                   *makeup_list(closing.meeting, rows, tz))

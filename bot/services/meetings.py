@@ -120,6 +120,10 @@ class Tally:
     def excused(self) -> list[Person]:
         return self._with("excused")
 
+    def is_excused(self, p: Person) -> bool:
+        answer = self.answers.get(p.id)
+        return answer is not None and answer.status == "excused"
+
     @property
     def missing(self) -> list[Person]:
         """Expected and neither present nor excused: not answered, or marked absent."""
@@ -182,6 +186,25 @@ class MeetingService(BranchTime):
     async def mark_reminded(self, meeting_id: int, which: str) -> bool:
         """Claim the `eve` or `soon` reminder (False: it was sent already)."""
         return await self.repo.mark_reminded(meeting_id, which, iso(self.now()))
+
+    async def makeup_sheet(self, makeup_id: int, actor: Actor) -> tuple[
+            Meeting, list[tuple[Makeup, Person, bool]]] | None:
+        """The make-up list a task belongs to: its meeting's tasks for the same leader, each
+        with its person and whether he had asked for leave; never the actor's own."""
+        task = await self.repo.makeup(makeup_id)
+        m = await self.repo.get(task.meeting_id) if task else None
+        if task is None or m is None:
+            return None
+        answers = {a.person_id: a for a in await self.repo.attendance(m.id)}
+        rows = []
+        for t in await self.repo.makeups_for_meeting(m.id):
+            person = await self.people.get(t.person_id)
+            if t.assignee_id != task.assignee_id or person is None or (
+                    actor.person is not None and person.id == actor.person.id):
+                continue
+            answer = answers.get(person.id)
+            rows.append((t, person, answer is not None and answer.status == "excused"))
+        return m, rows
 
     async def makeups_of(self, meeting_id: int) -> list[Makeup]:
         return await self.repo.makeups_for_meeting(meeting_id)

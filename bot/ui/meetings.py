@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,7 +14,7 @@ from bot import texts
 from bot.callbacks import pack
 from bot.services.dates import show_date
 from bot.services.meetings import Tally
-from storage.models import LEAVE_REASONS, MAKEUP_METHODS, Meeting
+from storage.models import LEAVE_REASONS, MAKEUP_METHODS, MakeupMethod, Meeting, Person
 
 
 def when(m: Meeting, tz: ZoneInfo) -> str:
@@ -72,6 +74,39 @@ def leave_reason_keyboard(m: Meeting) -> InlineKeyboardMarkup:
                                     callback_data=pack("att", "rs", m.id, i))
                for i, r in enumerate(LEAVE_REASONS)]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+@dataclass(frozen=True)
+class MakeupRow:
+    """One person on a leader's make-up list."""
+
+    makeup_id: int
+    person: Person
+    excused: bool                      # asked for leave (else: absent)
+    method: MakeupMethod | None = None  # how it was made up, once it is
+
+
+def makeup_list(m: Meeting, rows: Sequence[MakeupRow], tz: ZoneInfo) -> tuple[
+        str, InlineKeyboardMarkup | None]:
+    """A meeting's make-up tasks for one leader as one message: a line a person, and the
+    three ways to make it up on buttons that name him, until it is done."""
+    lines = [texts.MAKEUP_LIST_TITLE.format(meeting=summary(m, tz))]
+    buttons = []
+    for row in rows:
+        if row.method is not None:
+            lines.append(texts.MAKEUP_ROW_DONE.format(name=row.person.name,
+                                                      method=texts.MAKEUP_METHOD[row.method]))
+            continue
+        status = texts.MAKEUP_STATUS_EXCUSED if row.excused else texts.MAKEUP_STATUS_ABSENT
+        lines.append(texts.MAKEUP_PERSON.format(name=row.person.name, status=status))
+        buttons.append([InlineKeyboardButton(
+            texts.MAKEUP_ROW_BUTTON.format(name=row.person.name,
+                                           method=texts.MAKEUP_METHOD[method]),
+            callback_data=pack("mk", "row", row.makeup_id, i))
+            for i, method in enumerate(MAKEUP_METHODS)])
+    if not buttons:
+        lines.append(texts.MAKEUP_LIST_DONE)
+    return "\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None
 
 
 def makeup_keyboard(makeup_id: int) -> InlineKeyboardMarkup:

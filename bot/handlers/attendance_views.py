@@ -1,0 +1,129 @@
+"""`/attendance`: a member's own year, a leader's group, the whole branch for the
+committee — the figures from `MeetingService`, in words."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot import texts
+from bot.context import BranchApp, BranchContext
+from bot.guard import guarded
+from bot.services.access import Actor
+from bot.services.dates import show_date
+from bot.services.meetings import Tap, TapResult
+from storage.models import Attendance, Meeting
+
+_TOASTS = {
+    Tap.CHECKED_IN: texts.TAP_CHECKED_IN,
+    Tap.ALREADY_IN: texts.TAP_ALREADY_IN,
+    Tap.ALREADY_EXCUSED: texts.TAP_ALREADY_EXCUSED,
+    Tap.IN_NOT_EXCUSED: texts.TAP_IN_NOT_EXCUSED,
+    Tap.NOT_OPEN: texts.TAP_NOT_OPEN,
+    Tap.CLOSED: texts.TAP_CLOSED,
+    Tap.CANCELLED: texts.TAP_CANCELLED,
+    Tap.NOT_EXPECTED: texts.TAP_NOT_EXPECTED,
+    Tap.NOT_LINKED: texts.TAP_NOT_LINKED,
+    Tap.STALE: texts.TAP_STALE,
+    Tap.UNKNOWN: texts.TAP_STALE,
+    Tap.NOT_ALLOWED: texts.TAP_NOT_ALLOWED,
+}
+
+
+def toast(result: TapResult, context: BranchContext) -> str:
+    name = result.person.name if result.person else ""
+    return _TOASTS[result.outcome].format(
+        name=name, minutes=context.deps.config.meetings.open_minutes_before)
+
+
+def _refresh(context: BranchContext, m: Meeting | None) -> None:
+    if m is not None:
+        context.deps.follow_ups.refresh_card(context, m)
+
+
+@guarded("attendance")
+async def attendance_command(update: Update, context: BranchContext, actor: Actor) -> None:
+    """A member's own year; a leader's group; the whole branch for the committee."""
+    message = update.effective_message
+    assert message is not None
+    deps = context.deps
+    year = deps.meetings.today().year
+    history = await deps.meetings.history(year)
+    if actor.sees_whole_branch:
+        await message.reply_text(await _branch_view(context, year, history))
+    elif actor.led_group_ids:
+        await message.reply_text(await _group_view(context, actor, year, history))
+    else:
+        await message.reply_text(await _member_view(context, actor, year, history))
+
+
+async def _member_view(context: BranchContext, actor: Actor, year: int,
+                       history: list[tuple[Meeting, Attendance]]) -> str:
+    assert actor.person is not None
+    mine = [(m, a) for m, a in history if a.person_id == actor.person.id]
+    if not mine:
+        return texts.ATT_MEMBER_NONE.format(year=year)
+    lines = [texts.ATT_MEMBER_TITLE.format(year=year)]
+    for m, a in mine:
+        status = texts.ATT_STATUS[a.status]
+        if a.status == "present" and a.recorded_by not in (None, a.person_id):
+            proxy = await context.deps.roster.get(a.recorded_by)
+            status = texts.ATT_STATUS_PROXY.format(proxy=proxy.name if proxy else "")
+        day = show_date(context.deps.meetings.local(m.starts_at).date())
+        lines.append(texts.ATT_MEMBER_LINE.format(day=day, kind=texts.MEETING_KIND[m.kind],
+                                                  status=status))
+    row = context.deps.meetings.rates([("", a) for _, a in mine])
+    lines.append(texts.ATT_MEMBER_SUMMARY.format(total=row.expected, present=row.present,
+                                                 excused=row.excused, absent=row.absent))
+    return "\n".join(lines)
+
+
+async def _group_view(context: BranchContext, actor: Actor, year: int,
+                      history: list[tuple[Meeting, Attendance]]) -> str:
+    deps = context.deps
+    lines = []
+    for g in await deps.roster.groups():
+        if g.id not in actor.led_group_ids:
+            continue
+        lines.append(texts.ATT_GROUP_TITLE.format(group=g.name, year=year))
+        for p in await deps.roster.in_group(g.id):
+            if not p.active:
+                continue
+            row = deps.meetings.rates([(p.name, a) for _, a in history if a.person_id == p.id])
+            lines.append(texts.ATT_PERSON_LINE.format(
+                name=p.name, present=row.present, expected=row.expected, proxy=row.proxy,
+                excused=row.excused, absent=row.absent))
+    return "\n".join(lines)
+
+
+async def _branch_view(context: BranchContext, year: int,
+                       history: list[tuple[Meeting, Attendance]]) -> str:
+    if not history:
+        return texts.ATT_NONE.format(year=year)
+    deps = context.deps
+    svc = deps.meetings
+    groups = {g.id: g.name for g in await deps.roster.groups()}
+    group_of = {p.id: groups.get(p.group_id or -1, texts.NO_GROUP)
+                for p in await deps.roster.all()}
+    lines = [texts.ATT_BRANCH_TITLE.format(year=year)]
+    sections: dict[str, list[tuple[str, Attendance]]] = defaultdict(list)
+    months: dict[int, str] = {}  # per meeting, not per row: a year can be 50,000 rows
+    for m, a in history:
+        sections[texts.ATT_SECTION_KIND].append((texts.MEETING_KIND[m.kind], a))
+        if m.id not in months:
+            months[m.id] = texts.MONTH_LABEL.format(month=svc.local(m.starts_at).month)
+        sections[texts.ATT_SECTION_MONTH].append((months[m.id], a))
+        sections[texts.ATT_SECTION_GROUP].append((group_of.get(a.person_id, ""), a))
+    for title in (texts.ATT_SECTION_KIND, texts.ATT_SECTION_MONTH, texts.ATT_SECTION_GROUP):
+        lines.append(title)
+        for row in svc.grouped_rates(sections[title]):
+            lines.append(texts.ATT_RATE_LINE.format(
+                label=row.label, rate=row.rate, present=row.present, expected=row.expected,
+                proxy=row.proxy, excused=row.excused, absent=row.absent))
+    return "\n".join(lines)
+
+
+def register(app: BranchApp) -> None:
+    app.add_handler(CommandHandler("attendance", attendance_command))
