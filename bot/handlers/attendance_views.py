@@ -13,34 +13,7 @@ from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.dates import show_date
-from bot.services.meetings import Tap, TapResult
 from storage.models import Attendance, Meeting
-
-_TOASTS = {
-    Tap.CHECKED_IN: texts.TAP_CHECKED_IN,
-    Tap.ALREADY_IN: texts.TAP_ALREADY_IN,
-    Tap.ALREADY_EXCUSED: texts.TAP_ALREADY_EXCUSED,
-    Tap.IN_NOT_EXCUSED: texts.TAP_IN_NOT_EXCUSED,
-    Tap.NOT_OPEN: texts.TAP_NOT_OPEN,
-    Tap.CLOSED: texts.TAP_CLOSED,
-    Tap.CANCELLED: texts.TAP_CANCELLED,
-    Tap.NOT_EXPECTED: texts.TAP_NOT_EXPECTED,
-    Tap.NOT_LINKED: texts.TAP_NOT_LINKED,
-    Tap.STALE: texts.TAP_STALE,
-    Tap.UNKNOWN: texts.TAP_STALE,
-    Tap.NOT_ALLOWED: texts.TAP_NOT_ALLOWED,
-}
-
-
-def toast(result: TapResult, context: BranchContext) -> str:
-    name = result.person.name if result.person else ""
-    return _TOASTS[result.outcome].format(
-        name=name, minutes=context.deps.config.meetings.open_minutes_before)
-
-
-def _refresh(context: BranchContext, m: Meeting | None) -> None:
-    if m is not None:
-        context.deps.follow_ups.refresh_card(context, m)
 
 
 @guarded("attendance")
