@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HANDLERS = sorted((ROOT / "bot" / "handlers").glob("*.py"))
 JOBS = sorted((ROOT / "bot" / "jobs").glob("*.py"))
 UI = sorted((ROOT / "bot" / "ui").glob("*.py"))
-# The ledgers that make a send exactly-once belong to the job that sends (a post's
-# deliveries, a push's claim), and the backup job copies the database itself.
-JOB_LEDGERS = {"posts.py": {"post_repo"}, "pushes.py": {"push_repo"}, "backup.py": {"db"}}
+# The ledger that makes a push exactly-once is the pushes job's own, and the backup job
+# copies the database itself. (A post's send ledger is PostService's.)
+JOB_LEDGERS = {"pushes.py": {"push_repo"}, "backup.py": {"db"}}
 # What `bot/` itself holds: the frame every feature stands on. Features live in
 # bot/services (rules), bot/handlers, bot/jobs and bot/ui (words, buttons, sending).
 FRAME = {"__init__", "__main__", "app", "buttons", "callbacks", "clock", "commands", "config",
@@ -29,7 +29,8 @@ FRAME = {"__init__", "__main__", "app", "buttons", "callbacks", "clock", "comman
 # Frame-level, not a feature's data: the error handler asks whether an update's write was
 # committed before telling the user it was saved.
 ALLOWED_DEPS_STORAGE = {"inbox.was_applied"}
-REPOSITORY_ATTRS = re.compile(r"\bdeps\.(\w+_repo|people|db|inbox)\.(\w+)")
+# Any mention counts, not only a call: `repo = deps.post_repo` once hid a fan-out's writes.
+REPOSITORY_ATTRS = re.compile(r"\bdeps\.(\w+_repo|people|db|inbox)\b\.?(\w*)")
 
 
 def _imports(path: Path) -> list[tuple[str, list[str]]]:

@@ -26,7 +26,6 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext, JobQueue
 
 from bot import texts
-from bot.clock import iso
 from bot.context import BranchApp, BranchContext, Deps
 from bot.services.dates import show_date
 from bot.services.posts import PRIVATE_AUDIENCES
@@ -73,7 +72,7 @@ async def send_post(context: BranchContext) -> None:
     if post is None or post.status in ("sent", "withdrawn"):
         return
     if post.status == "scheduled":
-        await deps.post_repo.set_status(post.id, "sending")
+        await deps.posts.start_sending(post)
     try:
         if post.audience in PRIVATE_AUDIENCES:
             await _fan_out(context, deps, post)
@@ -97,7 +96,7 @@ async def send_post(context: BranchContext) -> None:
     current = await deps.posts.get(post.id)
     if current is None or current.failed_at is not None:
         return
-    await deps.post_repo.set_status(post.id, "sent")
+    await deps.posts.finish_sending(post)
     sent = await deps.posts.get(post.id)
     assert sent is not None
     if context.job_queue is not None:
@@ -109,7 +108,7 @@ async def _give_up(context: BranchContext, deps: Deps, post: Post, sentence: str
     """The post cannot be sent (refused for good, or nowhere to send it): mark it failed
     and tell its sender once; `sentence` has {title}, {chat} and `more` to fill in."""
     _attempts.pop(post.id, None)
-    if not await deps.post_repo.mark_failed(post.id, iso(deps.posts.now())):
+    if not await deps.posts.give_up(post):
         return
     text = sentence.format(title=post.title, chat=texts.AUDIENCE_NAMES.get(post.audience, ""),
                            **more)
@@ -127,7 +126,7 @@ async def _post_in_chat(context: BranchContext, deps: Deps, post: Post) -> None:
         await _give_up(context, deps, post, texts.SEND_NO_CHAT)
         return
     message = await deliver(context, chat_id, post)
-    await deps.post_repo.set_message(post.id, chat_id, message.message_id)
+    await deps.posts.posted_in(post, chat_id, message.message_id)
     creator = await deps.roster.get(post.created_by) if post.created_by else None
     if creator is not None:
         name = texts.AUDIENCE_NAMES[post.audience]
@@ -135,16 +134,15 @@ async def _post_in_chat(context: BranchContext, deps: Deps, post: Post) -> None:
 
 
 async def _fan_out(context: BranchContext, deps: Deps, post: Post) -> None:
-    repo = deps.post_repo
-    deliveries = await repo.deliveries(post.id)
+    deliveries = await deps.posts.deliveries(post.id)
     linked = [d for d in deliveries if d.state != "unlinked"]
     done = sum(1 for d in linked if d.state != "pending")
     if post.progress_message_id is None:
         progress = await context.bot.send_message(
             post.created_by_tg, texts.PROGRESS.format(title=post.title, done=done,
                                                       total=len(linked)))
-        await repo.set_progress(post.id, progress.chat.id, progress.message_id)
-        post = await repo.get(post.id) or post
+        await deps.posts.progress_shown_in(post, progress.chat.id, progress.message_id)
+        post = await deps.posts.get(post.id) or post
     # Read once for the whole run rather than once per recipient (bench/broadcast.py).
     people = {p.id: p for p in await deps.roster.all()}
     last_progress = time.monotonic()
@@ -164,8 +162,7 @@ async def _fan_out(context: BranchContext, deps: Deps, post: Post) -> None:
                 # still get it; the leaders' follow-up reaches him as unreachable.
                 log.warning("post %s not delivered to person %s: %s", post.id, d.person_id,
                             exc.message)
-        await repo.mark_delivery(post.id, d.person_id, state, message_id,
-                                 iso(deps.posts.now()))
+        await deps.posts.delivered(post, d.person_id, state, message_id)
         done += 1
         if time.monotonic() - last_progress >= PROGRESS_SECONDS:
             last_progress = time.monotonic()
@@ -240,7 +237,7 @@ async def follow_up(context: BranchContext) -> None:
     post = await deps.posts.get(context.job.data)
     if post is None or post.status != "sent":
         return
-    if await deps.post_repo.claim(post.id, "followed_up_at", iso(deps.posts.now())):
+    if await deps.posts.claim_follow_up(post):
         await send_follow_up(context, deps, post)
 
 
@@ -251,7 +248,7 @@ async def remind_study(context: BranchContext) -> None:
     post = await deps.posts.get(context.job.data)
     if post is None or post.status != "sent" or post.due_on is None:
         return
-    if not await deps.post_repo.claim(post.id, "reminded_at", iso(deps.posts.now())):
+    if not await deps.posts.claim_reminder(post):
         return
     due = show_date(date.fromisoformat(post.due_on))
     for cov in (await deps.posts.coverage(post)).values():
@@ -265,7 +262,7 @@ async def schedule_all(app: BranchApp) -> None:
     """On start-up: resume unfinished sends; re-create pending follow-ups."""
     deps = app.bot_data.deps
     assert app.job_queue is not None
-    for post in await deps.post_repo.unfinished():
+    for post in await deps.posts.unfinished():
         schedule_send(app.job_queue, deps, post)
-    for post in await deps.post_repo.sent_posts():
+    for post in await deps.posts.sent_posts():
         schedule_follow_ups(app.job_queue, deps, post)

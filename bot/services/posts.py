@@ -95,6 +95,46 @@ class PostService(BranchTime):
     async def recent(self, kind: str, limit: int) -> list[Post]:
         return await self.repo.recent(kind, limit)
 
+    # -- the send ledger: each step of sending a post, recorded once (bot.jobs.posts) -----
+
+    async def start_sending(self, post: Post) -> None:
+        await self.repo.set_status(post.id, "sending")
+
+    async def finish_sending(self, post: Post) -> None:
+        await self.repo.set_status(post.id, "sent")
+
+    async def give_up(self, post: Post) -> bool:
+        """Telegram refused it for good (or there is nowhere to send it): True the first
+        time, so its sender is told once."""
+        return await self.repo.mark_failed(post.id, iso(self.now()))
+
+    async def posted_in(self, post: Post, chat_id: int, message_id: int) -> None:
+        await self.repo.set_message(post.id, chat_id, message_id)
+
+    async def claim_follow_up(self, post: Post) -> bool:
+        """The leaders' lists go out once; False if they did."""
+        return await self.repo.claim(post.id, "followed_up_at", iso(self.now()))
+
+    async def claim_reminder(self, post: Post) -> bool:
+        """The study reminder goes out once; False if it did."""
+        return await self.repo.claim(post.id, "reminded_at", iso(self.now()))
+
+    async def progress_shown_in(self, post: Post, chat_id: int, message_id: int) -> None:
+        """The sender's 「已发送 n/m」 message, edited as the fan-out goes on."""
+        await self.repo.set_progress(post.id, chat_id, message_id)
+
+    async def delivered(self, post: Post, person_id: int, state: str,
+                        message_id: int | None) -> None:
+        """One person's copy: sent, or unreachable; a resumed fan-out skips him."""
+        await self.repo.mark_delivery(post.id, person_id, state, message_id, iso(self.now()))
+
+    async def unfinished(self) -> list[Post]:
+        """Still to send or being sent: resumed on start-up."""
+        return await self.repo.unfinished()
+
+    async def sent_posts(self) -> list[Post]:
+        return await self.repo.sent_posts()
+
     async def deliveries(self, post_id: int) -> list[Delivery]:
         return await self.repo.deliveries(post_id)
 
