@@ -160,9 +160,9 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
         fake.share_contact(liu, demo_data.phone_of(21))
         await h.settle()
         day = (clock.now().astimezone(h.deps.config.branch.tz) + timedelta(days=3)).date()
-        line = f"/meeting 党小组会 {day.month}月{day.day}日 9:30 东湖花园活动室 学习会议精神"
-        fake.send(liu, liu.id, line)
-        await h.settle()
+        # He types it as he would say it; the bot shows what it understood, he taps ✅.
+        await h.arrange(liu, f"/meeting 党小组会 {day.month}月{day.day}日上午9点半 东湖花园活动室 "
+                             "学习会议精神")
         meeting = (await h.deps.meeting_repo.active())[-1]
         # An hour before the start the card goes up in the group; members tap.
         clock.set(h.deps.meetings.opens_at(meeting))

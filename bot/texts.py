@@ -391,6 +391,9 @@ MEETING_USAGE = (
     "例如：/meeting 党小组会 12月5日 9:30 广泉小区活动室 学习会议精神\n"
     "或只发 /meeting，按按钮一步步来。"
 )
+# Other names people type for a kind in `/meeting <kind> …`.
+MEETING_KIND_ALSO = {"党员大会": MeetingKind.GENERAL, "支部大会": MeetingKind.GENERAL,
+                     "支部委员会": MeetingKind.COMMITTEE, "小组会": MeetingKind.GROUP}
 MEETING_BAD_KIND = (
     "没有「{kind}」这种会议。可选：支部党员大会、支委会、党小组会、党课、主题党日、"
     "学习活动日、其他。"
@@ -416,16 +419,15 @@ PLAN_CARD_NOW = "签到卡现在就发到群里"
 PLAN_REMIND = {("eve", "soon"): "前一晚和会前会提醒大家", ("soon",): "会前会提醒大家",
                ("eve",): "前一晚会提醒大家", (): ""}
 MEETING_SUMMARY = "{kind}「{topic}」，{when}，{place}"
-MEETING_WHEN = "{day} {start}–{end}"
+MEETING_WHEN = "{day}{start}"
 DATE_EXAMPLE = "例如：12月5日、明天、下周三、2026-12-05"
-TIME_EXAMPLE = "例如：9:30、下午2点半"
+TIME_EXAMPLE = "例如：上午9:30、下午2点半"
 DATE_UNREADABLE = "看不懂日期「{text}」，" + DATE_EXAMPLE
 DATE_PAST = "{month}月{day}日已经过去了，请换一个日期（" + DATE_EXAMPLE + "）"
 TIME_UNREADABLE = "看不懂时间「{text}」，" + TIME_EXAMPLE
 TIME_INVALID = "时间「{text}」不存在，" + TIME_EXAMPLE
 WIZ_KIND = "请选择会议类型："
 DAY_BUTTON = "{month}月{day}日 周{weekday}"
-WIZ_PREVIEW_WHEN = "{month}月{day}日 {time}"
 WIZ_GROUP = "哪个党小组开会？"
 WIZ_DAY = "哪一天？点按钮，或直接输入（例如 12月5日、下周三）："
 WIZ_TIME = "几点开始？点按钮，或直接输入（例如 9:30、下午2点半）："
@@ -433,10 +435,13 @@ WIZ_PLACE = "在哪里开？请输入地点："
 WIZ_PLACE_RECENT = "在哪里开？点按钮，或输入新地点："
 WIZ_TOPIC = "会议议题是什么？请输入（例如：学习会议精神）："
 WIZ_CONFIRM = "请确认：\n{summary}"
+MEETING_CONFIRM = "请确认：\n会议：{kind}\n时间：{when}\n地点：{place}\n议题：{topic}"
+WIZ_PLACE_GUESSED = ("（地点里有空格时，请用逗号把地点和议题隔开重发，"
+                     "例如：…9:30，幸福里 社区 活动室，学习）")
 WIZ_CANCELLED = "已取消，没有安排会议。"
 WIZ_EXPIRED = "好久没有操作，安排会议已自动取消。需要时请重新发送 /meeting。"
 WIZ_STALE = "这一步已经过去了，请按最新的提示操作。"
-BUTTON_CONFIRM = "✅ 发布"
+BUTTON_CONFIRM = "✅ 确认"
 BUTTON_CANCEL = "❌ 取消"
 BUTTON_BACK = "↩️ 返回"
 

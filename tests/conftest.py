@@ -118,6 +118,10 @@ class Branch:
         self.fake.send(who, chat.id if chat else who.id, text)
         await self.h.settle()
 
+    async def arrange(self, who: FakeUser, line: str) -> None:
+        """`who` arranges a meeting in one line and taps ✅ on what the bot understood."""
+        await self.h.arrange(who, line)
+
     async def link(self, name: str) -> FakeUser:
         """The person links his account by sharing his own phone number."""
         who = self.user(name)

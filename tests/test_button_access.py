@@ -26,7 +26,7 @@ from tests.conftest import Branch
 async def _scene(b: Branch) -> dict[str, Any]:
     h = b.h
     leader = await b.link("刘建华")
-    await b.say(leader, "/meeting 党小组会 12月5日 9:30 活动室 学习")
+    await b.arrange(leader, "/meeting 党小组会 12月5日 9:30 活动室 学习")
     [m] = await h.deps.meeting_repo.active()
     assert isinstance(h.clock, type(h.clock))
     h.clock.set(h.deps.meetings.opens_at(m))

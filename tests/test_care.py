@@ -170,7 +170,7 @@ async def test_a_deceased_member_gets_nothing_afterwards(branch: Branch) -> None
     await branch.say(leader, "/flag 尤凤英 去世 今天")
     sent_before = len(branch.fake.bot_messages(member))
     # A meeting, its reminders, the morning round: none of it reaches her or names her.
-    await branch.say(leader, "/meeting 党小组会 12月5日 9:30 活动室 学习")
+    await branch.arrange(leader, "/meeting 党小组会 12月5日 9:30 活动室 学习")
     m = (await branch.h.deps.meeting_repo.active())[0]
     assert "尤凤英" not in [p.name for p in await branch.h.deps.meetings.expected(m)]
     clock(branch).set(branch.h.deps.meetings.eve_reminder_at(m))

@@ -48,7 +48,7 @@ async def test_stranger_in_the_group_is_told_to_link(branch: Branch) -> None:
 
 async def _open_card(branch: Branch) -> Json:
     secretary = await branch.link("王建国")
-    await branch.say(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
+    await branch.arrange(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
     [m] = await branch.h.deps.meeting_repo.active()
     branch.h.clock.set(branch.h.deps.meetings.opens_at(m))
     await branch.run_job(f"mtg:{m.id}:open")

@@ -50,7 +50,7 @@ async def test_a_button_press_delivered_twice_is_not_an_error(branch: Branch) ->
     # capitalises it), which is expected and must not alarm the committee.
     secretary = await branch.link("王建国")
     member = await branch.link("尤凤英")
-    await branch.say(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
+    await branch.arrange(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
     [m] = await branch.h.deps.meeting_repo.active()
     branch.h.clock.set(branch.h.deps.meetings.opens_at(m))
     await branch.run_job(f"mtg:{m.id}:open")

@@ -218,7 +218,7 @@ async def test_a_press_saved_before_a_restart_is_answered_not_redone(branch: Bra
     """A kill between a saved press and its answer: delivered again after the restart,
     the press is not applied a second time, but its button stops spinning."""
     secretary = await branch.link("王建国")
-    await branch.say(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
+    await branch.arrange(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
     [m] = await branch.h.deps.meeting_repo.active()
     branch.h.clock.set(branch.h.deps.meetings.opens_at(m))
     await branch.run_job(f"mtg:{m.id}:open")

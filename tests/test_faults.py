@@ -39,7 +39,7 @@ async def test_a_day_of_faults_loses_and_doubles_nothing(
     for name in demo_data.telegram_ids():
         members[name] = await branch.link(name)
     secretary = members["王建国"]
-    await branch.say(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
+    await branch.arrange(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
     [m] = await h.deps.meeting_repo.active()
     h.clock.set(h.deps.meetings.opens_at(m))
     await h.run_job(f"mtg:{m.id}:open")

@@ -35,7 +35,7 @@ async def only_meeting(b: Branch) -> Meeting:
 
 async def arrange(b: Branch) -> Meeting:
     leader = await b.link("刘建华")
-    await b.say(leader, LINE)
+    await b.arrange(leader, LINE)
     assert "已安排" in b.reply(leader), b.reply(leader)
     return await only_meeting(b)
 
@@ -54,7 +54,7 @@ async def test_leader_arranges_his_group_meeting_in_one_line(branch: Branch) -> 
     # 9:30 in Shanghai is 01:30 UTC; stored in UTC.
     assert m.starts_at == "2026-12-05T01:30:00+00:00"
     assert m.ends_at == "2026-12-05T03:30:00+00:00"
-    assert "12月5日（周六） 9:30–11:30" in branch.reply(branch.user("刘建华"))
+    assert "12月5日（周六）上午9点半" in branch.reply(branch.user("刘建华"))
 
 
 async def test_jobs_are_scheduled_at_the_right_times_in_the_branch_zone(
@@ -95,11 +95,68 @@ async def test_bad_one_line_requests_explain_and_create_nothing(
 
 async def test_relative_dates_are_understood(branch: Branch) -> None:
     leader = await branch.link("刘建华")
-    await branch.say(leader, "/meeting 党小组会 下周三 下午2点半 活动室 学习")
+    await branch.arrange(leader, "/meeting 党小组会 下周三 下午2点半 活动室 学习")
     m = await only_meeting(branch)
     # Today is Sunday 2026-11-22 in Shanghai; weeks start on Monday, so 下周三 is the
     # Wednesday of the week that starts tomorrow: 11-25, 14:30 local.
     assert m.starts_at == "2026-11-25T06:30:00+00:00"
+
+
+async def test_one_line_shows_what_it_understood_and_saves_only_after_confirm(
+    branch: Branch,
+) -> None:
+    leader = await branch.link("刘建华")
+    await branch.say(leader,
+                     "/meeting 党小组会 12月8日上午9点半，幸福里 社区 活动室，学习会议精神")
+    shown = branch.reply(leader)
+    assert "时间：12月8日（周二）上午9点半" in shown, shown
+    assert "地点：幸福里 社区 活动室" in shown and "议题：学习会议精神" in shown
+    assert await branch.h.deps.meeting_repo.active() == []  # nothing saved before ✅
+    confirm = branch.last(leader)
+    ok = confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    branch.fake.press(leader, confirm, "✅ 确认")
+    await branch.h.settle()
+    m = await only_meeting(branch)
+    assert (m.place, m.topic, m.starts_at) == ("幸福里 社区 活动室", "学习会议精神",
+                                               "2026-12-08T01:30:00+00:00")
+    assert "reply_markup" not in branch.fake.message(leader.id, confirm["message_id"])
+    branch.fake.press_data(leader, confirm, ok)  # a second tap, as from a stale screen
+    await branch.h.settle()
+    assert len(await branch.h.deps.meeting_repo.active()) == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "starts_at", "place", "topic", "hint"),
+    [
+        ("/meeting 党员大会 后天下午两点 礼堂 学习", "2026-11-24T06:00:00+00:00", "礼堂", "学习",
+         True),
+        ("/meeting 支部大会，周二上午九点半，礼堂", "2026-11-24T01:30:00+00:00", "礼堂",
+         "支部党员大会", False),
+        ("/meeting 党小组会 十二月八号 9时30分 活动室", "2026-12-08T01:30:00+00:00", "活动室",
+         "党小组会", False),
+        ("/meeting 党小组会 下下周二 上午 9:30 活动室 学习", "2026-12-01T01:30:00+00:00", "活动室",
+         "学习", True),
+    ],
+)
+async def test_one_line_understands_spoken_dates_commas_and_other_names(
+    branch: Branch, line: str, starts_at: str, place: str, topic: str, hint: bool,
+) -> None:
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, line)
+    assert ("用逗号" in branch.reply(secretary)) is hint, branch.reply(secretary)
+    branch.fake.press(secretary, branch.last(secretary), "✅ 确认")
+    await branch.h.settle()
+    m = await only_meeting(branch)
+    assert (m.starts_at, m.place, m.topic) == (starts_at, place, topic)
+
+
+async def test_a_place_used_before_keeps_its_spaces(branch: Branch) -> None:
+    leader = await branch.link("刘建华")
+    await branch.arrange(leader, "/meeting 党小组会 12月5日 9:30，幸福里 社区 活动室，学习")
+    await branch.say(leader, "/meeting 党小组会 12月8日 9:30 幸福里 社区 活动室 学习会议精神")
+    shown = branch.reply(leader)
+    assert "地点：幸福里 社区 活动室\n" in shown and "议题：学习会议精神" in shown, shown
+    assert "用逗号" not in shown
 
 
 async def test_guided_flow_with_buttons_and_typing(branch: Branch) -> None:
@@ -118,7 +175,7 @@ async def test_guided_flow_with_buttons_and_typing(branch: Branch) -> None:
     await branch.say(secretary, "东湖花园活动室")
     await branch.say(secretary, "学习会议精神")
     assert "请确认" in branch.reply(secretary)
-    fake.press(secretary, branch.last(secretary), "✅ 发布")
+    fake.press(secretary, branch.last(secretary), "✅ 确认")
     await branch.h.settle()
     assert "已安排" in branch.reply(secretary)
     m = await only_meeting(branch)
@@ -208,8 +265,7 @@ async def test_forty_members_tap_within_a_second(config, tmp_path) -> None:  # t
                                              actor_tg=None, how="test")
             users.append(user)
         group = h.fake.add_group(config.chats.group_chat_id, "支部群", users)
-        h.fake.send(users[0], users[0].id, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
-        await h.settle()
+        await h.arrange(users[0], "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
         m = (await h.deps.meeting_repo.active())[0]
         b = Branch(h, {}, group, group, users[-1])
         card = await open_card(b, m)
@@ -283,7 +339,7 @@ async def test_leader_checks_in_and_excuses_people_without_phones(branch: Branch
     await branch.h.settle()
     branch.fake.press(leader, branch.last(leader), "📝 张桂兰 请假")
     await branch.h.settle()
-    assert branch.fake.toasts_for(leader) == ["已为许茂林代签到", "已为张桂兰代请假"]
+    assert branch.fake.toasts_for(leader)[-2:] == ["已为许茂林代签到", "已为张桂兰代请假"]
     await branch.flush_cards()
     assert "许茂林（由刘建华代签到）" in branch.last(branch.group)["text"]
     xu = await branch.h.deps.people.by_ext_id("C003")
@@ -457,7 +513,7 @@ async def test_reschedule_tells_those_who_answered(branch: Branch) -> None:
     moved = await only_meeting(branch)
     assert moved.starts_at == "2026-12-06T02:00:00+00:00"
     assert "会议时间有变化" in branch.reply(you)
-    assert "12月6日（周日） 10:00" in branch.reply(you)
+    assert "12月6日（周日）上午10点" in branch.reply(you)
     app = branch.h.app
     assert app is not None and app.job_queue is not None
     job = app.job_queue.get_jobs_by_name(f"mtg:{m.id}:open")[0]
@@ -530,8 +586,7 @@ async def _one_meeting(h, config):  # type: ignore[no-untyped-def]
         [{"编号": "S1", "姓名": "书记甲", "党小组": "一组", "类别": "退休",
           "政治面貌": "党员", "角色": "书记、组长"}], actor_tg=None)).ok
     sec = h.fake.add_user(config.admins.secretary_ids[0], "书记甲")
-    h.fake.send(sec, sec.id, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
-    await h.settle()
+    await h.arrange(sec, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
     [m] = await h.deps.meeting_repo.active()
     return m
 
@@ -620,7 +675,7 @@ def _card_of(b: Branch, m: Meeting) -> Json | None:
 async def test_a_meeting_at_short_notice_gets_its_card_at_once(branch: Branch) -> None:
     # 09:00 on 22 November; the meeting starts in 30 minutes, inside the 60-minute window.
     leader = await branch.link("刘建华")
-    await branch.say(leader, "/meeting 党小组会 11月22日 9:30 东湖花园活动室 紧急学习")
+    await branch.arrange(leader, "/meeting 党小组会 11月22日 9:30 东湖花园活动室 紧急学习")
     reply = branch.reply(leader)
     assert "签到卡现在就发到群里" in reply, reply
     assert "前一晚" not in reply and "会前60分钟" not in reply
@@ -647,8 +702,8 @@ async def test_moving_a_meeting_into_its_window_posts_the_card_at_once(branch: B
 
 async def test_a_time_in_the_small_hours_keeps_its_hour(branch: Branch) -> None:
     leader = await branch.link("刘建华")
-    await branch.say(leader, "/meeting 党小组会 11月30日 0:50 东湖花园活动室 守岁")
-    assert "0:50–2:50" in branch.reply(leader), branch.reply(leader)
+    await branch.arrange(leader, "/meeting 党小组会 11月30日 0:50 东湖花园活动室 守岁")
+    assert "凌晨0点50分" in branch.reply(leader), branch.reply(leader)
 
 
 async def test_a_card_telegram_refuses_for_good_is_not_retried_and_the_organiser_told(
@@ -688,7 +743,7 @@ async def test_the_secretary_is_not_asked_to_help_himself_make_up(branch: Branch
     """王建国 is secretary and leader of 第一党小组; when he misses a meeting his 补课 is his
     own, and his list holds only the others he looks after."""
     secretary = await branch.link("王建国")
-    await branch.say(secretary, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
+    await branch.arrange(secretary, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
     m = await only_meeting(branch)
     await open_card(branch, m)
     before = len(branch.fake.bot_messages(secretary))

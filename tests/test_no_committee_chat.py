@@ -41,7 +41,7 @@ async def test_the_composer_does_not_offer_a_committee_chat_that_does_not_exist(
 
 async def test_a_committee_meeting_card_never_goes_to_the_branch_group(branch: Branch) -> None:
     secretary = await branch.link("王建国")
-    await branch.say(secretary, "/meeting 支委会 12月5日 9:30 办公室 研究困难帮扶")
+    await branch.arrange(secretary, "/meeting 支委会 12月5日 9:30 办公室 研究困难帮扶")
     [m] = await branch.h.deps.meeting_repo.active()
     branch.h.clock.set(branch.h.deps.meetings.opens_at(m))
     for step in ("eve", "soon", "open"):

@@ -46,7 +46,7 @@ async def test_the_secretary_prints_the_contact_map_and_a_sign_in_sheet(branch: 
     for group in ("第一党小组（幸福里）", "第二党小组（广泉小区）", "第三党小组（东湖花园）"):
         assert f"联络图：{group}" in map_text
     assert "许茂林19900000023" in map_text
-    await branch.say(secretary, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
+    await branch.arrange(secretary, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
     sheet = await _print(branch, secretary, "📝 会议签到表")
     text = pdf_text(sheet or b"")
     assert "会议签到表" in text and "支部党员大会「学习」" in text

@@ -17,7 +17,7 @@ async def test_report_counts_the_year(branch: Branch) -> None:
     secretary = await branch.link("王建国")
     leader = await branch.link("刘建华")
     member = await branch.link("尤凤英")
-    await branch.say(leader, "/meeting 党小组会 12月5日 9:30 活动室 学习")
+    await branch.arrange(leader, "/meeting 党小组会 12月5日 9:30 活动室 学习")
     [m] = await h.deps.meeting_repo.active()
     h.clock.set(h.deps.meetings.opens_at(m))
     await h.run_job(f"mtg:{m.id}:open")

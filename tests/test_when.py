@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 import pytest
@@ -9,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import texts
-from bot.services.when import WhenError, parse_clock, parse_day
+from bot.services.when import (
+    SEPARATORS,
+    WhenError,
+    parse_clock,
+    parse_day,
+    parse_moment,
+    split_moment,
+)
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 
@@ -50,7 +58,8 @@ def test_dates_we_do_not_understand_say_so_with_an_example(text: str) -> None:
     ("text", "expected"),
     [("9:30", time(9, 30)), ("09：30", time(9, 30)), ("9点", time(9, 0)),
      ("9点半", time(9, 30)), ("下午2点半", time(14, 30)), ("晚上7点", time(19, 0)),
-     ("上午十点", time(10, 0)), ("下午两点十五分", None), ("14:05", time(14, 5)),
+     ("上午十点", time(10, 0)), ("下午两点十五分", time(14, 15)), ("下午两点一刻", None),
+     ("14:05", time(14, 5)),
      ("中午12点", time(12, 0))],
 )
 def test_times_people_type(text: str, expected: time | None) -> None:
@@ -82,3 +91,70 @@ def test_any_text_is_a_time_or_a_polite_error(text: str) -> None:
     except WhenError as exc:
         message = texts.explain(exc)
     assert "例如" in message
+
+
+# -- the grammar as a property: any day form × any time form × any separator ---------------
+CN = "零一二三四五六七八九"
+
+
+def _cn(n: int) -> str:
+    """12 -> 十二, 25 -> 二十五, 8 -> 八 (as people write dates)."""
+    if n < 10:
+        return CN[n]
+    tens, units = divmod(n, 10)
+    return ("" if tens == 1 else CN[tens]) + "十" + (CN[units] if units else "")
+
+
+@st.composite
+def day_forms(draw: st.DrawFn) -> tuple[str, date]:
+    offset = draw(st.integers(min_value=0, max_value=60))
+    day = date.fromordinal(TODAY.toordinal() + offset)
+    monday = date.fromordinal(TODAY.toordinal() - TODAY.weekday())
+    weekday = draw(st.integers(min_value=0, max_value=6))
+    names = "一二三四五六日"
+    week_word = draw(st.sampled_from(["周", "星期", "礼拜"]))
+    forms = [
+        (f"{day.month}月{day.day}日", day), (f"{day.month}月{day.day}号", day),
+        (f"{_cn(day.month)}月{_cn(day.day)}日", day), (f"{_cn(day.month)}月{_cn(day.day)}号", day),
+        (f"{day.year}-{day.month:02d}-{day.day:02d}", day), (f"{day.month}/{day.day}", day),
+        ("今天", TODAY), ("明天", date.fromordinal(TODAY.toordinal() + 1)),
+        ("后天", date.fromordinal(TODAY.toordinal() + 2)),
+        ("大后天", date.fromordinal(TODAY.toordinal() + 3)),
+        (f"下{week_word}{names[weekday]}", date.fromordinal(monday.toordinal() + 7 + weekday)),
+        (f"下下{week_word}{names[weekday]}",
+         date.fromordinal(monday.toordinal() + 14 + weekday)),
+    ]
+    if weekday >= TODAY.weekday():  # 这周X / 本周X still to come
+        this_week = date.fromordinal(monday.toordinal() + weekday)
+        forms += [(f"这{week_word}{names[weekday]}", this_week),
+                  (f"本{week_word}{names[weekday]}", this_week),
+                  (f"{week_word}{names[weekday]}", this_week)]
+    return draw(st.sampled_from(forms))
+
+
+@st.composite
+def time_forms(draw: st.DrawFn) -> tuple[str, time]:
+    hour = draw(st.integers(min_value=7, max_value=21))
+    minute = draw(st.sampled_from([0, 15, 30, 45]))
+    period = "上午" if hour < 12 else "中午" if hour == 12 else "下午" if hour < 18 else "晚上"
+    shown = hour - 12 if hour > 12 else hour
+    spoken_hour = draw(st.sampled_from([str(shown), _cn(shown)] + (["两"] if shown == 2 else [])))
+    forms = [f"{hour}:{minute:02d}", f"{hour}：{minute:02d}", f"{period}{shown}:{minute:02d}",
+             f"{hour}时{minute}分" if minute else f"{hour}时",
+             f"{period}{spoken_hour}点" + ("半" if minute == 30 else f"{_cn(minute)}分"
+                                           if minute else "")]
+    if minute == 30:
+        forms.append(f"{period}{spoken_hour}点半")
+    return draw(st.sampled_from(forms)), time(hour, minute)
+
+
+@given(day_forms(), time_forms(), st.sampled_from(["", " ", "，", "、", "  ", "\u3000"]))
+def test_every_day_form_with_every_time_form(day_form: tuple[str, date],
+                                            time_form: tuple[str, time], between: str) -> None:
+    (day_text, day), (clock_text, clock) = day_form, time_form
+    assert parse_day(day_text, TODAY) == day
+    assert parse_clock(clock_text) == clock
+    assert parse_moment(day_text + between + clock_text, TODAY) == (day, clock)
+    words = [w for w in re.split(f"[{SEPARATORS}]+", f"{day_text}{between}{clock_text} 礼堂") if w]
+    assert split_moment(words, TODAY)[:2] == (day, clock)
+    assert words[split_moment(words, TODAY)[2]:] == ["礼堂"]

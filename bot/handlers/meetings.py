@@ -24,7 +24,7 @@ from bot.context import BranchApp, BranchContext, Deps
 from bot.flows import IN_WIZARD, Drafts, cancel_handler, flow, timeout_handler, wizard_steps
 from bot.guard import guarded
 from bot.services.access import Actor
-from bot.services.dates import WEEKDAYS
+from bot.services.dates import WEEKDAYS, show_date, show_time
 from bot.services.meetings import Draft, MeetingError, Plan
 from bot.ui.meetings import summary
 from storage.models import MEETING_KINDS, MeetingKind
@@ -43,6 +43,7 @@ class WizardDraft:
     start: time | None = None
     place: str | None = None
     topic: str | None = None
+    place_guessed: bool = False
 
 
 def error_text(exc: MeetingError) -> str:
@@ -89,15 +90,19 @@ async def meeting_command(update: Update, context: BranchContext, actor: Actor) 
     message = update.effective_message
     assert message is not None
     deps = context.deps
-    if context.args:
+    if context.args and message.text:
+        places = [place for place, _ in await deps.meetings.recent_places(50)]
         try:
-            draft = deps.meetings.parse_line(list(context.args), actor,
-                                             await deps.roster.groups())
+            draft = deps.meetings.parse_line(message.text.split(maxsplit=1)[1], actor,
+                                             await deps.roster.groups(), places)
         except MeetingError as exc:
             await message.reply_text(error_text(exc))
             return ConversationHandler.END
-        await _publish(update, context, actor, draft)
-        return ConversationHandler.END
+        # Saved only after ✅: the confirmation shows what was understood.
+        confirming = WizardDraft(draft.kind, draft.group_id, draft.day, draft.start,
+                                 draft.place, draft.topic, draft.place_guessed)
+        _save(context, confirming)
+        return await _prompt(update, context, confirming)
     if not actor.is_secretary:  # a leader can only hold his group's 党小组会
         _save(context, WizardDraft(kind=MeetingKind.GROUP,
                                    group_id=deps.meetings.default_group(actor)))
@@ -142,6 +147,8 @@ async def wizard_button(update: Update, context: BranchContext) -> int:
     await query.answer()
     if cb is None or cb.action == "no":
         return await wizard_cancel(update, context)
+    if cb.action == "ok" and _step_of(_draft(context)) == CONFIRM:
+        await query.edit_message_reply_markup(None)  # the ✅ is used up
     return await _wizard_step(update, context, cb, None)
 
 
@@ -241,12 +248,13 @@ async def _prompt(update: Update, context: BranchContext, draft: WizardDraft) ->
                                  reply_markup=InlineKeyboardMarkup([_cancel_row()]))
     else:
         assert draft.day and draft.start and draft.kind
-        preview = texts.MEETING_SUMMARY.format(
-            kind=draft.kind, topic=draft.topic, place=draft.place,
-            when=texts.WIZ_PREVIEW_WHEN.format(month=draft.day.month, day=draft.day.day,
-                                               time=f"{draft.start:%H:%M}"))
+        text = texts.MEETING_CONFIRM.format(
+            kind=texts.MEETING_KIND[draft.kind], topic=draft.topic, place=draft.place,
+            when=show_date(draft.day) + show_time(draft.start))
+        if draft.place_guessed:
+            text += "\n" + texts.WIZ_PLACE_GUESSED
         await message.reply_text(
-            texts.WIZ_CONFIRM.format(summary=preview),
+            text,
             reply_markup=InlineKeyboardMarkup([[
                 InlineKeyboardButton(texts.BUTTON_CONFIRM, callback_data=pack("mw", "ok")),
                 InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data=pack("mw", "no"))]]))

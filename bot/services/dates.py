@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from lunar_python import Lunar, LunarMonth, Solar
 from lunar_python.util import LunarUtil
@@ -77,6 +77,16 @@ def to_lunar(day: date) -> LunarDate:
 def show_date(day: date) -> str:
     """11月22日（周六）"""
     return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+
+
+def show_time(at: time) -> str:
+    """A time as people say it: 上午9点半, 下午2点, 中午12点, 晚上7点15分."""
+    hour = at.hour
+    period = ("凌晨" if hour < 5 else "早上" if hour < 8 else "上午" if hour < 12
+              else "中午" if hour < 13 else "下午" if hour < 18 else "晚上")
+    shown = hour - 12 if hour > 12 else hour
+    minutes = "" if at.minute == 0 else "半" if at.minute == 30 else f"{at.minute}分"
+    return f"{period}{shown}点{minutes}"
 
 
 def show_full_date(day: date) -> str:

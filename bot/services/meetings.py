@@ -12,7 +12,9 @@ from two places.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -25,7 +27,7 @@ from bot.services.access import Actor
 from bot.services.org import Org, carer_id
 from bot.services.people import is_party_member
 from bot.services.problems import Problem, ServiceError
-from bot.services.when import WhenError, parse_clock, parse_day
+from bot.services.when import SEPARATORS, WhenError, parse_clock, parse_day, split_moment
 from storage.meetings import MeetingRepo
 from storage.models import (
     LEAVE_REASONS,
@@ -54,6 +56,32 @@ AUDIENCE = {
 }
 # The words a secretary types in `/meeting <kind> …`.
 KIND_BY_WORD = {word: kind for kind, word in texts.MEETING_KIND.items()}
+
+
+def kind_by_word(word: str) -> MeetingKind | None:
+    """The kind a typed word names: its label or a name people also use (党员大会)."""
+    return KIND_BY_WORD.get(word) or texts.MEETING_KIND_ALSO.get(word)
+
+
+_COMMAS = "[,，、;；]"
+
+
+def _place_and_topic(line: str, skip: int,
+                     known_places: Sequence[str]) -> tuple[str, str, bool]:
+    """What follows the first `skip` words of `line`: the place, the topic, and whether the
+    place was only guessed (one word of a line without commas)."""
+    rest = line.strip()
+    for _ in range(skip):
+        rest = re.sub(f"^[^{SEPARATORS}]+[{SEPARATORS}]*", "", rest, count=1)
+    rest = re.sub(r"[\s\u3000]+", " ", rest)
+    if re.search(_COMMAS, line):  # commas separate the fields: a place may hold spaces
+        fields = re.split(f"{_COMMAS}+", rest, maxsplit=1)
+        return fields[0].strip(), "".join(fields[1:]).strip(), False
+    for place in sorted(known_places, key=len, reverse=True):
+        if rest == place or rest.startswith(place + " "):
+            return place, rest[len(place):].strip(), False
+    place, _, topic = rest.partition(" ")
+    return place, topic.strip(), True
 
 
 def card_audience(m: Meeting) -> str:
@@ -98,6 +126,7 @@ class Draft:
     start: time
     place: str
     topic: str
+    place_guessed: bool = False  # one word taken as the place from a line without commas
 
 
 @dataclass(frozen=True)
@@ -243,14 +272,19 @@ class MeetingService(BranchTime):
     def default_group(self, actor: Actor) -> int | None:
         return next(iter(sorted(actor.led_group_ids)), None)
 
-    def parse_line(self, args: list[str], actor: Actor, groups: list[Group]) -> Draft:
-        """`/meeting 党小组会 [组名] 12月5日 9:30 地点 议题…`"""
-        if len(args) < 4:
+    def parse_line(self, line: str, actor: Actor, groups: list[Group],
+                   known_places: Sequence[str] = ()) -> Draft:
+        """`/meeting 党小组会 [组名] 12月5日 9:30 地点 议题…`, as people type it: fields apart
+        by spaces or Chinese commas, the date and time joined or apart ("12月8日上午9点半").
+        The place is the part up to the next comma when commas are used, or a place used
+        before, or else one word (the confirmation shows what was understood)."""
+        words = [w for w in re.split(f"[{SEPARATORS}]+", line.strip()) if w]
+        if len(words) < 3:
             raise MeetingError(Problem.MEETING_USAGE)
-        word, rest = args[0], list(args[1:])
-        if word not in KIND_BY_WORD:
+        word, rest = words[0], words[1:]
+        kind = kind_by_word(word)
+        if kind is None:
             raise MeetingError(Problem.MEETING_BAD_KIND, kind=word)
-        kind = KIND_BY_WORD[word]
         group_id = None
         if kind == MeetingKind.GROUP:
             by_name = {g.name: g.id for g in groups}
@@ -260,13 +294,21 @@ class MeetingService(BranchTime):
                 group_id = self.default_group(actor)
             if group_id is None:
                 raise MeetingError(Problem.MEETING_NEED_GROUP)
-        if len(rest) < 3:
+        if len(rest) < 2:
             raise MeetingError(Problem.MEETING_USAGE)
-        day = self.parse_day(rest[0])
-        start = self.parse_time(rest[1])
-        place = rest[2]
-        topic = " ".join(rest[3:]).strip() or kind
-        return Draft(kind, group_id, day, start, place, topic)
+        try:
+            day, start, used = split_moment(rest, self.today())
+        except WhenError as exc:
+            raise MeetingError(exc.problem, **exc.values) from None
+        if len(rest) <= used:
+            raise MeetingError(Problem.MEETING_USAGE)
+        place, topic, guessed = _place_and_topic(line, len(words) - len(rest) + used,
+                                                 known_places)
+        if not self.may_create(actor, kind, group_id):
+            raise MeetingError(Problem.MEETING_NOT_ALLOWED)
+        self._times(day, start)  # not in the past
+        return Draft(kind, group_id, day, start, place, topic or texts.MEETING_KIND[kind],
+                     place_guessed=guessed and bool(topic))
 
     def parse_day(self, text: str) -> date:
         try:

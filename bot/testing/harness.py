@@ -38,6 +38,7 @@ from typing import Any
 
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import texts
 from bot.app import build_application, start_application, stop_application
 from bot.clock import FrozenClock, ShiftedClock
 from bot.config import Config, StorageConfig, TelegramConfig
@@ -139,6 +140,13 @@ class BotHarness:
         """Make every pending card edit now instead of after the throttle interval."""
         for name in [n for n in self.job_names() if n.startswith("card:")]:
             await self.run_job(name)
+
+    async def arrange(self, user: FakeUser, line: str) -> None:
+        """`user` sends a one-line `/meeting …` and confirms what the bot understood."""
+        self.fake.send(user, user.id, line)
+        await self.settle()
+        self.fake.press(user, self.fake.last_bot_message(user), texts.BUTTON_CONFIRM)
+        await self.settle()
 
     async def tap_or_type(self, user: FakeUser, step: str) -> None:
         """Press the button labelled `step` on the bot's last message to `user`, or, if

@@ -12,17 +12,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.callbacks import pack
-from bot.services.dates import show_date
+from bot.services.dates import show_date, show_time
 from bot.services.meetings import Tally
 from storage.models import LEAVE_REASONS, MAKEUP_METHODS, MakeupMethod, Meeting, Person
 
 
 def when(m: Meeting, tz: ZoneInfo) -> str:
     start = datetime.fromisoformat(m.starts_at).astimezone(tz)
-    end = datetime.fromisoformat(m.ends_at).astimezone(tz)
-    return texts.MEETING_WHEN.format(day=show_date(start.date()),
-                                     start=f"{start.hour}:{start:%M}",
-                                     end=f"{end.hour}:{end:%M}")
+    return texts.MEETING_WHEN.format(day=show_date(start.date()), start=show_time(start.time()))
 
 
 def summary(m: Meeting, tz: ZoneInfo) -> str:
