@@ -21,8 +21,7 @@ from bench.common import branch, machine
 async def run(members: int) -> dict[str, Any]:
     async with branch(members, limits=(30, 20)) as (h, users, group):
         secretary = users[0]
-        h.fake.send(secretary, secretary.id, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
-        await h.settle()
+        await h.arrange(secretary, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
         [meeting] = await h.deps.meeting_repo.active()
         h.clock.set(h.deps.meetings.opens_at(meeting))
         await h.run_job(f"mtg:{meeting.id}:open")

@@ -69,8 +69,7 @@ async def main(updates: int) -> None:
                 await h.deps.people.link_account(p.id, user.id, at="2026-01-01T00:00:00+00:00",
                                                  actor_tg=None, how="bench")
                 users.append(user)
-            fake.send(users[0], users[0].id, "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
-            await h.settle()
+            await h.arrange(users[0], "/meeting 学习活动日 12月5日 9:30 礼堂 学习")
             [m] = await h.deps.meeting_repo.active()
             h.clock.set(h.deps.meetings.opens_at(m))
             await h.run_job(f"mtg:{m.id}:open")

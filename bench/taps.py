@@ -43,8 +43,7 @@ async def bot_run(rounds: int, members: int) -> dict[str, Any]:
         secretary = users[0]
         for n in range(rounds):
             when = f"12月{n % 28 + 1}日 {8 + n // 28}:{n % 60:02d}"
-            h.fake.send(secretary, secretary.id, f"/meeting 学习活动日 {when} 礼堂 第{n}次")
-            await h.settle()
+            await h.arrange(secretary, f"/meeting 学习活动日 {when} 礼堂 第{n}次")
         meetings = sorted(await h.deps.meeting_repo.active(), key=lambda m: m.id)
         cards = []
         for m in meetings:
