@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
 )
 from telegram.error import TelegramError
-from telegram.ext import ExtBot
+from telegram.ext import BaseHandler, CommandHandler, ExtBot, MessageHandler, filters
 
 from bot import texts
 from bot.services.access import EVERYONE, LINKED, STAFF, Role
@@ -130,3 +133,53 @@ async def sync_user_menu(bot: ExtBot[object], tg_user_id: int, roles: frozenset[
             await bot.delete_my_commands(scope=scope)  # the members' default applies
     except TelegramError as exc:
         log.warning("could not set the command menu of user %s: %s", tg_user_id, exc)
+
+
+# -- the main menu: big reply-keyboard buttons for the few things each role does often ----
+# Each button does what its command does (same handler, same access check); `my_meetings`
+# is the member's own page of meetings, which has no slash command of its own.
+MENU: dict[Role, tuple[str, ...]] = {
+    Role.SECRETARY: ("notice", "meeting", "visits", "report"),
+    Role.COMMITTEE: ("notice", "report"),
+    Role.LEADER: ("meeting", "proxy", "care", "makeups"),
+    Role.MEMBER: ("my_meetings", "study", "card", "helpme"),
+}
+_ROLE_ORDER = (Role.SECRETARY, Role.COMMITTEE, Role.LEADER, Role.MEMBER)
+
+
+def menu_names(roles: frozenset[Role]) -> list[str]:
+    """The buttons a person with `roles` gets: those of his highest work role (a secretary
+    who also leads a group gets the secretary's), then a member's — at most eight."""
+    work = next((MENU[r] for r in _ROLE_ORDER[:-1] if r in roles), ())
+    if Role.MEMBER not in roles and not work:
+        return []
+    return [*work, *(n for n in MENU[Role.MEMBER] if n not in work)]
+
+
+def main_menu(roles: frozenset[Role]) -> ReplyKeyboardMarkup | None:
+    """The persistent keyboard under the private chat; None for a stranger."""
+    names = menu_names(roles)
+    if not names:
+        return None
+    buttons = [KeyboardButton(texts.MENU_BUTTON[n]) for n in names]
+    return ReplyKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)],
+                               resize_keyboard=True, is_persistent=True,
+                               input_field_placeholder=texts.MENU_PLACEHOLDER)
+
+
+def menu_button(name: str) -> filters.BaseFilter:
+    """A tap on the main-menu button for `name` (it arrives as that text, in private)."""
+    return filters.ChatType.PRIVATE & filters.Text([texts.MENU_BUTTON[name]])
+
+
+# Typed text that is a menu button, not an answer: wizards leave it to the button.
+MENU_TAP = filters.Text(list(texts.MENU_BUTTON.values()))
+
+
+def entry(name: str, callback: Any) -> list[BaseHandler[Any, Any, Any]]:
+    """The handlers that start command `name`: the slash command, and its main-menu button
+    when it has one, so the two can never do different things."""
+    handlers: list[BaseHandler[Any, Any, Any]] = [CommandHandler(name, callback)]
+    if name in texts.MENU_BUTTON:
+        handlers.append(MessageHandler(menu_button(name), callback))
+    return handlers

@@ -22,9 +22,15 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import pattern
+from bot.commands import MENU_TAP
 from bot.context import BranchContext
 
 D = TypeVar("D")
+
+
+# Words typed in private chat as an answer: not a command, and not a main-menu button (a
+# tap on the menu in the middle of a flow does what the button says instead).
+TYPED = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & ~MENU_TAP
 
 
 def flow(**kwargs: Any) -> ConversationHandler[BranchContext]:
@@ -64,8 +70,7 @@ def words_or_skip(*, entry: str, on_entry: Step, state: int, on_words: Step, ski
     return flow(
         entry_points=[CallbackQueryHandler(on_entry, pattern=entry)],
         states={state: [
-            MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
-                           on_words),
+            MessageHandler(TYPED, on_words),
             CallbackQueryHandler(on_words, pattern=skip)]},
         fallbacks=[], conversation_timeout=timedelta(minutes=minutes), name=name)
 

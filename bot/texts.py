@@ -186,6 +186,13 @@ CMD_START = "开始 / 绑定身份"
 CMD_HELP = "我能做什么"
 CMD_ME = "我的信息"
 CMD_CARD = "亲情服务卡（我的联系人）"
+# The main menu under the private chat (`bot.commands.MENU`): big buttons in plain words.
+MENU_BUTTON = {"my_meetings": "📅 我的会议", "study": "📖 学习", "card": "📇 亲情卡",
+               "helpme": "🙋 我需要帮助", "meeting": "🗓 安排会议", "proxy": "✍️ 代签到",
+               "care": "❤️ 关怀名单", "makeups": "📋 补课任务", "notice": "📢 发通知",
+               "visits": "🏠 走访", "report": "📊 年度报告"}
+MENU_PLACEHOLDER = "点下面的按钮"
+MENU_UPDATED = "您的职务有变化，下面的常用按钮已经更新。"
 CMD_MAP = "联络图"
 CMD_PRINT = "打印服务卡、联络图、签到表（PDF）"
 CMD_ROSTER = "查看名册"
@@ -209,8 +216,9 @@ WELCOME_STRANGER = (
     "如果绑定不上，请找您的党小组长或书记要一个绑定链接。"
 )
 BUTTON_SHARE_PHONE = "📱 发送手机号"
-WELCOME_LINKED = "{name}同志，您好！\n发送 /help 可以查看我能为您做的事。"
-LINK_DONE = "绑定成功！{name}同志，欢迎您。\n以后会议签到、学习、通知都可以在这里办理。"
+WELCOME_LINKED = "{name}同志，您好！常用的事，点下面的大按钮就行。"
+LINK_DONE = ("绑定成功！{name}同志，欢迎您。\n以后会议签到、学习、通知都可以在这里办理，"
+             "常用的事点下面的大按钮就行。")
 LINK_ALREADY_YOURS = "{name}同志，您的账号已经绑定好了，不用再操作。"
 LINK_USED = "这个绑定链接已经用过了。如需重新绑定，请找书记或党小组长再要一个。"
 LINK_EXPIRED = "这个绑定链接已过期。请找书记或党小组长再要一个新的。"
@@ -224,6 +232,12 @@ CONTACT_TAKEN = "这个手机号对应的同志已经绑定了另一个账号。
 # -- help --------------------------------------------------------------------------------
 HELP_HEADER = "您可以使用这些功能（{role}）："
 HELP_LINE = "/{name} — {description}"
+HELP_BUTTONS = "点下面的大按钮："
+HELP_BUTTON_LINE = "{button} — {description}"
+HELP_OTHERS = "其他："
+HELP_MORE = "您的全部工作命令：点输入框左边的「菜单」，或发送 /help 全部"
+HELP_ALL_WORDS = ("全部", "all")
+MY_MEETINGS_DESCRIPTION = "接下来的会议，我的参会记录"
 
 # -- access ------------------------------------------------------------------------------
 NOT_LINKED = "您还没有绑定身份。请私聊我发送 /start，按提示绑定。"
@@ -550,6 +564,11 @@ MAKEUPS_TITLE = "未完成的补课任务（{count}项）："
 MAKEUPS_ITEM = "· {name}：{meeting}"
 
 # -- /attendance --------------------------------------------------------------------------
+MY_MEETINGS_TITLE = "您接下来的会议："
+MY_MEETINGS_NONE = "近期没有需要您参加的会议。"
+MY_MEETINGS_LINE = "• {summary}"
+MY_MEETINGS_ANSWER = {"present": "（已签到）", "excused": "（已请假）"}
+MY_MEETINGS_LEAVE = "📝 {day} 请假"
 ATT_MEMBER_TITLE = "您{year}年的参会记录："
 ATT_MEMBER_LINE = "{day} {kind}：{status}"
 ATT_MEMBER_NONE = "{year}年还没有已结束的会议记录。"

@@ -72,15 +72,35 @@ async def test_access_matrix_in_private_chat(branch: Branch, role: str) -> None:
             assert refused, f"{role} should be refused {command}: {reply}"
 
 
-async def test_help_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
+def _commands(reply: str) -> set[str]:
+    return {line.split()[0] for line in reply.splitlines() if line.startswith("/")}
+
+
+async def test_help_is_short_and_names_the_big_buttons(branch: Branch) -> None:
     member = await branch.link("李秀英")
     await branch.say(member, "/help")
-    listed = {line.split()[0] for line in branch.reply(member).splitlines()[1:]}
+    reply = branch.reply(member)
+    assert _commands(reply) == {"/me", "/attendance", "/quiz", "/survey", "/suggest",
+                                "/deed", "/dues", "/collect"}
+    for button in ("📅 我的会议", "📖 学习", "📇 亲情卡", "🙋 我需要帮助"):
+        assert f"{button} — " in reply
+    assert "/help 全部" not in reply  # a member has nothing more
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/help")
+    reply = branch.reply(secretary)
+    assert len(reply.splitlines()) <= 22, reply
+    assert "📢 发通知 — " in reply and "/help 全部" in reply
+
+
+async def test_help_all_lists_exactly_what_the_role_may_do(branch: Branch) -> None:
+    member = await branch.link("李秀英")
+    await branch.say(member, "/help 全部")
+    listed = _commands(branch.reply(member))
     assert listed == {"/help", "/me", "/card", "/attendance", "/helpme", "/study",
                       "/quiz", "/survey", "/suggest", "/deed", "/dues", "/collect"}
     secretary = await branch.link("王建国")
-    await branch.say(secretary, "/help")
-    listed = {line.split()[0] for line in branch.reply(secretary).splitlines()[1:]}
+    await branch.say(secretary, "/help 全部")
+    listed = _commands(branch.reply(secretary))
     assert listed == {"/help", "/me", "/card", "/map", "/roster", "/invite", "/role",
                       "/meeting", "/meetings", "/proxy", "/close", "/makeups", "/attendance",
                       "/visit", "/visits", "/care", "/flag", "/helpme", "/notice", "/notices",

@@ -16,6 +16,7 @@ from telegram.ext import CommandHandler
 from bot import texts
 from bot.buttons import Buttons, Press
 from bot.callbacks import pack
+from bot.commands import entry
 from bot.context import BranchApp, BranchContext
 from bot.flows import start_payload
 from bot.guard import guarded
@@ -344,6 +345,6 @@ def register(app: BranchApp) -> None:
     app.add_handler(CommandHandler("start", leave_link, filters=leave_payload))
     app.add_handler(buttons.handler())
     app.add_handler(makeup_buttons.handler())
-    app.add_handler(CommandHandler("proxy", proxy_command))
+    app.add_handlers(entry("proxy", proxy_command))
     app.add_handler(CommandHandler("close", close_command))
-    app.add_handler(CommandHandler("makeups", makeups_command))
+    app.add_handlers(entry("makeups", makeups_command))

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections import defaultdict
 
 from telegram import Update
-from telegram.ext import CommandHandler
+from telegram.ext import CommandHandler, MessageHandler
 
 from bot import texts
+from bot.commands import menu_button
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.dates import show_date
+from bot.ui.meetings import leave_buttons, summary
 from storage.models import Attendance, Meeting
 
 
@@ -30,6 +32,26 @@ async def attendance_command(update: Update, context: BranchContext, actor: Acto
         await message.reply_text(await _group_view(context, actor, year, history))
     else:
         await message.reply_text(await _member_view(context, actor, year, history))
+
+
+@guarded("attendance")
+async def my_meetings(update: Update, context: BranchContext, actor: Actor) -> None:
+    """📅 我的会议: what is coming for him, a 请假 button for each he has not answered,
+    then his own year — the member's page whatever other roles he holds."""
+    message = update.effective_message
+    assert message is not None
+    if actor.person is None:
+        await message.reply_text(texts.NOT_LINKED)
+        return
+    deps = context.deps
+    coming = await deps.meetings.coming_for(actor.person)
+    lines = [texts.MY_MEETINGS_TITLE] if coming else [texts.MY_MEETINGS_NONE]
+    lines += [texts.MY_MEETINGS_LINE.format(summary=summary(m, deps.config.branch.tz))
+              + (texts.MY_MEETINGS_ANSWER.get(a.status, "") if a else "") for m, a in coming]
+    year = deps.meetings.today().year
+    record = await _member_view(context, actor, year, await deps.meetings.history(year))
+    await message.reply_text("\n".join(lines) + "\n\n" + record, reply_markup=leave_buttons(
+        [m for m, a in coming if a is None], deps.config.branch.tz))
 
 
 async def _member_view(context: BranchContext, actor: Actor, year: int,
@@ -100,3 +122,4 @@ async def _branch_view(context: BranchContext, year: int,
 
 def register(app: BranchApp) -> None:
     app.add_handler(CommandHandler("attendance", attendance_command))
+    app.add_handler(MessageHandler(menu_button("my_meetings"), my_meetings))

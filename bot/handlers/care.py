@@ -20,6 +20,7 @@ from telegram.ext import (
 from bot import texts
 from bot.buttons import Buttons, Press
 from bot.callbacks import pack, parse
+from bot.commands import entry
 from bot.context import BranchApp, BranchContext
 from bot.flows import words_or_skip
 from bot.guard import guarded
@@ -318,9 +319,9 @@ async def _leader_name(context: BranchContext, person: Person) -> str:
 
 
 def register(app: BranchApp) -> None:
-    app.add_handler(CommandHandler("care", care_command))
+    app.add_handlers(entry("care", care_command))
     app.add_handler(CommandHandler("flag", flag_command))
-    app.add_handler(CommandHandler("helpme", helpme_command))
+    app.add_handlers(entry("helpme", helpme_command))
     app.add_handler(words_or_skip(entry=r"^hp:k:", on_entry=choose_help_kind,
                                   state=HELP_WORDS, on_words=help_text, skip=r"^hp:skip",
                                   name="help_words"))

@@ -14,14 +14,13 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from bot import texts
 from bot.buttons import Buttons, Press
 from bot.callbacks import pack, parse
 from bot.context import BranchApp, BranchContext
-from bot.flows import flow, start_payload
+from bot.flows import TYPED, flow, start_payload
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.collections import CollectionError
@@ -201,8 +200,7 @@ def register(app: BranchApp) -> None:
         entry_points=[CommandHandler("start", start, filters=private_start),
                       CallbackQueryHandler(start, pattern=r"^col:(go|for):")],
         states={ANSWER: [CallbackQueryHandler(answer, pattern=r"^col:a:"),
-                         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
-                                        & ~filters.COMMAND, answer)]},
+                         MessageHandler(TYPED, answer)]},
         fallbacks=[], conversation_timeout=timedelta(minutes=30), name="collect",
         per_chat=False))
     app.add_handler(CommandHandler("collect", collect_command))

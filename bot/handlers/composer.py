@@ -20,9 +20,11 @@ from telegram.ext import (
 from bot import texts
 from bot.callbacks import pack, parse
 from bot.commands import POSTERS as COMPOSERS
+from bot.commands import entry
 from bot.context import BranchApp, BranchContext, Deps
 from bot.flows import (
     IN_WIZARD,
+    TYPED,
     Drafts,
     cancel_handler,
     flow,
@@ -303,11 +305,11 @@ async def _send(update: Update, context: BranchContext, actor: Actor, c: Composi
 
 def register(app: BranchApp) -> None:
     private = filters.ChatType.PRIVATE
-    content = private & (filters.TEXT | filters.Document.ALL | filters.PHOTO) & ~filters.COMMAND
+    content = TYPED | private & (filters.Document.ALL | filters.PHOTO)
     steps = wizard_steps(buttons="pc", on_button=compose_button, typed=content,
                          on_text=compose_message, on_timeout=on_timeout)
     app.add_handler(flow(
-        entry_points=[CommandHandler("notice", notice_command),
+        entry_points=[*entry("notice", notice_command),
                       MessageHandler(private & filters.FORWARDED, forwarded)],
         states=steps, fallbacks=[CommandHandler("cancel", cancel)],
         conversation_timeout=TIMEOUT, name="post_composer"))

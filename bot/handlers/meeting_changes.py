@@ -10,14 +10,13 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from bot import texts
 from bot.buttons import Buttons, Press
 from bot.callbacks import pack, parse
 from bot.context import BranchApp, BranchContext
-from bot.flows import flow
+from bot.flows import TYPED, flow
 from bot.guard import guarded
 from bot.handlers.meetings import WIZARD_TIMEOUT, error_text, plan_text, wizard_cancel
 from bot.services.access import Actor
@@ -217,12 +216,11 @@ async def _after_change(context: BranchContext, m: Meeting, template: str) -> No
 
 
 def register(app: BranchApp) -> None:
-    private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     app.add_handler(flow(
         entry_points=[CallbackQueryHandler(manage_button, pattern=r"^mt:(rs|pl|tp|cx):")],
-        states={NEW_TIME: [MessageHandler(private_text, new_time)],
-                NEW_PLACE: [MessageHandler(private_text, new_place)],
-                NEW_TOPIC: [MessageHandler(private_text, new_topic)]},
+        states={NEW_TIME: [MessageHandler(TYPED, new_time)],
+                NEW_PLACE: [MessageHandler(TYPED, new_place)],
+                NEW_TOPIC: [MessageHandler(TYPED, new_topic)]},
         fallbacks=[CommandHandler("cancel", wizard_cancel)],
         conversation_timeout=WIZARD_TIMEOUT,
         name="meeting_manage",

@@ -15,13 +15,21 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CommandHandler,
     ConversationHandler,
-    filters,
 )
 
 from bot import texts
 from bot.callbacks import Callback, pack, parse
+from bot.commands import entry
 from bot.context import BranchApp, BranchContext, Deps
-from bot.flows import IN_WIZARD, Drafts, cancel_handler, flow, timeout_handler, wizard_steps
+from bot.flows import (
+    IN_WIZARD,
+    TYPED,
+    Drafts,
+    cancel_handler,
+    flow,
+    timeout_handler,
+    wizard_steps,
+)
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.dates import WEEKDAYS, show_date, show_time
@@ -262,11 +270,10 @@ async def _prompt(update: Update, context: BranchContext, draft: WizardDraft) ->
 
 
 def register(app: BranchApp) -> None:
-    private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    steps = wizard_steps(buttons="mw", on_button=wizard_button, typed=private_text,
+    steps = wizard_steps(buttons="mw", on_button=wizard_button, typed=TYPED,
                          on_text=wizard_text, on_timeout=wizard_timeout)
     wizard = flow(
-        entry_points=[CommandHandler("meeting", meeting_command)],
+        entry_points=entry("meeting", meeting_command),
         states=steps,
         fallbacks=[CommandHandler("cancel", wizard_cancel)],
         conversation_timeout=WIZARD_TIMEOUT,

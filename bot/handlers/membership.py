@@ -12,10 +12,11 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import texts
-from bot.commands import commands_for, sync_user_menu
+from bot.commands import commands_for, entry, main_menu, menu_names, sync_user_menu
 from bot.context import BranchApp, BranchContext
 from bot.guard import chat_kind, guarded
 from bot.services.access import Actor, Role
+from bot.services.chats import ChatKind
 from bot.services.linking import INVITE_PREFIX, ContactOutcome
 from bot.ui import views
 
@@ -58,7 +59,8 @@ async def start(update: Update, context: BranchContext, actor: Actor) -> None:
     if payload == "card":
         await _send_card(update, context, actor)
         return
-    await message.reply_text(texts.WELCOME_LINKED.format(name=actor.person.name))
+    await message.reply_text(texts.WELCOME_LINKED.format(name=actor.person.name),
+                             reply_markup=main_menu(actor.roles))
 
 
 async def _redeem(update: Update, context: BranchContext, payload: str) -> None:
@@ -68,21 +70,23 @@ async def _redeem(update: Update, context: BranchContext, payload: str) -> None:
     assert user is not None
     result = await context.deps.linking.redeem(payload, user.id)
     name = result.person.name if result.person else ""
-    if result.outcome == "linked":
-        text = texts.LINK_DONE.format(name=name)
-        await _refresh_menu(context, user.id)
-    elif result.outcome == "already_yours":
-        text = texts.LINK_ALREADY_YOURS.format(name=name)
-    elif result.outcome == "account_taken":
+    if result.outcome in ("linked", "already_yours"):
+        roles = await _refresh_menu(context, user.id)
+        text = (texts.LINK_DONE if result.outcome == "linked" else texts.LINK_ALREADY_YOURS)
+        await message.reply_text(text.format(name=name), reply_markup=main_menu(roles))
+        return
+    if result.outcome == "account_taken":
         text = texts.LINK_ACCOUNT_TAKEN.format(name=name)
     else:
         text = _INVITE_TEXTS[result.outcome]
     await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
 
 
-async def _refresh_menu(context: BranchContext, tg_user_id: int) -> None:
+async def _refresh_menu(context: BranchContext, tg_user_id: int) -> frozenset[Role]:
+    """Set the person's command menu for his roles, which are returned (for the keyboard)."""
     actor = await context.deps.access.actor(tg_user_id)
     await sync_user_menu(context.bot, tg_user_id, actor.roles)
+    return actor.roles
 
 
 async def contact_shared(update: Update, context: BranchContext) -> None:
@@ -98,12 +102,13 @@ async def contact_shared(update: Update, context: BranchContext) -> None:
         user.id, contact.user_id, contact.phone_number
     )
     name = result.person.name if result.person else ""
-    if result.outcome == ContactOutcome.LINKED:
-        text = texts.LINK_DONE.format(name=name)
-        await _refresh_menu(context, user.id)
-    elif result.outcome == ContactOutcome.ALREADY:
-        text = texts.LINK_ALREADY_YOURS.format(name=name)
-    elif result.outcome == ContactOutcome.ACCOUNT_TAKEN:
+    if result.outcome in (ContactOutcome.LINKED, ContactOutcome.ALREADY):
+        roles = await _refresh_menu(context, user.id)
+        text = (texts.LINK_DONE if result.outcome == ContactOutcome.LINKED
+                else texts.LINK_ALREADY_YOURS)
+        await message.reply_text(text.format(name=name), reply_markup=main_menu(roles))
+        return
+    if result.outcome == ContactOutcome.ACCOUNT_TAKEN:
         text = texts.LINK_ACCOUNT_TAKEN.format(name=name)
     else:
         # Offer the button again so a mistaken forward is easy to correct.
@@ -125,9 +130,27 @@ async def help_command(update: Update, context: BranchContext, actor: Actor) -> 
     order = [Role.SECRETARY, Role.COMMITTEE, Role.LEADER, Role.LIAISON, Role.MEMBER]
     role = texts.ROLES_JOINER.join(texts.ROLE_NAMES[r] for r in order if r in actor.roles)
     lines = [texts.HELP_HEADER.format(role=role)]
-    lines += [texts.HELP_LINE.format(name=c.name, description=c.description)
-              for c in commands_for(actor.roles, kind) if c.name != "start"]
-    await message.reply_text("\n".join(lines))
+    allowed = [c for c in commands_for(actor.roles, kind) if c.name != "start"]
+    if kind != ChatKind.PRIVATE or (context.args and context.args[0] in texts.HELP_ALL_WORDS):
+        lines += [texts.HELP_LINE.format(name=c.name, description=c.description)
+                  for c in allowed]
+        await message.reply_text("\n".join(lines))
+        return
+    # In private: the big buttons first, then a member's other commands; a staff member's
+    # work commands are in Telegram's command menu and in `/help 全部`.
+    buttons = menu_names(actor.roles)
+    described = {c.name: c.description for c in allowed} | {
+        "my_meetings": texts.MY_MEETINGS_DESCRIPTION}
+    lines += [texts.HELP_BUTTONS] + [
+        texts.HELP_BUTTON_LINE.format(button=texts.MENU_BUTTON[n], description=described[n])
+        for n in buttons]
+    others = [c for c in commands_for(frozenset({Role.MEMBER}), kind)
+              if c.name not in buttons and c.name not in ("start", "help")]
+    lines += [texts.HELP_OTHERS] + [
+        texts.HELP_LINE.format(name=c.name, description=c.description) for c in others]
+    if actor.roles - {Role.MEMBER}:
+        lines.append(texts.HELP_MORE)
+    await message.reply_text("\n".join(lines), reply_markup=main_menu(actor.roles))
 
 
 @guarded("me")
@@ -166,5 +189,5 @@ def register(app: BranchApp) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("me", me))
-    app.add_handler(CommandHandler("card", card))
+    app.add_handlers(entry("card", card))
     app.add_handler(MessageHandler(filters.CONTACT & filters.ChatType.PRIVATE, contact_shared))

@@ -19,8 +19,10 @@ from telegram.ext import (
 from bot import texts
 from bot.buttons import Buttons, Press
 from bot.callbacks import pack, parse
+from bot.commands import entry
 from bot.context import BranchApp, BranchContext
 from bot.flows import (
+    TYPED,
     flow,
     start_payload,
 )
@@ -273,9 +275,8 @@ def register(app: BranchApp) -> None:
     app.add_handler(flow(
         entry_points=[CommandHandler(
             "start", reflect_start, filters=start_payload("refl"))],
-        states={REFLECT: [MessageHandler(private & (filters.TEXT | filters.VOICE)
-                                         & ~filters.COMMAND, reflect_text)]},
+        states={REFLECT: [MessageHandler((TYPED | private & filters.VOICE), reflect_text)]},
         fallbacks=[], conversation_timeout=TIMEOUT, name="reflection"))
     app.add_handler(buttons.handler())
     app.add_handler(CommandHandler("notices", notices_command))
-    app.add_handler(CommandHandler("study", study_command))
+    app.add_handlers(entry("study", study_command))

@@ -33,7 +33,7 @@ from bot import texts
 from bot.buttons import Buttons, Press
 from bot.callbacks import pack, parse, pattern
 from bot.context import BranchApp, BranchContext
-from bot.flows import flow, start_payload
+from bot.flows import TYPED, flow, start_payload
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.quizzes import (
@@ -401,7 +401,6 @@ async def _quiz_lines(context: BranchContext, actor: Actor, quiz: Quiz) -> list[
 
 
 def register(app: BranchApp) -> None:
-    typed = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     entry: BaseHandler[Update, BranchContext, object] = CallbackQueryHandler(
         entry_button, pattern=pattern("qe"))
     app.add_handler(flow(
@@ -409,7 +408,7 @@ def register(app: BranchApp) -> None:
         states={
             WAIT_FILE: [entry, MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND,
                                               quiz_file)],
-            **{state: [entry, MessageHandler(typed, entry_text)]
+            **{state: [entry, MessageHandler(TYPED, entry_text)]
                for state in (Q_TITLE, Q_TEXT, Q_OPTIONS, Q_ANSWER, Q_EXPLAIN, Q_MORE)},
         },
         fallbacks=[CommandHandler("cancel", cancel)],

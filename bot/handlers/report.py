@@ -7,9 +7,9 @@ import asyncio
 import io
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot import texts
+from bot.commands import entry
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
@@ -79,4 +79,4 @@ async def report_command(update: Update, context: BranchContext, actor: Actor) -
 
 
 def register(app: BranchApp) -> None:
-    app.add_handler(CommandHandler("report", report_command))
+    app.add_handlers(entry("report", report_command))

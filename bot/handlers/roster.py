@@ -7,12 +7,14 @@ liaisons see the whole branch; only the secretary changes roles and groups.
 from __future__ import annotations
 
 import io
+import logging
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
 from bot import texts
-from bot.commands import sync_user_menu
+from bot.commands import main_menu, sync_user_menu
 from bot.context import BranchApp, BranchContext
 from bot.guard import chat_kind, guarded
 from bot.services.access import Actor
@@ -21,6 +23,8 @@ from bot.services.problems import Problem
 from bot.services.roster import RosterError, parse_role_args
 from bot.ui import views
 from bot.ui.lookup import find_one
+
+log = logging.getLogger(__name__)
 
 
 @guarded("map")
@@ -171,6 +175,12 @@ async def role(update: Update, context: BranchContext, actor: Actor) -> None:
     if person.tg_user_id is not None:
         changed = await deps.access.actor(person.tg_user_id)
         await sync_user_menu(context.bot, person.tg_user_id, changed.roles)
+        if command.action != "move":  # his work changed: so do his big buttons
+            try:
+                await context.bot.send_message(person.tg_user_id, texts.MENU_UPDATED,
+                                               reply_markup=main_menu(changed.roles))
+            except TelegramError as exc:  # he may have blocked the bot: the change stands
+                log.info("could not send the new menu to %s: %s", person.tg_user_id, exc)
 
 
 def register(app: BranchApp) -> None:

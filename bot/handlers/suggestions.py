@@ -12,14 +12,13 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from bot import texts
 from bot.buttons import Buttons, Press
 from bot.callbacks import pack, parse
 from bot.context import BranchApp, BranchContext
-from bot.flows import flow
+from bot.flows import TYPED, flow
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.problems import Problem
@@ -160,8 +159,7 @@ async def deed(update: Update, context: BranchContext, actor: Actor) -> None:
 def register(app: BranchApp) -> None:
     app.add_handler(flow(
         entry_points=[CallbackQueryHandler(ask_reply, pattern=r"^sg:rep:")],
-        states={REPLY: [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
-                                       & ~filters.COMMAND, send_reply)]},
+        states={REPLY: [MessageHandler(TYPED, send_reply)]},
         fallbacks=[], conversation_timeout=timedelta(minutes=30), name="suggestion_reply"))
     app.add_handler(buttons.handler())
     app.add_handler(CommandHandler("suggest", suggest))

@@ -23,7 +23,7 @@ from bot import texts
 from bot.buttons import Buttons, Press
 from bot.callbacks import pack, parse
 from bot.context import BranchApp, BranchContext
-from bot.flows import flow, start_payload
+from bot.flows import TYPED, flow, start_payload
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.surveys import MIN_ANSWERS, Results, SurveyError
@@ -257,8 +257,7 @@ def register(app: BranchApp) -> None:
                           rf"^/survey\s+{texts.SURVEY_PAPER_WORD}\s"))],
         states={
             ANSWER: [CallbackQueryHandler(answer, pattern=r"^svy:a:")],
-            COMMENT: [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT
-                                     & ~filters.COMMAND, comment),
+            COMMENT: [MessageHandler(TYPED, comment),
                       CallbackQueryHandler(comment, pattern=r"^svy:skip:")],
         },
         fallbacks=[], conversation_timeout=timedelta(minutes=30), name="survey",

@@ -17,13 +17,21 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    filters,
 )
 
 from bot import texts
 from bot.callbacks import Callback, pack, parse
+from bot.commands import entry
 from bot.context import BranchApp, BranchContext
-from bot.flows import IN_WIZARD, Drafts, cancel_handler, flow, timeout_handler, wizard_steps
+from bot.flows import (
+    IN_WIZARD,
+    TYPED,
+    Drafts,
+    cancel_handler,
+    flow,
+    timeout_handler,
+    wizard_steps,
+)
 from bot.guard import guarded
 from bot.services.access import PRIVATE_VISIT_KINDS, Actor
 from bot.services.care import CareError, parse_gifts
@@ -337,9 +345,8 @@ async def _year_view(context: BranchContext, actor: Actor) -> str:
 
 
 def register(app: BranchApp) -> None:
-    private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     steps = wizard_steps(buttons="vw", on_button=on_button,
-                         typed=private_text, on_text=on_text, on_timeout=on_timeout)
+                         typed=TYPED, on_text=on_text, on_timeout=on_timeout)
     app.add_handler(flow(
         entry_points=[CommandHandler("visit", visit_command),
                       CallbackQueryHandler(start_from_task, pattern=r"^vt:go:")],
@@ -348,4 +355,4 @@ def register(app: BranchApp) -> None:
         conversation_timeout=TIMEOUT,
         name="visit_flow",
     ))
-    app.add_handler(CommandHandler("visits", visits_command))
+    app.add_handlers(entry("visits", visits_command))

@@ -405,6 +405,18 @@ class MeetingService(BranchTime):
             return False
         return audience == "party" or p.group_id == m.group_id
 
+    async def coming_for(self, p: Person) -> list[tuple[Meeting, Attendance | None]]:
+        """The meetings still to come that expect `p`, soonest first, with his answer."""
+        coming = sorted((m for m in await self.repo.active()
+                         if m.status in ("scheduled", "open") and self.is_expected(m, p)),
+                        key=lambda m: m.starts_at)
+        rows = []
+        for m in coming:
+            answer = next((a for a in await self.repo.attendance(m.id)
+                           if a.person_id == p.id), None)
+            rows.append((m, answer))
+        return rows
+
     async def expected(self, m: Meeting) -> list[Person]:
         return [p for p in await self.people.all() if self.is_expected(m, p)]
 

@@ -66,6 +66,15 @@ def leave_keyboard(m: Meeting) -> InlineKeyboardMarkup:
         InlineKeyboardButton(texts.BUTTON_LEAVE, callback_data=pack("att", "lv", m.id))]])
 
 
+def leave_buttons(meetings: Sequence[Meeting], tz: ZoneInfo) -> InlineKeyboardMarkup | None:
+    """A 请假 button per meeting, naming its day, for the member's own list."""
+    rows = [[InlineKeyboardButton(
+        texts.MY_MEETINGS_LEAVE.format(day=show_date(datetime.fromisoformat(m.starts_at)
+                                                     .astimezone(tz).date())),
+        callback_data=pack("att", "lv", m.id))] for m in meetings]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 def leave_reason_keyboard(m: Meeting) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton(texts.LEAVE_REASON[r],
                                     callback_data=pack("att", "rs", m.id, i))

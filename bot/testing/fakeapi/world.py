@@ -268,6 +268,17 @@ class World:
             raise AssertionError(f"the bot sent nothing to {chat}")
         return sent[-1]
 
+    def reply_keyboard(self, chat: FakeChat | FakeUser | int) -> tuple[list[str], Json]:
+        """The keyboard the person sees under the chat now, as Telegram keeps it: the last
+        one sent stays until another replaces it or one removes it. Its labels and markup."""
+        for m in reversed(self.bot_messages(chat)):
+            markup = m.get("_reply_keyboard")
+            if markup is not None:
+                if markup.get("remove_keyboard"):
+                    return [], markup
+                return [b["text"] for row in markup.get("keyboard", []) for b in row], markup
+        return [], {}
+
     @staticmethod
     def labels(message: Json) -> list[str]:
         """The inline buttons' labels on a message, row by row."""
