@@ -144,12 +144,15 @@ MENU: dict[Role, tuple[str, ...]] = {
     Role.LEADER: ("meeting", "proxy", "care", "makeups"),
     Role.MEMBER: ("my_meetings", "study", "card", "helpme"),
 }
-_ROLE_ORDER = (Role.SECRETARY, Role.COMMITTEE, Role.LEADER, Role.MEMBER)
+# Whose buttons a person with several roles gets: a committee member who leads a group
+# does a leader's work day to day (his committee commands stay in the command menu).
+_ROLE_ORDER = (Role.SECRETARY, Role.LEADER, Role.COMMITTEE, Role.MEMBER)
 
 
 def menu_names(roles: frozenset[Role]) -> list[str]:
-    """The buttons a person with `roles` gets: those of his highest work role (a secretary
-    who also leads a group gets the secretary's), then a member's — at most eight."""
+    """The buttons a person with `roles` gets: those of his first work role in
+    `_ROLE_ORDER` (a secretary who also leads a group gets the secretary's), then a
+    member's — at most eight."""
     work = next((MENU[r] for r in _ROLE_ORDER[:-1] if r in roles), ())
     if Role.MEMBER not in roles and not work:
         return []

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import demo_data
+from bot import demo_data, texts
 from bot.clock import FrozenClock
 from bot.config import Config, parse_config
 from bot.services.holidays import HOLIDAYS, holiday_date
@@ -129,10 +129,10 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
         await h.settle()
         link_text = fake.last_bot_message(secretary)["text"]
         link = next(w for w in link_text.split() if w.startswith("https://t.me/"))
-        # 张懋 opens the link his leader forwarded, then asks for his service card.
+        # 张懋 opens the link his leader forwarded, then taps the big 亲情卡 button.
         fake.open_link(zhang, link)
         await h.settle()
-        fake.send(zhang, zhang.id, "/card")
+        fake.send(zhang, zhang.id, texts.MENU_BUTTON["card"])
         await h.settle()
         # 李秀英 first forwards her husband's contact by mistake, then shares her own.
         fake.send(li_xy, li_xy.id, "/start")
@@ -175,6 +175,9 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
             fake.share_contact(member, demo_data.phone_of(
                 next(i for i, row in enumerate(demo_data.PEOPLE, 1) if row[1] == name)))
             await h.settle()
+        # 尤凤英 checks what is on with the big 📅 我的会议 button, then taps the card.
+        fake.send(users["尤凤英"], users["尤凤英"].id, texts.MENU_BUTTON["my_meetings"])
+        await h.settle()
         fake.press(users["尤凤英"], card, "✅ 签到")
         fake.press(users["孔繁荣"], card, "✅ 签到")
         fake.press(users["孔繁荣"], card, "✅ 签到")  # a second tap changes nothing
@@ -183,7 +186,7 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
         fake.press(users["何秀兰"], fake.last_bot_message(users["何秀兰"]), "外出")
         await h.settle()
         # 许茂林 has no smartphone: his leader checks him in.
-        fake.send(liu, liu.id, "/proxy")
+        fake.send(liu, liu.id, texts.MENU_BUTTON["proxy"])
         await h.settle()
         fake.press(liu, fake.last_bot_message(liu), "✅ 许茂林 签到")
         await h.settle()
@@ -196,7 +199,7 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
         await h.settle()
         # 何秀兰 is taken into hospital; she tells the bot, and her leader is told.
         he = users["何秀兰"]
-        fake.send(he, he.id, "/helpme")
+        fake.send(he, he.id, texts.MENU_BUTTON["helpme"])
         await h.settle()
         fake.press(he, fake.last_bot_message(he), "🏥 我住院了")
         await h.settle()

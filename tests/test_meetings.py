@@ -129,13 +129,15 @@ async def test_one_line_shows_what_it_understood_and_saves_only_after_confirm(
     ("line", "starts_at", "place", "topic", "hint"),
     [
         ("/meeting 党员大会 后天下午两点 礼堂 学习", "2026-11-24T06:00:00+00:00", "礼堂", "学习",
-         True),
+         False),
+        ("/meeting 党员大会 后天下午两点 幸福里 社区 活动室", "2026-11-24T06:00:00+00:00",
+         "幸福里", "社区 活动室", True),
         ("/meeting 支部大会，周二上午九点半，礼堂", "2026-11-24T01:30:00+00:00", "礼堂",
          "支部党员大会", False),
         ("/meeting 党小组会 十二月八号 9时30分 活动室", "2026-12-08T01:30:00+00:00", "活动室",
          "党小组会", False),
         ("/meeting 党小组会 下下周二 上午 9:30 活动室 学习", "2026-12-01T01:30:00+00:00", "活动室",
-         "学习", True),
+         "学习", False),
     ],
 )
 async def test_one_line_understands_spoken_dates_commas_and_other_names(

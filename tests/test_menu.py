@@ -32,6 +32,8 @@ async def test_leaders_and_the_secretary_get_their_work_first(branch: Branch) ->
     leader = await branch.link("刘建华")
     assert keyboard(branch, leader) == ["🗓 安排会议", "✍️ 代签到", "❤️ 关怀名单",
                                              "📋 补课任务", *MEMBER_BUTTONS]
+    both = await branch.link("李平")  # committee and a group's leader: a leader's day
+    assert keyboard(branch, both)[:4] == keyboard(branch, leader)[:4]
     secretary = await branch.link("王建国")  # also a group's leader: the secretary's own
     assert keyboard(branch, secretary)[:4] == ["📢 发通知", "🗓 安排会议", "🏠 走访",
                                                     "📊 年度报告"]

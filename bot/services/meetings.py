@@ -69,7 +69,7 @@ _COMMAS = "[,，、;；]"
 def _place_and_topic(line: str, skip: int,
                      known_places: Sequence[str]) -> tuple[str, str, bool]:
     """What follows the first `skip` words of `line`: the place, the topic, and whether the
-    place was only guessed (one word of a line without commas)."""
+    split is doubtful (a line without commas whose topic has several words)."""
     rest = line.strip()
     for _ in range(skip):
         rest = re.sub(f"^[^{SEPARATORS}]+[{SEPARATORS}]*", "", rest, count=1)
@@ -81,7 +81,8 @@ def _place_and_topic(line: str, skip: int,
         if rest == place or rest.startswith(place + " "):
             return place, rest[len(place):].strip(), False
     place, _, topic = rest.partition(" ")
-    return place, topic.strip(), True
+    # A topic of several words may hold the rest of a place: worth a word in the reply.
+    return place, topic.strip(), " " in topic.strip()
 
 
 def card_audience(m: Meeting) -> str:
@@ -126,7 +127,7 @@ class Draft:
     start: time
     place: str
     topic: str
-    place_guessed: bool = False  # one word taken as the place from a line without commas
+    place_guessed: bool = False  # the place may have lost words to the topic
 
 
 @dataclass(frozen=True)
@@ -308,7 +309,7 @@ class MeetingService(BranchTime):
             raise MeetingError(Problem.MEETING_NOT_ALLOWED)
         self._times(day, start)  # not in the past
         return Draft(kind, group_id, day, start, place, topic or texts.MEETING_KIND[kind],
-                     place_guessed=guessed and bool(topic))
+                     place_guessed=guessed)
 
     def parse_day(self, text: str) -> date:
         try:
