@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import demo_data
+from bot import demo_data, texts
 from bot.__main__ import main
 from bot.clock import FrozenClock
 from bot.config import Config, WeatherConfig
@@ -22,7 +22,7 @@ from bot.jobs.pushes import digest_text, run_push
 from bot.services.dates import LunarDate
 from bot.services.holidays import BY_KEY, holiday_date, lunar_birthday
 from bot.services.people import next_birthday
-from bot.services.weather import DayForecast, warnings_for
+from bot.services.weather import DayForecast, warnings_for, wind_force
 from bot.testing.fakeapi import FakeBotApi
 from bot.testing.fakeweather import FakeOpenMeteo, daily_forecast
 from bot.testing.harness import BotHarness
@@ -129,6 +129,18 @@ def test_cold_wave(before: float, after: float, expected: bool) -> None:
 )
 def test_other_rules(kw: dict[str, float], kind: str, hit: bool) -> None:
     assert (kind in kinds(day(-1), day(0, **kw))) is hit
+
+
+@pytest.mark.parametrize(("kmh", "force"), [(0.0, 0), (39.0, 6), (50.0, 7), (61.6, 8),
+                                             (62.0, 8), (75.0, 9), (118.0, 12), (250.0, 18)])
+def test_wind_is_told_in_force_levels(kmh: float, force: int) -> None:
+    assert wind_force(kmh) == force
+
+
+def test_a_wind_warning_says_ji_not_kilometres() -> None:
+    [warning] = warnings_for([day(-1), day(0, gust_kmh=62.0)], TODAY, CFG)
+    text = texts.WEATHER_TEXTS[warning.text_key].format(day="今天", value=warning.value)
+    assert "阵风8级" in text and "公里" not in text
 
 
 def test_tomorrow_is_warned_today() -> None:

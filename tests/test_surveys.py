@@ -142,7 +142,7 @@ async def test_a_leader_enters_a_paper_ballot_anonymous_like_any_other(branch: B
         m["text"] for m in branch.fake.bot_messages(leader)[-2:])
     for step in ("基本满意", "满意", "跳过"):
         await branch.h.tap_or_type(leader, step)
-    assert branch.reply(leader) == "已记下许茂林同志的问卷（匿名统计，只记他参加了）。"
+    assert branch.reply(leader) == "已记下许茂林同志的问卷（匿名统计，只记下许茂林同志已参加）。"
     xu = await branch.h.deps.people.by_ext_id("C003")
     me = await branch.h.deps.people.by_ext_id("C001")
     assert xu is not None and me is not None

@@ -53,3 +53,21 @@ def test_every_configuration_problem_has_words_and_every_word_a_problem() -> Non
     used = set(re.findall(r'_say\("(\w+)"', source))
     used |= {"type_str", "type_int", "type_float", "type_bool"}  # looked up by type
     assert used == set(texts.CONFIG_PROBLEMS)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_no_text_calls_a_person_he() -> None:
+    """The roster's sex is often unknown and most members are women: a text about one
+    person names him or her (or says 该同志), never 他 (他们 for several is fine)."""
+    he = {name: s for name, value in _constants().items() for s in _strings(value)
+          if re.search(r"(?<!其)他(?!们)", s)}
+    assert he == {}

@@ -127,6 +127,19 @@ def warnings_for(days: list[DayForecast], today: date, config: WeatherConfig) ->
     return list(found.values())
 
 
+# The upper bounds (m/s) of wind forces 0–11 (GB/T 28591 风力等级, the Beaufort scale):
+# what a weather report on television says, "阵风8级", not kilometres per hour.
+_FORCE_BOUNDS_MS = (0.2, 1.5, 3.3, 5.4, 7.9, 10.7, 13.8, 17.1, 20.7, 24.4, 28.4, 32.6,
+                    36.9, 41.4, 46.1, 50.9, 56.0, 61.2)
+
+
+def wind_force(kmh: float) -> int:
+    """A wind speed in km/h (Open-Meteo's unit) as its force 级, 0–18."""
+    ms = kmh / 3.6
+    return next((force for force, bound in enumerate(_FORCE_BOUNDS_MS) if ms <= bound),
+                len(_FORCE_BOUNDS_MS))
+
+
 def _day_warnings(d: DayForecast, by_day: dict[date, DayForecast], when: str,
                   c: WeatherConfig) -> list[Warning]:
     out = []
@@ -144,7 +157,8 @@ def _day_warnings(d: DayForecast, by_day: dict[date, DayForecast], when: str,
     if d.t_min <= c.freeze_c:
         out.append(Warning(WeatherKind.FREEZE, when, WeatherText.FREEZE, d.t_min, False))
     if d.gust_kmh >= c.gust_kmh:
-        out.append(Warning(WeatherKind.WIND, when, WeatherText.WIND, d.gust_kmh, False))
+        out.append(Warning(WeatherKind.WIND, when, WeatherText.WIND, wind_force(d.gust_kmh),
+                           False))
     if d.rain_mm >= c.rain_mm:
         out.append(Warning(WeatherKind.RAIN, when, WeatherText.RAIN, d.rain_mm, False))
     if d.code in SLEET_CODES:
