@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,15 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(tmp_path / "test.db")
     yield database
     await database.close()
+
+
+# A mobile number however it is shown: 19900000001, 199 0000 0001, 199-0000-0001.
+_PHONE = re.compile(r"1\d{2}[\s-]?\d{4}[\s-]?\d{4}")
+
+
+def has_phone(text: str) -> bool:
+    """Whether `text` shows a mobile number in any of the ways the bot writes one."""
+    return _PHONE.search(text) is not None
 
 
 @dataclass

@@ -440,7 +440,7 @@ async def test_a_death_raises_the_after_death_checklist_with_the_family_to_call(
         assert "许丽" not in msg.get("text", "") and "0112" not in msg.get("text", "")
     # The roster shows the family contact to his leader, not to another group's member.
     await branch.say(leader, "/roster 许茂林")
-    assert "家属：许丽（女儿）19900000112" in branch.reply(leader)
+    assert "家属：许丽（女儿）199 0000 0112" in branch.reply(leader)
 
 
 async def test_a_request_for_help_is_followed_to_its_end(branch: Branch) -> None:

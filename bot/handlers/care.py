@@ -30,7 +30,7 @@ from bot.services.dates import show_date
 from bot.services.when import WhenError, parse_day
 from bot.ui.lookup import find_one
 from bot.ui.messaging import send_private
-from bot.ui.rounds import spoken_phone
+from bot.ui.views import spoken_phone
 from storage.models import HELP_KINDS, Person, VisitKind
 
 _HELP_TEXT_KEY = "help_kind"
@@ -296,7 +296,7 @@ async def _send_help(update: Update, context: BranchContext, actor: Actor,
     deps.follow_ups.watch_help(context, request)
     person = actor.person
     notice = texts.HELPME_LEADER.format(name=person.name, kind=texts.HELP_KIND[kind],
-                                        text=text or "", phone=person.phone or texts.NO_PHONE)
+                                        text=text or "", phone=spoken_phone(person.phone))
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(
         texts.BUTTON_CONTACTED, callback_data=pack("hp", "ok", request.id))]])
     assignee = await deps.care.assignee_for(person)

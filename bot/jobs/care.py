@@ -23,7 +23,7 @@ from bot.context import BranchApp, BranchContext, Deps
 from bot.services.care import AFTER_DEATH, NewTask
 from bot.services.dates import show_date
 from bot.ui.messaging import send_private
-from bot.ui.rounds import spoken_phone
+from bot.ui.views import spoken_phone
 from storage.models import HelpRequest, VisitKind
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ async def escalate_help(context: BranchContext) -> None:
     request, person = found
     text = texts.HELPME_ESCALATED.format(
         name=person.name, hours=deps.config.care.help_escalate_hours,
-        kind=texts.HELP_KIND[request.kind], phone=person.phone or texts.NO_PHONE)
+        kind=texts.HELP_KIND[request.kind], phone=spoken_phone(person.phone))
     for secretary in await deps.org.secretaries():
         await send_private(context, secretary, text)
 

@@ -15,7 +15,7 @@ from fpdf import FPDF
 from bot import texts
 from bot.services.charts import font_path
 from bot.services.paper import Card
-from bot.ui.rounds import spoken_phone
+from bot.ui.views import spoken_phone
 from storage.models import Group, Person
 
 FONT = "cjk"

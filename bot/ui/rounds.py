@@ -8,18 +8,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.callbacks import pack
 from bot.services.rounds import CALL_BUTTONS, Sheet
+from bot.ui.views import spoken_phone
 
 # Telegram allows 100 rows of buttons; a carer's list is one group, far fewer people.
 MAX_ROWS = 90
-
-
-def spoken_phone(phone: str | None) -> str:
-    """13812345678 -> 138 1234 5678, as it is read out; others as they are."""
-    if not phone:
-        return texts.NO_PHONE
-    if len(phone) == 11 and phone.isdigit():
-        return f"{phone[:3]} {phone[3:7]} {phone[7:]}"
-    return phone
 
 
 def sheet_message(sheet: Sheet) -> tuple[str, InlineKeyboardMarkup | None]:

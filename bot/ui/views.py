@@ -17,6 +17,15 @@ from bot.services.dates import parse_full_date, show_full_date
 from storage.models import Group, Person
 
 
+def spoken_phone(phone: str | None) -> str:
+    """13812345678 -> 138 1234 5678, as it is read out; others as they are."""
+    if not phone:
+        return texts.NO_PHONE
+    if len(phone) == 11 and phone.isdigit():
+        return f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    return phone
+
+
 def birthday(p: Person) -> str:
     if not p.birth_date:
         return texts.UNKNOWN
@@ -51,7 +60,7 @@ def person_details(
     if roles:
         lines.append(texts.ME_ROLES.format(value=roles))
     if private:
-        lines.append(texts.ME_PHONE.format(value=p.phone or texts.NO_PHONE))
+        lines.append(texts.ME_PHONE.format(value=spoken_phone(p.phone)))
         lines.append(texts.ME_RESIDENCE.format(value=p.residence or texts.UNKNOWN))
     return "\n".join(lines)
 
@@ -73,7 +82,7 @@ def roster_entry(p: Person, today: date, groups: Sequence[Group], *, care: bool)
     if care and p.family_name:
         extra.append(texts.FAMILY_CONTACT.format(
             name=p.family_name, relation=p.family_relation or texts.UNKNOWN,
-            phone=p.family_phone or texts.NO_PHONE))
+            phone=spoken_phone(p.family_phone)))
     if care and p.notes:
         extra.append(p.notes)
     return "\n".join([text, *extra])
@@ -86,11 +95,11 @@ def service_card(
     if leader is not None:
         template = (texts.CARD_LEADER_IS_SECRETARY
                     if any(s.id == leader.id for s in secretaries) else texts.CARD_LEADER)
-        lines.append(template.format(name=leader.name, phone=leader.phone or texts.NO_PHONE))
+        lines.append(template.format(name=leader.name, phone=spoken_phone(leader.phone)))
     else:
         lines.append(texts.CARD_NO_LEADER)
     lines.extend(
-        texts.CARD_SECRETARY.format(name=s.name, phone=s.phone or texts.NO_PHONE)
+        texts.CARD_SECRETARY.format(name=s.name, phone=spoken_phone(s.phone))
         for s in secretaries if leader is None or s.id != leader.id  # one line per person
     )
     lines.append(texts.CARD_FOOTER)
@@ -113,7 +122,7 @@ def contact_map(
                                                 count=len(members)))
         elif with_phones:
             lines.append(texts.MAP_GROUP_PHONE.format(group=g.name, leader=leader.name,
-                                                      phone=leader.phone or texts.NO_PHONE,
+                                                      phone=spoken_phone(leader.phone),
                                                       count=len(members)))
         else:
             lines.append(texts.MAP_GROUP.format(group=g.name, leader=leader.name,
