@@ -327,6 +327,17 @@ async def test_forwarded_message_becomes_study_material(branch: Branch) -> None:
     assert post.title == "《人民日报》评论：老有所为"
 
 
+async def test_a_notice_says_its_title_once(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/notice")
+    for step in ("📢 通知", "明早九点体检\n请带上医保卡，空腹。", "📣 支部群", "不用", "现在发",
+                 "✅ 发送"):
+        await branch.h.tap_or_type(secretary, step)
+    [sent] = [m["text"] for m in branch.fake.bot_messages(branch.group) if "体检" in m["text"]]
+    assert sent.count("明早九点体检") == 1, sent
+    assert sent == "📢 通知：明早九点体检\n\n请带上医保卡，空腹。"
+
+
 async def test_notice_sent_later_at_the_time_given(branch: Branch) -> None:
     secretary = await branch.link("王建国")
     fake = branch.fake
@@ -334,7 +345,7 @@ async def test_notice_sent_later_at_the_time_given(branch: Branch) -> None:
     await branch.h.settle()
     for step in ("📢 通知", "明早九点体检", "📣 支部群", "不用", "明天 8:00", "✅ 发送"):
         await branch.h.tap_or_type(secretary, step)
-    assert "将于11月23日（周一） 08:00发送" in branch.reply(secretary)
+    assert "将于11月23日（周一）上午8点发送" in branch.reply(secretary)
     post = (await branch.h.deps.post_repo.recent("notice", 1))[0]
     assert post.send_at == "2026-11-23T00:00:00+00:00"
     assert not any("体检" in m.get("text", "") for m in fake.bot_messages(branch.group))

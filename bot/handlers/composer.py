@@ -33,7 +33,7 @@ from bot.flows import (
 )
 from bot.guard import guarded
 from bot.services.access import Actor
-from bot.services.dates import show_date
+from bot.services.dates import show_date, show_time
 from bot.services.posts import POSTERS, PRIVATE_AUDIENCES, PostDraft
 from bot.services.when import WhenError, parse_clock, parse_day
 from storage.models import POST_AUDIENCES
@@ -194,7 +194,7 @@ async def _preview(context: BranchContext, c: Composing) -> str:
     if c.send_at:
         local = c.send_at.astimezone(context.deps.posts.tz)
         extra.append(texts.POST_PREVIEW_LATER.format(
-            value=f"{show_date(local.date())} {local:%H:%M}"))
+            value=show_date(local.date()) + show_time(local.time())))
     return texts.POST_PREVIEW.format(audience=texts.AUDIENCE_NAMES[c.audience], count=count,
                                      extra="\n".join(extra), body=c.body)
 
@@ -299,7 +299,7 @@ async def _send(update: Update, context: BranchContext, actor: Actor, c: Composi
     if c.send_at:
         local = c.send_at.astimezone(deps.posts.tz)
         await message.reply_text(texts.POST_SCHEDULED.format(
-            when=f"{show_date(local.date())} {local:%H:%M}"))
+            when=show_date(local.date()) + show_time(local.time())))
     return ConversationHandler.END
 
 

@@ -17,7 +17,11 @@ from storage.models import Post
 def post_text(post: Post) -> str:
     header = (texts.STUDY_HEADER if post.kind == "study" else texts.NOTICE_HEADER).format(
         title=post.title)
-    lines = [header, "", post.body] if post.body != post.title else [header]
+    body = post.body.strip().splitlines()
+    if body and body[0].strip() == post.title:  # the title is the first line: say it once
+        body = body[1:]
+    rest = "\n".join(body).strip()
+    lines = [header, "", rest] if rest else [header]
     if post.due_on:
         lines.append(texts.STUDY_DUE_LINE.format(due=show_date(date.fromisoformat(post.due_on))))
     return "\n".join(lines)
