@@ -118,8 +118,12 @@ async def test_notice_to_sixty_members_with_unreachable_and_unlinked(big: Big) -
     counts = private_counts(big, NOTICE)
     reachable = set(big.users) - set(big.unreachable)
     assert counts == Counter(dict.fromkeys(reachable, 1))
-    progress = next(m for m in big.h.fake.bot_messages(big.secretary) if "正在发送" in m["text"])
-    assert progress["text"].endswith("已发送 55/55")
+    # The progress message became the summary: no second message, no stale 「正在发送」.
+    sent_to_him = [m["text"] for m in big.h.fake.bot_messages(big.secretary)]
+    assert not any("正在发送" in t for t in sent_to_him)
+    assert sum("发送完成" in t for t in sent_to_him) == 1
+    assert any(c.method == "editMessageText" and "发送完成" in str(c.params.get("text"))
+               for c in big.h.fake.calls)
 
 
 async def test_receipts_then_leaders_reach_everyone_else(big: Big) -> None:

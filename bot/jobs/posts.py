@@ -167,7 +167,6 @@ async def _fan_out(context: BranchContext, deps: Deps, post: Post) -> None:
         if time.monotonic() - last_progress >= PROGRESS_SECONDS:
             last_progress = time.monotonic()
             await _progress(context, post, done, len(linked))
-    await _progress(context, post, done, len(linked))
     await _summary(context, deps, post)
 
 
@@ -199,7 +198,15 @@ async def _summary(context: BranchContext, deps: Deps, post: Post) -> None:
                                                 names="、".join(who("unlinked"))))
     if who("unreachable") or who("unlinked"):
         lines.append(texts.SEND_LEADERS_WILL)
-    await context.bot.send_message(post.created_by_tg, "\n".join(lines))
+    text = "\n".join(lines)
+    if post.progress_chat_id is not None and post.progress_message_id is not None:
+        try:  # the progress message becomes the summary: one message, not two
+            await context.bot.edit_message_text(text, chat_id=post.progress_chat_id,
+                                                message_id=post.progress_message_id)
+            return
+        except BadRequest as exc:  # deleted by the sender, or too old to edit
+            log.info("progress of post %s not replaced: %s", post.id, exc)
+    await context.bot.send_message(post.created_by_tg, text)
 
 
 def schedule_follow_ups(job_queue: JobQueue[Any], deps: Deps, post: Post) -> None:
