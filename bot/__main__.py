@@ -197,7 +197,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
 
 async def _schedule(args: argparse.Namespace) -> int:
     from bot.app import close_deps
-    from bot.services.dates import show_date
+    from bot.services.dates import show_date, show_time
 
     holder = await _deps(args)
     config = holder.deps.config
@@ -210,8 +210,10 @@ async def _schedule(args: argparse.Namespace) -> int:
         print(texts.SCHEDULE_NONE.format(days=args.days))
         return 0
     print(texts.CMD_SCHEDULE_HEADER.format(days=args.days, tz=config.branch.timezone))
+    # A list that runs into another year says the year on every line.
+    years = {p.when.year for p in pushes} | {scheduler.today().year}
     for p in pushes:
-        when = f"{show_date(p.when.date())} {p.when:%H:%M}"
+        when = show_date(p.when.date(), with_year=len(years) > 1) + show_time(p.when.time())
         print(texts.SCHEDULE_LINE.format(when=when, what=p.what, to=p.to))
     return 0
 

@@ -7,6 +7,7 @@ Open-Meteo served on 127.0.0.1.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -387,6 +388,10 @@ def test_schedule_command_prints_the_calendar(
     assert "天气检查（有预警才发） → 支部群" in out
     assert "每周工作提示 → 支委群" in out
     assert out.count("每周工作提示") in (8, 9)
+    # Over more than a year every line says which year.
+    assert main(["schedule", "--days", "400", "--config", str(cfg)]) == 0
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert lines and all(re.match(r"\s*20\d\d年\d+月\d+日", line) for line in lines), lines[:3]
 
 
 async def test_a_failing_push_is_retried_and_sent_once(config: Config, tmp_path: Path) -> None:

@@ -74,9 +74,10 @@ def to_lunar(day: date) -> LunarDate:
     return LunarDate(lunar.getYear(), abs(month), lunar.getDay(), month < 0)
 
 
-def show_date(day: date) -> str:
-    """11月22日（周六）"""
-    return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+def show_date(day: date, *, with_year: bool = False) -> str:
+    """11月22日（周六）; 2026年11月22日（周六） in a list that spans two years."""
+    year = f"{day.year}年" if with_year else ""
+    return f"{year}{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
 
 
 def show_time(at: time) -> str:
