@@ -401,3 +401,34 @@ async def test_a_leader_writes_down_a_reflection_a_member_dictated(branch: Branc
     assert ack.recorded_by == me.id
     await branch.say(leader, "/study 心得 张懋 很受教育")
     assert branch.reply(leader) == "「张懋」不在您负责的党小组里。"
+
+
+async def test_the_secretarys_list_is_his_group_first_then_the_branch(big: Big) -> None:
+    await big.compose("📢 通知", NOTICE, "✉️ 全体成员（私信）", "👍 要回执", "现在发", "✅ 发送")
+    await big.wait_summary()
+    fake = big.h.fake
+    await big.h.settle()
+    fake.send(big.secretary, big.secretary.id, "/notices")
+    await big.h.settle()
+    fake.press(big.secretary, fake.last_bot_message(big.secretary), "📋 我组未送到名单")
+    await big.h.settle()
+    own = fake.last_bot_message(big.secretary)
+    names = {label.split("·")[0] for label in fake.labels(own) if "·" in label}
+    assert names and all(n.startswith("一组") for n in names), names  # his group only
+    fake.press(big.secretary, own, "📋 全支部未送到名单")
+    await big.h.settle()
+    branch_wide = fake.last_bot_message(big.secretary)
+    everyone = {label.split("·")[0] for label in fake.labels(branch_wide) if "·" in label}
+    assert names < everyone and {n[:2] for n in everyone} == {"一组", "二组", "三组"}
+    leader = big.leaders["二组"]  # a leader's list stays his group's, with no branch button
+    fake.send(leader, leader.id, "/notices")
+    await big.h.settle()
+    fake.press(leader, fake.last_bot_message(leader), "📋 我组未送到名单")
+    await big.h.settle()
+    labels = fake.labels(fake.last_bot_message(leader))
+    assert "📋 全支部未送到名单" not in labels
+    assert all(label.startswith("二组") for label in labels)
+    forged = f"pst:fa:{(await big.h.deps.post_repo.recent('notice', 1))[0].id}"
+    fake.press_data(leader, fake.last_bot_message(leader), forged)
+    await big.h.settle()
+    assert all(label.startswith("二组") for label in fake.labels(fake.last_bot_message(leader)))

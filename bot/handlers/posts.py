@@ -77,16 +77,26 @@ async def _pass_on(press: Press, context: BranchContext) -> None:
     await press.edit(*followup(result.post, still))
 
 
-@buttons.on("fl")
+@buttons.on("fl", "fa")
 async def _followup_list(press: Press, context: BranchContext) -> None:
+    """「📋 我组未送到名单」: the people of his own group(s); the secretary's whole-branch
+    list (`fa`) is one more tap, from his group's list or from /notices."""
     deps = context.deps
     post = await deps.posts.get(press.id())
+    actor = press.actor
     await press.answer()
-    if post is not None and press.actor.person is not None:
-        mine = [m for m in await deps.posts.missing(post) if press.actor.may_act_for(m.person)]
-        text, markup = followup(post, mine)
-        await press.query.message.reply_text(  # type: ignore[union-attr]
-            text, reply_markup=markup)
+    if post is None or actor.person is None:
+        return
+    whole = press.cb.action == "fa" and actor.is_secretary
+    chosen = actor.may_act_for if whole else actor.leads
+    text, markup = followup(post, [m for m in await deps.posts.missing(post)
+                                   if chosen(m.person)])
+    if actor.is_secretary and not whole:
+        more = [InlineKeyboardButton(texts.BUTTON_FOLLOWUP_ALL,
+                                     callback_data=pack("pst", "fa", post.id))]
+        markup = InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), more])
+    await press.query.message.reply_text(  # type: ignore[union-attr]
+        text, reply_markup=markup)
 
 
 def _people_on_buttons(message: object) -> set[int]:
@@ -203,6 +213,9 @@ async def notices_command(update: Update, context: BranchContext, actor: Actor) 
         if tracked and actor.led_group_ids:
             buttons.append(InlineKeyboardButton(texts.BUTTON_FOLLOWUP,
                                                 callback_data=pack("pst", "fl", post.id)))
+        elif tracked and actor.is_secretary:  # he leads no group: the branch at once
+            buttons.append(InlineKeyboardButton(texts.BUTTON_FOLLOWUP_ALL,
+                                                callback_data=pack("pst", "fa", post.id)))
         if deps.posts.may_manage(actor, post):
             buttons.append(InlineKeyboardButton(texts.BUTTON_WITHDRAW,
                                                 callback_data=pack("pst", "wd", post.id)))

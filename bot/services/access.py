@@ -76,6 +76,11 @@ class Actor:
             return True
         return recorded_by is not None and recorded_by == self.person.id
 
+    def leads(self, other: Person) -> bool:
+        """Whether `other` is in a group this actor leads (his own people, whatever else
+        his role lets him see)."""
+        return other.group_id is not None and other.group_id in self.led_group_ids
+
     def may_act_for(self, other: Person) -> bool:
         """Whether this actor may record things on another person's behalf."""
         if self.is_secretary:
