@@ -210,7 +210,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         quizzes=quizzes,
         push_repo=push_repo,
         scheduler=Scheduler(people, config, clock, config.branch.tz, collection_repo,
-                            push_repo),
+                            push_repo, meeting_repo),
         survey_repo=survey_repo,
         surveys=surveys,
         suggestion_repo=suggestion_repo,

@@ -165,7 +165,7 @@ CARE_FLAG = {CareFlag.ILL: "患病", CareFlag.ALONE: "独居", CareFlag.FRAIL: "
 MEETING_KIND = {MeetingKind.GENERAL: "支部党员大会", MeetingKind.COMMITTEE: "支委会",
                 MeetingKind.GROUP: "党小组会", MeetingKind.LECTURE: "党课",
                 MeetingKind.PARTY_DAY: "主题党日", MeetingKind.STUDY_DAY: "学习活动日",
-                MeetingKind.OTHER: "其他"}
+                MeetingKind.ORG_LIFE: "组织生活会", MeetingKind.OTHER: "其他"}
 MAKEUP_METHOD = {MakeupMethod.HOME: "送学上门", MakeupMethod.PHONE: "电话传达",
                  MakeupMethod.SELF: "自学"}
 LEAVE_REASON = {LeaveReason.ILL: "生病", LeaveReason.HOSPITAL: "住院", LeaveReason.AWAY: "外出",
@@ -410,7 +410,7 @@ MEETING_KIND_ALSO = {"党员大会": MeetingKind.GENERAL, "支部大会": Meetin
                      "支部委员会": MeetingKind.COMMITTEE, "小组会": MeetingKind.GROUP}
 MEETING_BAD_KIND = (
     "没有「{kind}」这种会议。可选：支部党员大会、支委会、党小组会、党课、主题党日、"
-    "学习活动日、其他。"
+    "学习活动日、组织生活会、其他。"
 )
 MEETING_NEED_GROUP = (
     "请写明哪个党小组，例如：/meeting 党小组会 第一党小组 12月5日 9:30 活动室 学习"
@@ -427,6 +427,15 @@ REFUSAL_NOT_IN_CHAT = "我已经不在这个群里了：请把我重新拉进群
 REFUSAL_OTHER = "Telegram 拒绝了这条消息：请检查群的设置，或联系技术人员。"
 
 MEETING_CREATED = "已安排：{summary}\n{plan}"
+REPEAT_NTH = {1: "第一个", 2: "第二个", 3: "第三个", 4: "第四个", 5: "最后一个"}
+MEETING_REPEAT = "每月{nth}周{weekday}"
+MEETING_REPEAT_WHEN = "{repeat}{time}（第一次：{first}）"
+MEETING_SERIES_PLAN = ("以后{repeat}都会自动安排，提前{days}天发出，各有签到卡。"
+                       "不再需要时，在 /meetings 里点「⏹ 停止每月重复」。")
+BUTTON_STOP_SERIES = "⏹ 停止每月重复"
+SERIES_STOPPED = "已停止：{repeat}的{kind}以后不再自动安排（已安排的这次照常）。"
+SERIES_STOPPED_ALREADY = "这个每月会议已经停止了。"
+WHAT_SERIES = "安排每月会议：{kind}「{topic}」（{day}）"
 # What will happen, said truthfully: the parts are joined into one sentence.
 PLAN_CARD_LATER = "会前{minutes}分钟在群里发签到卡"
 PLAN_CARD_NOW = "签到卡现在就发到群里"

@@ -13,7 +13,15 @@ from contextlib import contextmanager
 
 from storage import audit
 from storage.db import Database
-from storage.models import Attendance, LeaveReason, Makeup, MakeupMethod, Meeting, MeetingKind
+from storage.models import (
+    Attendance,
+    LeaveReason,
+    Makeup,
+    MakeupMethod,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+)
 
 
 def _meeting(r: sqlite3.Row) -> Meeting:
@@ -22,8 +30,14 @@ def _meeting(r: sqlite3.Row) -> Meeting:
         starts_at=r["starts_at"], ends_at=r["ends_at"], place=r["place"], status=r["status"],
         created_by_tg=r["created_by_tg"], card_chat_id=r["card_chat_id"],
         card_message_id=r["card_message_id"], eve_reminded_at=r["eve_reminded_at"],
-        soon_reminded_at=r["soon_reminded_at"],
+        soon_reminded_at=r["soon_reminded_at"], series_id=r["series_id"],
     )
+
+
+def _series(r: sqlite3.Row) -> MeetingSeries:
+    return MeetingSeries(id=r["id"], kind=MeetingKind(r["kind"]), group_id=r["group_id"],
+                         nth=r["nth"], weekday=r["weekday"], start_time=r["start_time"],
+                         place=r["place"], topic=r["topic"], stopped_at=r["stopped_at"])
 
 
 def _attendance(r: sqlite3.Row) -> Attendance:
@@ -61,17 +75,56 @@ class MeetingRepo:
 
     async def create(
         self, *, kind: str, topic: str, group_id: int | None, starts_at: str, ends_at: str,
-        place: str, created_by_tg: int, at: str,
-    ) -> int:
+        place: str, created_by_tg: int, at: str, series_id: int | None = None,
+    ) -> int | None:
+        """The new meeting's id; None when the series already has a meeting at that start
+        (an occurrence planned twice is made once)."""
         async with self.db.transaction() as tx:
+            if series_id is not None and await tx.fetchone(
+                    "SELECT 1 FROM meetings WHERE series_id = ? AND starts_at = ?",
+                    (series_id, starts_at)):
+                return None
             meeting_id = await tx.insert(
                 "INSERT INTO meetings (kind, topic, group_id, starts_at, ends_at, place, "
-                "created_by_tg, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (kind, topic, group_id, starts_at, ends_at, place, created_by_tg, at),
+                "created_by_tg, created_at, series_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, topic, group_id, starts_at, ends_at, place, created_by_tg, at,
+                 series_id),
             )
             await audit.record(tx, at=at, actor_tg=created_by_tg, action="meeting+",
                                detail=str(meeting_id))
         return meeting_id
+
+    async def create_series(self, *, kind: str, group_id: int | None, nth: int, weekday: int,
+                            start_time: str, place: str, topic: str, created_by_tg: int,
+                            at: str) -> int:
+        async with self.db.transaction() as tx:
+            series_id = await tx.insert(
+                "INSERT INTO meeting_series (kind, group_id, nth, weekday, start_time, place, "
+                "topic, created_by_tg, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, group_id, nth, weekday, start_time, place, topic, created_by_tg, at))
+            await audit.record(tx, at=at, actor_tg=created_by_tg, action="series+",
+                               detail=str(series_id))
+        return series_id
+
+    async def series(self, series_id: int) -> MeetingSeries | None:
+        row = await self.db.fetchone("SELECT * FROM meeting_series WHERE id = ?", (series_id,))
+        return _series(row) if row else None
+
+    async def running_series(self) -> list[MeetingSeries]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM meeting_series WHERE stopped_at IS NULL ORDER BY id")
+        return [_series(r) for r in rows]
+
+    async def stop_series(self, series_id: int, *, at: str, actor_tg: int) -> bool:
+        """Stop making occurrences; False if it was stopped already."""
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE meeting_series SET stopped_at = ? WHERE id = ? AND stopped_at IS NULL",
+                (at, series_id))
+            if changed:
+                await audit.record(tx, at=at, actor_tg=actor_tg, action="series-",
+                                   detail=str(series_id))
+        return bool(changed)
 
     async def get(self, meeting_id: int) -> Meeting | None:
         known = self._known.get(meeting_id)

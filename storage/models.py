@@ -169,6 +169,7 @@ class MeetingKind(StrEnum):
     LECTURE = "lecture"      # 党课
     PARTY_DAY = "party_day"  # 主题党日
     STUDY_DAY = "study_day"  # 学习活动日
+    ORG_LIFE = "org_life"    # 组织生活会 (民主评议党员 follows it)
     OTHER = "other"
 
 
@@ -210,6 +211,22 @@ class Meeting:
     card_message_id: int | None = None
     eve_reminded_at: str | None = None
     soon_reminded_at: str | None = None
+    series_id: int | None = None  # an occurrence of a repeating meeting
+
+
+@dataclass(frozen=True)
+class MeetingSeries:
+    """每月第N个周X: a meeting that repeats; each occurrence is its own `Meeting`."""
+
+    id: int
+    kind: MeetingKind
+    group_id: int | None
+    nth: int       # 1–4, or 5 for the last
+    weekday: int   # 1 = Monday … 7 = Sunday
+    start_time: str  # HH:MM, branch time
+    place: str
+    topic: str
+    stopped_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FrozenClock
+from bot.services.people import is_party_member
 from bot.testing.fakeapi import Json
 from storage import audit
 from storage.models import LeaveReason, Meeting, MeetingKind
@@ -757,3 +758,61 @@ async def test_the_secretary_is_not_asked_to_help_himself_make_up(branch: Branch
     assert me.id in {t.person_id for t in tasks}  # the record keeps his own make-up
     told = [msg["text"] for msg in branch.fake.bot_messages(secretary)[before:]]
     assert told and not any(t.startswith("王建国") for t in told)
+
+
+async def test_a_monthly_meeting_is_made_once_and_each_time_a_week_ahead(
+    branch: Branch,
+) -> None:
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/meeting 党小组会 每月第一个周二 上午9点半 东湖花园活动室 学习")
+    shown = branch.reply(leader)
+    assert "时间：每月第一个周二上午9点半（第一次：12月1日（周二）上午9点半）" in shown, shown
+    branch.fake.press(leader, branch.last(leader), "✅ 确认")
+    await branch.h.settle()
+    assert "以后每月第一个周二都会自动安排" in branch.reply(leader)
+    [first] = await branch.h.deps.meeting_repo.active()
+    assert first.series_id is not None and first.starts_at == "2026-12-01T01:30:00+00:00"
+    shanghai = branch.h.deps.config.branch.tz
+    # A week before the first Tuesday of January the next one is made, with its own jobs.
+    await branch.h.advance_to(datetime(2026, 12, 29, 12, 0, tzinfo=shanghai))
+    [january] = [m for m in await branch.h.deps.meeting_repo.active()
+                 if m.series_id == first.series_id]
+    assert january.starts_at == "2027-01-05T01:30:00+00:00" and january.id != first.id
+    assert f"mtg:{january.id}:open" in branch.job_names()
+    await branch.run_job("pushes:plan")  # planned again the same day: still one
+    assert len([m for m in await branch.h.deps.meeting_repo.active()
+                if m.series_id == first.series_id]) == 1
+    # Stopped from /meetings: January's stays, February's is never made.
+    await branch.say(leader, "/meetings")
+    listed = next(m for m in reversed(branch.fake.bot_messages(leader))
+                  if "⏹ 停止每月重复" in branch.fake.labels(m))
+    branch.fake.press(leader, listed, "⏹ 停止每月重复")
+    await branch.h.settle()
+    assert "以后不再自动安排" in branch.reply(leader)
+    await branch.h.advance_to(datetime(2027, 1, 27, 12, 0, tzinfo=shanghai))
+    made = await branch.h.deps.meeting_repo.between("2027-01-06T00:00:00+00:00",
+                                                    "2027-12-31T00:00:00+00:00")
+    assert made == []
+
+
+async def test_org_life_meeting_expects_the_party_members(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    await branch.arrange(secretary, "/meeting 组织生活会 12月5日 9:30 礼堂 专题组织生活会")
+    [m] = await branch.h.deps.meeting_repo.active()
+    assert m.kind == MeetingKind.ORG_LIFE
+    expected = await branch.h.deps.meetings.expected(m)
+    everyone = await branch.h.deps.people.all()
+    assert expected and {p.id for p in expected} == {
+        p.id for p in everyone if p.active and is_party_member(p)}
+    assert len(expected) < len([p for p in everyone if p.active])  # not the masses too
+
+
+async def test_reschedule_takes_a_date_and_time_as_spoken(branch: Branch) -> None:
+    m = await arrange(branch)
+    leader = branch.user("刘建华")
+    await branch.say(leader, "/meetings")
+    branch.fake.press(leader, branch.last(leader), "🕘 改时间")
+    await branch.h.settle()
+    await branch.say(leader, "12月6日上午10点")
+    moved = await branch.h.deps.meeting_repo.get(m.id)
+    assert moved is not None and moved.starts_at == "2026-12-06T02:00:00+00:00"

@@ -75,8 +75,10 @@ async def test_a_meeting_read_by_id_is_never_older_than_its_last_change(db: Data
     """MeetingRepo keeps meetings read by id in memory; every change must show at once."""
     repo = MeetingRepo(db)
     at = "2026-12-01T00:00:00+00:00"
-    mid = await repo.create(kind="lecture", topic="旧题", group_id=None, starts_at=at,
-                            ends_at=at, place="礼堂", created_by_tg=1, at=at)
+    made = await repo.create(kind="lecture", topic="旧题", group_id=None, starts_at=at,
+                             ends_at=at, place="礼堂", created_by_tg=1, at=at)
+    assert made is not None
+    mid = made
 
     async def now() -> Meeting:
         m = await repo.get(mid)

@@ -21,7 +21,7 @@ from bot.guard import guarded
 from bot.handlers.meetings import WIZARD_TIMEOUT, error_text, plan_text, wizard_cancel
 from bot.services.access import Actor
 from bot.services.meetings import MeetingError
-from bot.ui.meetings import summary, when
+from bot.ui.meetings import repeat_words, summary, when
 from bot.ui.messaging import send_private
 from storage.models import Meeting
 
@@ -30,13 +30,17 @@ _EDIT_KEY = "meeting_edit"
 
 
 def _manage_keyboard(m: Meeting) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
+    rows = [[
         InlineKeyboardButton(texts.BUTTON_RESCHEDULE, callback_data=pack("mt", "rs", m.id)),
         InlineKeyboardButton(texts.BUTTON_PLACE, callback_data=pack("mt", "pl", m.id)),
     ], [
         InlineKeyboardButton(texts.BUTTON_TOPIC, callback_data=pack("mt", "tp", m.id)),
         InlineKeyboardButton(texts.BUTTON_CANCEL_MEETING, callback_data=pack("mt", "cx", m.id)),
-    ]])
+    ]]
+    if m.series_id is not None:
+        rows.append([InlineKeyboardButton(texts.BUTTON_STOP_SERIES,
+                                          callback_data=pack("mt", "ss", m.id))])
+    return InlineKeyboardMarkup(rows)
 
 
 @guarded("meetings")
@@ -133,6 +137,24 @@ async def _cancel_answer(press: Press, context: BranchContext) -> None:
     await press.edit(texts.MEETING_CANCELLED.format(summary=summary(m, tz)))
 
 
+@buttons.on("ss")
+async def _stop_series(press: Press, context: BranchContext) -> None:
+    """⏹ 停止每月重复: no more occurrences; this one stays (取消会议 is its own button)."""
+    deps = context.deps
+    m = await deps.meetings.get(press.id())
+    if m is None or m.series_id is None or not deps.meetings.may_manage(press.actor, m):
+        await press.stale()
+        return
+    await press.answer()
+    series = await deps.meetings.series(m.series_id)
+    assert series is not None
+    if not await deps.meetings.stop_series(m, press.actor):
+        await press.edit(texts.SERIES_STOPPED_ALREADY)
+        return
+    await press.edit(texts.SERIES_STOPPED.format(
+        repeat=repeat_words(series.nth, series.weekday), kind=texts.MEETING_KIND[series.kind]))
+
+
 async def _tell_everyone(context: BranchContext, m: Meeting, private: str, group: str) -> None:
     """Whoever already answered hears privately; the group hears if the card was up."""
     for person in await context.deps.meetings.answered(m):
@@ -150,13 +172,9 @@ async def new_time(update: Update, context: BranchContext) -> int:
     if found is None:
         return ConversationHandler.END
     actor, m = found
-    parts = message.text.split()
-    if len(parts) != 2:
-        await message.reply_text(texts.ASK_NEW_TIME)
-        return NEW_TIME
     try:
-        updated = await deps.meetings.reschedule(m, actor, deps.meetings.parse_day(parts[0]),
-                                                 deps.meetings.parse_time(parts[1]))
+        day, start = deps.meetings.parse_moment(message.text)
+        updated = await deps.meetings.reschedule(m, actor, day, start)
     except MeetingError as exc:
         await message.reply_text(error_text(exc))
         return NEW_TIME

@@ -33,8 +33,8 @@ from bot.flows import (
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.dates import WEEKDAYS, show_date, show_time
-from bot.services.meetings import Draft, MeetingError, Plan
-from bot.ui.meetings import summary
+from bot.services.meetings import SERIES_LEAD_DAYS, Draft, MeetingError, Plan
+from bot.ui.meetings import repeat_words, summary
 from storage.models import MEETING_KINDS, MeetingKind
 
 KIND, GROUP, DAY, TIME, PLACE, TOPIC, CONFIRM = range(7)
@@ -52,6 +52,7 @@ class WizardDraft:
     place: str | None = None
     topic: str | None = None
     place_guessed: bool = False
+    repeat: tuple[int, int] | None = None
 
 
 def error_text(exc: MeetingError) -> str:
@@ -80,8 +81,12 @@ async def _publish(update: Update, context: BranchContext, actor: Actor, draft: 
         return
     assert context.job_queue is not None
     plan = deps.follow_ups.plan_meeting(context, meeting)
-    await message.reply_text(texts.MEETING_CREATED.format(
-        summary=summary(meeting, deps.config.branch.tz), plan=plan_text(deps, plan)))
+    text = texts.MEETING_CREATED.format(summary=summary(meeting, deps.config.branch.tz),
+                                        plan=plan_text(deps, plan))
+    if draft.repeat:
+        text += "\n" + texts.MEETING_SERIES_PLAN.format(repeat=repeat_words(*draft.repeat),
+                                                        days=SERIES_LEAD_DAYS)
+    await message.reply_text(text)
 
 
 def plan_text(deps: Deps, plan: Plan) -> str:
@@ -108,7 +113,7 @@ async def meeting_command(update: Update, context: BranchContext, actor: Actor) 
             return ConversationHandler.END
         # Saved only after ✅: the confirmation shows what was understood.
         confirming = WizardDraft(draft.kind, draft.group_id, draft.day, draft.start,
-                                 draft.place, draft.topic, draft.place_guessed)
+                                 draft.place, draft.topic, draft.place_guessed, draft.repeat)
         _save(context, confirming)
         return await _prompt(update, context, confirming)
     if not actor.is_secretary:  # a leader can only hold his group's 党小组会
@@ -201,7 +206,8 @@ async def _wizard_step(update: Update, context: BranchContext, cb: Callback | No
             assert draft.kind and draft.day and draft.start and draft.place and draft.topic
             actor = await deps.access.actor(update.effective_user.id)  # type: ignore[union-attr]
             await _publish(update, context, actor, Draft(draft.kind, draft.group_id, draft.day,
-                                                         draft.start, draft.place, draft.topic))
+                                                         draft.start, draft.place, draft.topic,
+                                                         repeat=draft.repeat))
             _save(context, WizardDraft())
             return ConversationHandler.END
         else:
@@ -256,9 +262,13 @@ async def _prompt(update: Update, context: BranchContext, draft: WizardDraft) ->
                                  reply_markup=InlineKeyboardMarkup([_cancel_row()]))
     else:
         assert draft.day and draft.start and draft.kind
+        when = show_date(draft.day) + show_time(draft.start)
+        if draft.repeat:
+            when = texts.MEETING_REPEAT_WHEN.format(repeat=repeat_words(*draft.repeat),
+                                                    time=show_time(draft.start), first=when)
         text = texts.MEETING_CONFIRM.format(
             kind=texts.MEETING_KIND[draft.kind], topic=draft.topic, place=draft.place,
-            when=show_date(draft.day) + show_time(draft.start))
+            when=when)
         if draft.place_guessed:
             text += "\n" + texts.WIZ_PLACE_GUESSED
         await message.reply_text(

@@ -207,6 +207,14 @@ async def _study_ahead(context: BranchContext, deps: Deps, push: Planned) -> Non
         day=show_date(day), time=sd.time, place=sd.place, topic=sd.topic))
 
 
+async def _series(context: BranchContext, deps: Deps, push: Planned) -> None:
+    """Make a repeating meeting's next occurrence; its card and reminders follow."""
+    meeting = await deps.meetings.create_occurrence(push.data["series"],
+                                                    date.fromisoformat(push.data["day"]))
+    if meeting is not None and context.job_queue is not None:
+        schedule_meeting(context.job_queue, deps, meeting)
+
+
 async def _study_today(context: BranchContext, deps: Deps, push: Planned) -> None:
     sd = deps.config.study_day
     await context.bot.send_message(deps.chats.group_chat_id, texts.STUDY_DAY_TODAY.format(
@@ -374,7 +382,7 @@ SENDERS = {
     "milestone": _milestone, "birthday_group": _birthday_group,
     "month_birthdays": _month_birthdays, "anniversary": _anniversary,
     "study_ahead": _study_ahead, "study_today": _study_today, "digest": _digest,
-    "weather": _weather, "collect_remind": _collect_remind,
+    "weather": _weather, "collect_remind": _collect_remind, "series": _series,
 }
 
 

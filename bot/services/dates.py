@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from lunar_python import Lunar, LunarMonth, Solar
 from lunar_python.util import LunarUtil
@@ -78,6 +78,17 @@ def show_date(day: date, *, with_year: bool = False) -> str:
     """11月22日（周六）; 2026年11月22日（周六） in a list that spans two years."""
     year = f"{day.year}年" if with_year else ""
     return f"{year}{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+
+
+def nth_weekday(year: int, month: int, nth: int, weekday: int) -> date:
+    """The nth given weekday (1 = Monday) of a month; 5 means the last one (a month has
+    four or five of each weekday)."""
+    first = date(year, month, 1)
+    offset = (weekday - 1 - first.weekday()) % 7
+    day = first + timedelta(days=offset + 7 * (nth - 1))
+    if day.month != month:  # the 5th of something that has only four
+        day -= timedelta(days=7)
+    return day
 
 
 def show_time(at: time) -> str:

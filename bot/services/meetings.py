@@ -24,10 +24,18 @@ from bot import texts
 from bot.clock import BranchTime, Clock, iso
 from bot.config import MeetingsConfig
 from bot.services.access import Actor
+from bot.services.dates import nth_weekday
 from bot.services.org import Org, carer_id
 from bot.services.people import is_party_member
 from bot.services.problems import Problem, ServiceError
-from bot.services.when import SEPARATORS, WhenError, parse_clock, parse_day, split_moment
+from bot.services.when import (
+    SEPARATORS,
+    WhenError,
+    monthly,
+    parse_clock,
+    parse_day,
+    split_moment,
+)
 from storage.meetings import MeetingRepo
 from storage.models import (
     LEAVE_REASONS,
@@ -39,6 +47,7 @@ from storage.models import (
     MakeupMethod,
     Meeting,
     MeetingKind,
+    MeetingSeries,
     Person,
 )
 from storage.people import PeopleRepo
@@ -50,10 +59,14 @@ AUDIENCE = {
     MeetingKind.LECTURE: "party",
     MeetingKind.PARTY_DAY: "party",
     MeetingKind.STUDY_DAY: "everyone",
+    MeetingKind.ORG_LIFE: "party",
     MeetingKind.OTHER: "everyone",
     MeetingKind.COMMITTEE: "committee",
     MeetingKind.GROUP: "group",
 }
+# A repeating meeting's next occurrence is made this many days ahead (its reminders and
+# card follow as for any meeting).
+SERIES_LEAD_DAYS = 7
 # The words a secretary types in `/meeting <kind> …`.
 KIND_BY_WORD = {word: kind for kind, word in texts.MEETING_KIND.items()}
 
@@ -128,6 +141,8 @@ class Draft:
     place: str
     topic: str
     place_guessed: bool = False  # the place may have lost words to the topic
+    repeat: tuple[int, int] | None = None  # every month: (nth 1–5, weekday 1–7); `day` is
+    #                                        the first occurrence
 
 
 @dataclass(frozen=True)
@@ -297,8 +312,16 @@ class MeetingService(BranchTime):
                 raise MeetingError(Problem.MEETING_NEED_GROUP)
         if len(rest) < 2:
             raise MeetingError(Problem.MEETING_USAGE)
+        repeat = None
         try:
-            day, start, used = split_moment(rest, self.today())
+            if (every := monthly(rest[0])) is not None:
+                nth, weekday, clock_text = every
+                start = parse_clock(clock_text or rest[1])
+                used = 1 if clock_text else 2
+                repeat = (nth, weekday)
+                day = self.first_occurrence(nth, weekday, start)
+            else:
+                day, start, used = split_moment(rest, self.today())
         except WhenError as exc:
             raise MeetingError(exc.problem, **exc.values) from None
         if len(rest) <= used:
@@ -309,7 +332,54 @@ class MeetingService(BranchTime):
             raise MeetingError(Problem.MEETING_NOT_ALLOWED)
         self._times(day, start)  # not in the past
         return Draft(kind, group_id, day, start, place, topic or texts.MEETING_KIND[kind],
-                     place_guessed=guessed)
+                     place_guessed=guessed, repeat=repeat)
+
+    # -- repeating meetings ------------------------------------------------------------------
+
+    def first_occurrence(self, nth: int, weekday: int, start: time) -> date:
+        """This month's nth weekday if it is still to come, else next month's."""
+        today = self.today()
+        day = nth_weekday(today.year, today.month, nth, weekday)
+        if datetime.combine(day, start, tzinfo=self.tz) <= self.now():
+            month = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+            day = nth_weekday(month.year, month.month, nth, weekday)
+        return day
+
+    async def create_occurrence(self, series_id: int, day: date) -> Meeting | None:
+        """The series' meeting on `day`, made now; None if the series has stopped, the
+        day is not one of its days, or that meeting was made already."""
+        series = await self.repo.series(series_id)
+        if series is None or series.stopped_at is not None \
+                or nth_weekday(day.year, day.month, series.nth, series.weekday) != day:
+            return None
+        hour, minute = (int(x) for x in series.start_time.split(":"))
+        draft = Draft(series.kind, series.group_id, day, time(hour, minute), series.place,
+                      series.topic)
+        return await self._insert(draft, None, series_id)
+
+    async def series(self, series_id: int) -> MeetingSeries | None:
+        return await self.repo.series(series_id)
+
+    async def running_series(self) -> list[MeetingSeries]:
+        return await self.repo.running_series()
+
+    async def stop_series(self, m: Meeting, actor: Actor) -> bool:
+        """No more occurrences after those already made (each can still be cancelled)."""
+        if m.series_id is None or not self.may_manage(actor, m):
+            raise MeetingError(Problem.MEETING_NOT_ALLOWED)
+        return await self.repo.stop_series(m.series_id, at=iso(self.now()),
+                                           actor_tg=actor.tg_user_id)
+
+    def parse_moment(self, text: str) -> tuple[date, time]:
+        """A new date and time typed together ("12月6日 10:00", "后天下午两点")."""
+        words = [w for w in re.split(f"[{SEPARATORS}]+", text.strip()) if w]
+        try:
+            day, start, used = split_moment(words, self.today())
+        except WhenError as exc:
+            raise MeetingError(exc.problem, **exc.values) from None
+        if used != len(words):
+            raise MeetingError(Problem.TIME_UNREADABLE, text=" ".join(words[used:]))
+        return day, start
 
     def parse_day(self, text: str) -> date:
         try:
@@ -333,14 +403,28 @@ class MeetingService(BranchTime):
         """Create a meeting; `actor` None is the scheduler (the monthly study day)."""
         if actor is not None and not self.may_create(actor, draft.kind, draft.group_id):
             raise MeetingError(Problem.MEETING_NOT_ALLOWED)
+        series_id = None
+        if draft.repeat is not None:
+            self._times(draft.day, draft.start)  # not in the past, before anything is written
+            nth, weekday = draft.repeat
+            series_id = await self.repo.create_series(
+                kind=draft.kind, group_id=draft.group_id, nth=nth, weekday=weekday,
+                start_time=f"{draft.start:%H:%M}", place=draft.place[:100],
+                topic=draft.topic[:200], created_by_tg=actor.tg_user_id if actor else 0,
+                at=iso(self.now()))
+        meeting = await self._insert(draft, actor, series_id)
+        assert meeting is not None  # a new series has no meeting yet
+        return meeting
+
+    async def _insert(self, draft: Draft, actor: Actor | None,
+                      series_id: int | None) -> Meeting | None:
         begins, ends = self._times(draft.day, draft.start)
         meeting_id = await self.repo.create(
             kind=draft.kind, topic=draft.topic[:200], group_id=draft.group_id,
             starts_at=iso(begins), ends_at=iso(ends), place=draft.place[:100],
-            created_by_tg=actor.tg_user_id if actor else 0, at=iso(self.now()))
-        meeting = await self.repo.get(meeting_id)
-        assert meeting is not None
-        return meeting
+            created_by_tg=actor.tg_user_id if actor else 0, at=iso(self.now()),
+            series_id=series_id)
+        return await self.repo.get(meeting_id) if meeting_id is not None else None
 
     def may_manage(self, actor: Actor, m: Meeting) -> bool:
         return actor.is_secretary or (

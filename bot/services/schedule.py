@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.clock import BranchTime, Clock, iso
 from bot.config import Config
-from bot.services.dates import DateError, parse_full_date
+from bot.services.dates import DateError, nth_weekday, parse_full_date, show_date
 from bot.services.holidays import HOLIDAYS, holiday_date
+from bot.services.meetings import SERIES_LEAD_DAYS
 from bot.services.people import is_milestone, next_birthday
 from bot.services.rounds import needs_call
 from storage.collections import CollectionRepo
-from storage.models import Person
+from storage.meetings import MeetingRepo
+from storage.models import MeetingKind, Person
 from storage.people import PeopleRepo
 from storage.pushes import PushRepo
 
@@ -42,16 +44,6 @@ class Planned:
         return self.when.date()
 
 
-def study_day_of(year: int, month: int, nth: int, weekday: int) -> date:
-    """The nth given weekday (1 = Monday) of a month."""
-    first = date(year, month, 1)
-    offset = (weekday - 1 - first.weekday()) % 7
-    day = first + timedelta(days=offset + 7 * (nth - 1))
-    if day.month != month:  # the 5th of something that has only four
-        day -= timedelta(days=7)
-    return day
-
-
 def _to(p: Person) -> str:
     """A greeting goes to him privately, or by phone through his leader."""
     return texts.TO_CALL.format(name=p.name) if needs_call(p) else texts.TO_PRIVATE.format(
@@ -66,12 +58,14 @@ def _clock(text: str) -> time:
 class Scheduler(BranchTime):
     def __init__(self, people: PeopleRepo, config: Config, clock: Clock, tz: ZoneInfo,
                  collections: CollectionRepo | None = None,
-                 pushes: PushRepo | None = None) -> None:
+                 pushes: PushRepo | None = None,
+                 meetings: MeetingRepo | None = None) -> None:
         super().__init__(clock, tz)
         self.people = people
         self.config = config
         self.collections = collections
         self.pushes = pushes
+        self.meetings = meetings
 
     @staticmethod
     def weather_key(day: date) -> str:
@@ -111,9 +105,9 @@ class Scheduler(BranchTime):
         out += self._anniversaries(day, people)
         sd = cfg.study_day
         if sd.enabled:
-            study = study_day_of(day.year, day.month, sd.nth, sd.weekday)
+            study = nth_weekday(day.year, day.month, sd.nth, sd.weekday)
             in_three = day + timedelta(days=3)
-            ahead = study_day_of(in_three.year, in_three.month, sd.nth, sd.weekday)
+            ahead = nth_weekday(in_three.year, in_three.month, sd.nth, sd.weekday)
             if ahead == in_three:
                 out.append(Planned(f"study_ahead:{ahead}", "study_ahead",
                                    self._at(day, cfg.greetings.birthday_time),
@@ -135,12 +129,30 @@ class Scheduler(BranchTime):
                                        self._at(day, cfg.care.morning_time),
                                        texts.WHAT_COLLECT_REMIND.format(title=c.title),
                                        texts.TO_MISSING, {"collection": c.id}))
+        out += await self._series(day)
         if cfg.weather.enabled and (cfg.branch.latitude or cfg.branch.longitude):
             out.append(Planned(self.weather_key(day), "weather", self._at(day, cfg.weather.time),
                                texts.WHAT_WEATHER,
                                texts.TO_GROUP_CALLS_SEVERE if to_group != texts.TO_GROUP
                                else texts.TO_GROUP))
         return sorted(out, key=lambda p: (p.when, p.key))
+
+    async def _series(self, day: date) -> list[Planned]:
+        """Each repeating meeting's occurrence `SERIES_LEAD_DAYS` ahead, made today."""
+        if self.meetings is None:
+            return []
+        ahead = day + timedelta(days=SERIES_LEAD_DAYS)
+        out = []
+        for s in await self.meetings.running_series():
+            if nth_weekday(ahead.year, ahead.month, s.nth, s.weekday) != ahead:
+                continue
+            to = texts.TO_COMMITTEE if s.kind == MeetingKind.COMMITTEE else texts.TO_GROUP
+            out.append(Planned(f"series:{s.id}:{ahead}", "series",
+                               self._at(day, self.config.greetings.birthday_time),
+                               texts.WHAT_SERIES.format(kind=texts.MEETING_KIND[s.kind],
+                                                        topic=s.topic, day=show_date(ahead)),
+                               to, {"series": s.id, "day": ahead.isoformat()}))
+        return out
 
     def _birthdays(self, day: date, people: list[Person]) -> list[Planned]:
         cfg = self.config

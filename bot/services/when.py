@@ -6,6 +6,7 @@ Dates: 2026-12-05, 2026/12/5, 12-05, 12/5, 12月5日, 12月5号, 十二月八日
 Times: 9:30, 09:30, 9：30, 上午9:30, 下午2:30, 9点, 9点半, 9点30, 9时30分, 九点半,
 上午9点, 下午2点半, 下午两点十五分, 晚上7点.
 A date and a time together: 后天下午两点, 周二上午九点半, 12月8日 上午9点半.
+Every month: 每月第一个周二, 每月最后一个周五 (`monthly`).
 
 A small grammar, not a language model: each form is one pattern below. Anything else raises
 `WhenError` (a ServiceError: `texts.explain` words it, with an example).
@@ -30,6 +31,8 @@ _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$")
 _CN_DATE = re.compile(rf"^(?:(\d{{4}})年)?{_NUM}月{_NUM}[日号]?$")
 _WEEKDAY = re.compile(r"^(这|本|下下|下)?(?:周|星期|礼拜)([一二三四五六日天])$")
+_MONTHLY = re.compile(r"^每个?月(?:第([一二三四1-4])个?|(最后一个))"
+                      r"(?:周|星期|礼拜)([一二三四五六日天])")
 _PERIOD = r"(上午|早上|早晨|中午|下午|晚上)?"
 _CLOCK = re.compile(rf"^{_PERIOD}(\d{{1,2}})[:：](\d{{2}})$")
 _CN_TIME = re.compile(rf"^{_PERIOD}{_NUM}[点时](半|{_NUM}分?)?$")
@@ -95,6 +98,16 @@ def split_moment(words: list[str], today: date) -> tuple[date, time, int]:
             return day, start, n
     day = parse_day(words[0] if words else "", today)
     return day, parse_clock(words[1] if len(words) > 1 else ""), 2
+
+
+def monthly(text: str) -> tuple[int, int, str] | None:
+    """每月第一个周二 / 每月最后一个周五 at the start of `text`: (nth, weekday, the rest),
+    nth 1–4 or 5 for the last, weekday 1 = Monday; None if it does not start so."""
+    m = _MONTHLY.match(_squeeze(text))
+    if m is None:
+        return None
+    nth = 5 if m[2] else (_cn_number(m[1]) or 1)
+    return nth, WEEKDAY_NAMES[m[3]] + 1, _squeeze(text)[m.end():]
 
 
 def _parse_day(t: str, today: date) -> date | None:

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.callbacks import pack
-from bot.services.dates import show_date, show_time
+from bot.services.dates import WEEKDAYS, show_date, show_time
 from bot.services.meetings import Tally
 from storage.models import LEAVE_REASONS, MAKEUP_METHODS, MakeupMethod, Meeting, Person
 
@@ -20,6 +20,11 @@ from storage.models import LEAVE_REASONS, MAKEUP_METHODS, MakeupMethod, Meeting,
 def when(m: Meeting, tz: ZoneInfo) -> str:
     start = datetime.fromisoformat(m.starts_at).astimezone(tz)
     return texts.MEETING_WHEN.format(day=show_date(start.date()), start=show_time(start.time()))
+
+
+def repeat_words(nth: int, weekday: int) -> str:
+    """(1, 2) -> 每月第一个周二"""
+    return texts.MEETING_REPEAT.format(nth=texts.REPEAT_NTH[nth], weekday=WEEKDAYS[weekday - 1])
 
 
 def summary(m: Meeting, tz: ZoneInfo) -> str:
