@@ -1000,7 +1000,8 @@ CMD_SURVEY = "匿名测评"
 SURVEY_USAGE = (
     "发起匿名测评：第一行写标题，下面每行一个问题，问题后空一格写选项，用 / 分开；"
     "想收意见就加一行「+意见」。例如：\n"
-    "/survey 支部工作满意度测评\n您对支部工作满意吗？ 满意/基本满意/不满意\n+意见"
+    "/survey 支部工作满意度测评\n您对支部工作满意吗？ 满意/基本满意/不满意\n+意见\n"
+    "组织生活会后评议党员：/survey 民主评议"
 )
 SURVEY_ANNOUNCE = "📋 {title}\n完全匿名：谁填了什么，任何人都查不到。点下面的按钮，在私聊里填写。"
 BUTTON_SURVEY_TAKE = "📝 参加测评"
@@ -1043,6 +1044,19 @@ SURVEY_PAPER_START = "代{name}同志填写纸质问卷「{title}」：请按纸
 SURVEY_PAPER_THANKS = "已记下{name}同志的问卷（匿名统计，只记下{name}同志已参加）。"
 SURVEY_NONE_OPEN = "现在没有正在进行的测评。"
 SURVEY_ALREADY_IN = "{name}同志已经填过这份问卷了。"
+# 民主评议党员: an anonymous survey with a question per Party member.
+APPRAISAL_WORD = "民主评议"
+APPRAISAL_TITLE = "{year}年度民主评议党员"
+APPRAISAL_SUBJECT = "{name}同志"
+APPRAISAL_GRADES = ("优秀", "合格", "基本合格", "不合格")
+APPRAISAL_ANNOUNCE = ("📋 {title}\n请每位党员给其他党员评一个等次"
+                      "（优秀、合格、基本合格、不合格）。完全匿名：谁评了什么，任何人都查不到。点下面的按钮，在私聊里评议。")
+BUTTON_APPRAISAL_REST = "✅ 其余都评合格，提交"
+APPRAISAL_RESULT_LINE = "{name}：{counts}"
+APPRAISAL_RESULT_COUNT = "{grade}{count}"
+APPRAISAL_TOO_FEW = "党员不到{minimum}人，无法匿名评议。"
+APPRAISAL_NOT_PARTY = "民主评议由党员参加，{name}同志不用评。"
+APPRAISAL_ONLY_PARTY = "民主评议由党员参加，您不用评，谢谢关心！"
 QUIZ_PAPER_USAGE = "用法：/quiz 成绩 姓名 答对题数（纸上答题时，组长代记）"
 QUIZ_PAPER_SAVED = ("已记下{name}同志在「{title}」的成绩：{score}/{total}题（{percent}分），"
                     "由您代记。")
@@ -1200,6 +1214,8 @@ PROBLEMS: dict[Problem, str] = {
     Problem.MEETING_NOT_ALLOWED: MEETING_NOT_ALLOWED,
     Problem.SURVEY_NONE_OPEN: SURVEY_NONE_OPEN,
     Problem.SURVEY_ALREADY_IN: SURVEY_ALREADY_IN,
+    Problem.APPRAISAL_TOO_FEW: APPRAISAL_TOO_FEW,
+    Problem.APPRAISAL_NOT_PARTY: APPRAISAL_NOT_PARTY,
     Problem.QUIZ_NONE_YET: QUIZ_NONE,
     Problem.QUIZ_BAD_SCORE: QUIZ_BAD_SCORE,
     Problem.QUIZ_ALREADY_TAKEN: QUIZ_ALREADY_TAKEN,

@@ -1,6 +1,6 @@
-"""Anonymous surveys. See migration 0007 for why nothing here can tie an answer to a
-person: `submit` records that someone voted and adds his choices to running totals, in
-one transaction, and keeps a comment under a random key."""
+"""Anonymous surveys, 民主评议党员 among them (0028). See migration 0007 for why nothing here
+can tie an answer to a person: `submit` records that someone voted and adds his choices to
+running totals, in one transaction, and keeps a comment under a random key."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ class Survey:
     questions: tuple[tuple[str, tuple[str, ...]], ...]
     comments: bool
     status: str
+    subjects: tuple[int, ...] | None = None  # 民主评议: whom each question is about
+
+    @property
+    def is_appraisal(self) -> bool:
+        return self.subjects is not None
 
 
 class SurveyRepo:
@@ -26,21 +31,24 @@ class SurveyRepo:
         self.db = db
 
     async def create(self, title: str, questions: Sequence[tuple[str, Sequence[str]]],
-                     comments: bool, *, created_by_tg: int, at: str) -> int:
+                     comments: bool, *, created_by_tg: int, at: str,
+                     subjects: Sequence[int] | None = None) -> int:
         async with self.db.transaction() as tx:
             return await tx.insert(
-                "INSERT INTO surveys (title, questions, comments, created_by_tg, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO surveys (title, questions, comments, created_by_tg, created_at, "
+                "subjects) VALUES (?, ?, ?, ?, ?, ?)",
                 (title, json.dumps([[q, list(c)] for q, c in questions], ensure_ascii=False),
-                 int(comments), created_by_tg, at))
+                 int(comments), created_by_tg, at,
+                 json.dumps(list(subjects)) if subjects is not None else None))
 
     async def get(self, survey_id: int) -> Survey | None:
         row = await self.db.fetchone("SELECT * FROM surveys WHERE id = ?", (survey_id,))
         if row is None:
             return None
         questions = tuple((q, tuple(c)) for q, c in json.loads(row["questions"]))
+        subjects = tuple(json.loads(row["subjects"])) if row["subjects"] else None
         return Survey(row["id"], row["title"], questions, bool(row["comments"]),
-                      row["status"])
+                      row["status"], subjects)
 
     async def recent(self, limit: int) -> list[Survey]:
         rows = await self.db.fetchall("SELECT id FROM surveys ORDER BY id DESC LIMIT ?",
@@ -67,6 +75,8 @@ class SurveyRepo:
                     "VALUES (?, ?, ?)", (survey_id, person_id, recorded_by)):
                 return False
             for question, choice in enumerate(choices):
+                if choice < 0:  # not answered: a voter's own question in 民主评议
+                    continue
                 await tx.execute(
                     "INSERT INTO survey_tallies (survey_id, question, choice, votes) "
                     "VALUES (?, ?, ?, 1) ON CONFLICT (survey_id, question, choice) "

@@ -160,3 +160,49 @@ async def test_a_leader_enters_a_paper_ballot_anonymous_like_any_other(branch: B
     assert reply == "已提交，谢谢您！您的回答是匿名的。"
     rows = await branch.h.deps.db.fetchall("SELECT person_id, recorded_by FROM survey_voters")
     assert sorted(tuple(r) for r in rows) == sorted([(xu.id, me.id), (me.id, None)])
+
+
+async def test_democratic_appraisal_of_party_members(branch: Branch) -> None:
+    """民主评议党员: each Party member grades the others privately; one tap grades the
+    rest 合格; nobody grades himself; a leader enters a paper ballot; the secretary alone
+    sees a line per member once it is closed; the database keeps only who voted and totals."""
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/survey 民主评议")
+    assert "民主评议党员" in branch.last(branch.group)["text"]
+    [survey] = await branch.h.deps.survey_repo.recent(1)
+    assert survey.subjects is not None
+    names = [q for q, _ in survey.questions]
+    assert "吴国华同志" not in names and "杨丽君同志" not in names  # not Party members
+    assert names[:2] == ["王建国同志", "张懋同志"]
+    for name in ("张懋", "李秀英", "钱玉兰", "尤凤英", "孔繁荣"):
+        who = await branch.link(name)
+        branch.fake.open_link(who, f"https://t.me/branch_helper_bot?start=svy_{survey.id}")
+        await branch.h.settle()
+        await branch.h.tap_or_type(who, "优秀")  # 王建国同志
+        asked = branch.reply(who)
+        assert f"{name}同志" not in asked, asked  # his own question is skipped
+        await branch.h.tap_or_type(who, "✅ 其余都评合格，提交")
+        assert branch.reply(who) == "已提交，谢谢您！您的回答是匿名的。"
+    outsider = await branch.link("吴国华")  # 民主党派: not in it
+    branch.fake.open_link(outsider, f"https://t.me/branch_helper_bot?start=svy_{survey.id}")
+    await branch.h.settle()
+    assert branch.reply(outsider) == "民主评议由党员参加，您不用评，谢谢关心！"
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/survey 代填 许茂林")
+    await branch.h.tap_or_type(leader, "合格")
+    await branch.h.tap_or_type(leader, "✅ 其余都评合格，提交")
+    assert "已记下许茂林同志的问卷" in branch.reply(leader)
+    # Totals only: 张懋's question counts the five others, not himself.
+    tallies = await branch.h.deps.survey_repo.tallies(survey.id)
+    assert sum(n for (q, _), n in tallies.items() if q == 1) == 5
+    assert tallies[(0, 0)] == 5 and tallies[(0, 1)] == 1  # 王建国: 优秀5, 合格1
+    # A member sees no grades, even after closing.
+    member = branch.user("李秀英")
+    await branch.say(secretary, "/survey")
+    branch.fake.press(secretary, branch.last(secretary), "🏁 结束并看结果")
+    await branch.h.settle()
+    result = branch.reply(secretary)
+    assert "王建国同志：优秀5　合格1　基本合格0　不合格0" in result, result
+    assert "张懋同志：优秀0　合格5　基本合格0　不合格0" in result
+    await branch.say(member, "/survey")
+    assert "优秀" not in branch.reply(member) and "已结束，6人参加" in branch.reply(member)

@@ -26,13 +26,14 @@ from bot.context import BranchApp, BranchContext
 from bot.flows import TYPED, flow, start_payload
 from bot.guard import guarded
 from bot.services.access import Actor
-from bot.services.surveys import MIN_ANSWERS, Results, SurveyError
+from bot.services.surveys import MIN_ANSWERS, QUALIFIED, SKIPPED, Results, SurveyError
 from bot.ui.lookup import find_one
 from bot.ui.messaging import open_in_private
 from storage.surveys import Survey
 
 ANSWER, COMMENT = range(2)
-_FOR_KEY = "survey_for"  # a paper ballot: whose
+_FOR_KEY = "survey_for"  # whose ballot it is (his own, or a paper ballot's member)
+_PAPER_KEY = "survey_paper"  # True: a leader enters a paper ballot
 _KEY = "survey_answers"
 
 
@@ -45,13 +46,16 @@ async def survey_command(update: Update, context: BranchContext, actor: Actor) -
     parts = message.text.split(None, 1)  # the command, then the survey's lines
     body = parts[1] if len(parts) > 1 else ""
     if body.strip() and actor.is_secretary:
+        appraisal = body.strip() == texts.APPRAISAL_WORD
         try:
-            survey = await deps.surveys.create(body, actor)
+            survey = (await deps.surveys.create_appraisal(actor, await deps.roster.all())
+                      if appraisal else await deps.surveys.create(body, actor))
         except SurveyError as exc:
             await message.reply_text(texts.explain(exc))
             return
+        announce = texts.APPRAISAL_ANNOUNCE if appraisal else texts.SURVEY_ANNOUNCE
         await context.bot.send_message(
-            deps.chats.group_chat_id, texts.SURVEY_ANNOUNCE.format(title=survey.title),
+            deps.chats.group_chat_id, announce.format(title=survey.title),
             reply_markup=_take_button(survey))
         await message.reply_text(texts.FORM_CREATED.format(title=survey.title))
         return
@@ -71,7 +75,11 @@ async def survey_command(update: Update, context: BranchContext, actor: Actor) -
                 texts.SURVEY_LINE_OPEN.format(title=survey.title, count=count),
                 reply_markup=InlineKeyboardMarkup([buttons]))
         else:
-            results = await deps.surveys.results(survey)
+            results = await deps.surveys.results(survey, actor)
+            if results is None and survey.is_appraisal and not actor.is_secretary:
+                await message.reply_text(
+                    texts.SURVEY_LINE_CLOSED.format(title=survey.title, count=count))
+                continue
             await message.reply_text(
                 _results_text(results) if results else
                 texts.SURVEY_LINE_CLOSED.format(title=survey.title, count=count) + "\n"
@@ -85,6 +93,11 @@ def _take_button(survey: Survey) -> InlineKeyboardMarkup:
 
 def _results_text(r: Results) -> str:
     lines = [texts.SURVEY_RESULT_TITLE.format(title=r.survey.title, count=r.answers)]
+    if r.survey.is_appraisal:  # a line a member: 90 members still fit in one message
+        lines += [texts.APPRAISAL_RESULT_LINE.format(
+            name=q.question, counts="　".join(texts.APPRAISAL_RESULT_COUNT.format(
+                grade=grade, count=n) for grade, n in q.counts)) for q in r.questions]
+        return "\n".join(lines)
     for q in r.questions:
         lines.append(texts.SURVEY_RESULT_QUESTION.format(question=q.question))
         lines += [texts.SURVEY_RESULT_CHOICE.format(choice=c, count=n,
@@ -112,7 +125,7 @@ async def _close(press: Press, context: BranchContext) -> None:
     await press.answer()
     closed = await deps.surveys.get(survey.id)
     assert closed is not None
-    results = await deps.surveys.results(closed)
+    results = await deps.surveys.results(closed, press.actor)
     await press.edit(_results_text(results) if results else
                      texts.SURVEY_TOO_FEW.format(minimum=MIN_ANSWERS))
 
@@ -145,10 +158,13 @@ async def start(update: Update, context: BranchContext) -> int:
     if await deps.surveys.has_voted(survey.id, actor.person.id):
         await context.bot.send_message(chat_id, texts.SURVEY_ALREADY)
         return ConversationHandler.END
+    if not deps.surveys.may_take(survey, actor.person):
+        await context.bot.send_message(chat_id, texts.APPRAISAL_ONLY_PARTY)
+        return ConversationHandler.END
     context.user_data[_KEY] = (survey.id, [])
-    context.user_data.pop(_FOR_KEY, None)  # his own answer, not a ballot he enters
-    await _ask(context, chat_id, survey, 0)
-    return ANSWER
+    context.user_data[_FOR_KEY] = actor.person.id
+    context.user_data[_PAPER_KEY] = False  # his own answer, not a ballot he enters
+    return await _ask(update, context, chat_id, survey)
 
 
 @guarded("survey")
@@ -168,19 +184,33 @@ async def paper_ballot(update: Update, context: BranchContext, actor: Actor) -> 
         return ConversationHandler.END
     context.user_data[_KEY] = (survey.id, [])
     context.user_data[_FOR_KEY] = person.id
+    context.user_data[_PAPER_KEY] = True
     await message.reply_text(texts.SURVEY_PAPER_START.format(name=person.name,
                                                              title=survey.title))
-    await _ask(context, message.chat_id, survey, 0)
-    return ANSWER
+    return await _ask(update, context, message.chat_id, survey)
 
 
-async def _ask(context: BranchContext, chat_id: int, survey: Survey, index: int) -> None:
-    question, choices = survey.questions[index]
+async def _ask(update: Update, context: BranchContext, chat_id: int, survey: Survey) -> int:
+    """The next question, skipping the voter's own in 民主评议; submit after the last."""
+    assert context.user_data is not None
+    _, choices = context.user_data[_KEY]
+    voter = context.user_data[_FOR_KEY]
+    while len(choices) < len(survey.questions) and \
+            context.deps.surveys.skipped_for(survey, voter, len(choices)):
+        choices.append(SKIPPED)
+    index = len(choices)
+    if index == len(survey.questions):
+        return await _after_last(update, context, survey)
+    question, options = survey.questions[index]
     rows = [[InlineKeyboardButton(c, callback_data=pack("svy", "a", survey.id, index, ci))]
-            for ci, c in enumerate(choices)]
+            for ci, c in enumerate(options)]
+    if survey.is_appraisal:
+        rows.append([InlineKeyboardButton(texts.BUTTON_APPRAISAL_REST,
+                                          callback_data=pack("svy", "rest", survey.id, index))])
     await context.bot.send_message(chat_id, texts.FORM_QUESTION.format(
         n=index + 1, total=len(survey.questions), question=question),
         reply_markup=InlineKeyboardMarkup(rows))
+    return ANSWER
 
 
 async def answer(update: Update, context: BranchContext) -> int:
@@ -190,20 +220,29 @@ async def answer(update: Update, context: BranchContext) -> int:
     context.deps.privacy.leave_no_trace()  # the press names the choice
     cb = parse(query.data)
     state = context.user_data.get(_KEY)
-    if cb is None or len(cb.ids) != 3 or not state or state[0] != cb.ids[0] \
+    size = 2 if cb is not None and cb.action == "rest" else 3
+    if cb is None or len(cb.ids) != size or not state or state[0] != cb.ids[0] \
             or cb.ids[1] != len(state[1]):
         await query.answer(texts.TAP_STALE)
         return ANSWER
     survey = await context.deps.surveys.get(cb.ids[0])
     assert survey is not None
     await query.answer()
-    state[1].append(cb.ids[2])
     await query.edit_message_reply_markup(None)
-    if len(state[1]) < len(survey.questions):
-        await _ask(context, query.from_user.id, survey, len(state[1]))
-        return ANSWER
+    if cb.action == "rest" and survey.is_appraisal:  # 其余都评合格: one tap for the rest
+        voter = context.user_data[_FOR_KEY]
+        state[1].extend(SKIPPED if context.deps.surveys.skipped_for(survey, voter, i)
+                        else QUALIFIED for i in range(len(state[1]), len(survey.questions)))
+    elif cb.action == "a":
+        state[1].append(cb.ids[2])
+    return await _ask(update, context, query.from_user.id, survey)
+
+
+async def _after_last(update: Update, context: BranchContext, survey: Survey) -> int:
+    """The comment, when the survey asks for one, or submit."""
+    assert update.effective_user is not None
     if survey.comments:
-        await context.bot.send_message(query.from_user.id, texts.SURVEY_COMMENT,
+        await context.bot.send_message(update.effective_user.id, texts.SURVEY_COMMENT,
                                        reply_markup=InlineKeyboardMarkup([[
                                            InlineKeyboardButton(texts.BUTTON_SKIP,
                                                                 callback_data=pack(
@@ -236,7 +275,8 @@ async def _submit(update: Update, context: BranchContext, survey: Survey,
     _, choices = context.user_data.pop(_KEY)
     actor = await context.deps.access.actor(update.effective_user.id)
     for_id = context.user_data.pop(_FOR_KEY, None)
-    person = await context.deps.roster.get(for_id) if for_id is not None else None
+    paper = context.user_data.pop(_PAPER_KEY, False)
+    person = await context.deps.roster.get(for_id) if paper and for_id is not None else None
     if person is not None:  # a paper ballot entered by his leader
         done = await context.deps.surveys.submit_paper(survey, actor, person, choices, text)
         thanks = texts.SURVEY_PAPER_THANKS.format(name=person.name)
@@ -256,7 +296,7 @@ def register(app: BranchApp) -> None:
                       CommandHandler("survey", paper_ballot, filters=filters.Regex(
                           rf"^/survey\s+{texts.SURVEY_PAPER_WORD}\s"))],
         states={
-            ANSWER: [CallbackQueryHandler(answer, pattern=r"^svy:a:")],
+            ANSWER: [CallbackQueryHandler(answer, pattern=r"^svy:(a|rest):")],
             COMMENT: [MessageHandler(TYPED, comment),
                       CallbackQueryHandler(comment, pattern=r"^svy:skip:")],
         },

@@ -49,6 +49,8 @@ class Problem(StrEnum):
     DEED_NOT_ALLOWED = "deed_not_allowed"
     SURVEY_NONE_OPEN = "survey_none_open"
     SURVEY_ALREADY_IN = "survey_already_in"    # values: name
+    APPRAISAL_TOO_FEW = "appraisal_too_few"    # values: minimum
+    APPRAISAL_NOT_PARTY = "appraisal_not_party"  # values: name
     QUIZ_NONE_YET = "quiz_none_yet"
     QUIZ_BAD_SCORE = "quiz_bad_score"          # values: total
     QUIZ_ALREADY_TAKEN = "quiz_already_taken"  # values: name

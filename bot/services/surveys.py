@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor
+from bot.services.people import is_party_member
 from bot.services.problems import Problem, ServiceError
 from storage.models import Person
 from storage.surveys import Survey, SurveyRepo
@@ -16,6 +18,8 @@ from storage.surveys import Survey, SurveyRepo
 MIN_ANSWERS = 5
 SATISFIED = ("满意", "基本满意", "非常满意", "比较满意")
 COMMENT_MARK = "+"
+SKIPPED = -1  # a voter's own question in 民主评议: not answered, not counted
+QUALIFIED = 1  # 合格, the grade 「其余都评合格」 gives (texts.APPRAISAL_GRADES)
 
 
 class SurveyError(ServiceError):
@@ -91,11 +95,42 @@ class SurveyService(BranchTime):
         assert survey is not None
         return survey
 
+    async def create_appraisal(self, actor: Actor, members: list[Person]) -> Survey:
+        """民主评议党员: one question per Party member (`members`, the branch's as the caller
+        found them), graded 优秀/合格/基本合格/不合格, anonymous like any survey."""
+        if not actor.is_secretary:
+            raise SurveyError(Problem.NOT_ALLOWED)
+        party = [p for p in members if p.active and is_party_member(p)]
+        if len(party) < MIN_ANSWERS:
+            raise SurveyError(Problem.APPRAISAL_TOO_FEW, minimum=MIN_ANSWERS)
+        title = texts.APPRAISAL_TITLE.format(year=self.today().year)
+        survey_id = await self.repo.create(
+            title, [(texts.APPRAISAL_SUBJECT.format(name=p.name), texts.APPRAISAL_GRADES)
+                    for p in party], False, created_by_tg=actor.tg_user_id,
+            at=iso(self.now()), subjects=[p.id for p in party])
+        survey = await self.repo.get(survey_id)
+        assert survey is not None
+        return survey
+
+    @staticmethod
+    def may_take(survey: Survey, voter: Person) -> bool:
+        """Anyone linked answers a survey; only the Party members rated in 民主评议 rate."""
+        return survey.subjects is None or voter.id in survey.subjects
+
+    @staticmethod
+    def skipped_for(survey: Survey, voter_id: int, index: int) -> bool:
+        """Whether question `index` is the voter's own (he does not rate himself)."""
+        return survey.subjects is not None and survey.subjects[index] == voter_id
+
+    def _valid(self, survey: Survey, voter: Person, choices: list[int]) -> bool:
+        if len(choices) != len(survey.questions) or not self.may_take(survey, voter):
+            return False
+        return all((c == SKIPPED) if self.skipped_for(survey, voter.id, i)
+                   else 0 <= c < len(survey.questions[i][1]) for i, c in enumerate(choices))
+
     async def submit(self, survey: Survey, actor: Actor, choices: list[int],
                      comment: str | None) -> bool:
-        if actor.person is None or len(choices) != len(survey.questions):
-            return False
-        if any(not 0 <= c < len(q[1]) for c, q in zip(choices, survey.questions, strict=True)):
+        if actor.person is None or not self._valid(survey, actor.person, choices):
             return False
         return await self.repo.submit(survey.id, actor.person.id, choices,
                                       (comment or "").strip()[:500] or None)
@@ -109,6 +144,8 @@ class SurveyService(BranchTime):
             raise SurveyError(Problem.SURVEY_NONE_OPEN)
         if await self.repo.has_voted(found[0].id, person.id):
             raise SurveyError(Problem.SURVEY_ALREADY_IN, name=person.name)
+        if not self.may_take(found[0], person):
+            raise SurveyError(Problem.APPRAISAL_NOT_PARTY, name=person.name)
         return found[0]
 
     async def submit_paper(self, survey: Survey, actor: Actor, person: Person,
@@ -116,9 +153,7 @@ class SurveyService(BranchTime):
         """A paper ballot: anonymous like any other; only the voter row names who entered
         it."""
         if actor.person is None or not actor.may_act_for(person) \
-                or len(choices) != len(survey.questions):
-            return False
-        if any(not 0 <= c < len(q[1]) for c, q in zip(choices, survey.questions, strict=True)):
+                or not self._valid(survey, person, choices):
             return False
         return await self.repo.submit(survey.id, person.id, choices,
                                       (comment or "").strip()[:500] or None,
@@ -129,10 +164,13 @@ class SurveyService(BranchTime):
             return False
         return await self.repo.close(survey.id, iso(self.now()))
 
-    async def results(self, survey: Survey) -> Results | None:
-        """None while open, or when fewer than MIN_ANSWERS answered."""
+    async def results(self, survey: Survey, actor: Actor | None = None) -> Results | None:
+        """None while open, or when fewer than MIN_ANSWERS answered; 民主评议's per-person
+        counts are the secretary's alone (`actor`)."""
         answers = await self.repo.voters(survey.id)
         if survey.status != "closed" or answers < MIN_ANSWERS:
+            return None
+        if survey.is_appraisal and (actor is None or not actor.is_secretary):
             return None
         tallies = await self.repo.tallies(survey.id)
         out = []
