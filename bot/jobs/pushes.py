@@ -29,7 +29,7 @@ from bot.clock import iso
 from bot.context import BranchApp, BranchContext, Deps
 from bot.jobs.meetings import schedule_meeting
 from bot.jobs.rounds import tell_carers
-from bot.services.dates import show_date
+from bot.services.dates import show_date, show_time
 from bot.services.holidays import BY_KEY
 from bot.services.meetings import Draft, MeetingError
 from bot.services.people import is_key_target, is_milestone, next_birthday
@@ -204,7 +204,8 @@ async def _study_ahead(context: BranchContext, deps: Deps, push: Planned) -> Non
             if context.job_queue is not None:
                 schedule_meeting(context.job_queue, deps, meeting)
     await context.bot.send_message(deps.chats.group_chat_id, texts.STUDY_DAY_AHEAD.format(
-        day=show_date(day), time=sd.time, place=sd.place, topic=sd.topic))
+        day=show_date(day), time=show_time(time(hour, minute)), place=sd.place,
+        topic=sd.topic))
 
 
 async def _series(context: BranchContext, deps: Deps, push: Planned) -> None:
@@ -217,8 +218,9 @@ async def _series(context: BranchContext, deps: Deps, push: Planned) -> None:
 
 async def _study_today(context: BranchContext, deps: Deps, push: Planned) -> None:
     sd = deps.config.study_day
+    hour, minute = (int(x) for x in sd.time.split(":"))
     await context.bot.send_message(deps.chats.group_chat_id, texts.STUDY_DAY_TODAY.format(
-        time=sd.time, place=sd.place, topic=sd.topic))
+        time=show_time(time(hour, minute)), place=sd.place, topic=sd.topic))
 
 
 async def digest_text(deps: Deps, today: date) -> str:
