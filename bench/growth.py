@@ -64,7 +64,7 @@ def fill(db: Path, people: int, years: int) -> dict[str, float]:
             stamp = week.isoformat(timespec="seconds")
             cur = conn.execute(
                 "INSERT INTO meetings (kind, topic, starts_at, ends_at, place, status, "
-                "created_by_tg, created_at) VALUES ('学习活动日', '学习', ?, ?, '礼堂', "
+                "created_by_tg, created_at) VALUES ('study_day', '学习', ?, ?, '礼堂', "
                 "'closed', 0, ?)", (stamp, stamp, stamp))
             mid = cur.lastrowid
             conn.executemany(
@@ -76,7 +76,7 @@ def fill(db: Path, people: int, years: int) -> dict[str, float]:
                 conn.executemany(
                     "INSERT INTO visits (person_id, kind, visited_on, recorded_by, created_at) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    [(pid, "电话联系" if pid % 3 else "日常走访", week.date().isoformat(),
+                    [(pid, "phone" if pid % 3 else "routine", week.date().isoformat(),
                       ids[0], stamp) for pid in ids])
                 visits += len(ids)
                 post = _sent_post(conn, "notice", None, ids, stamp)
@@ -89,7 +89,7 @@ def fill(db: Path, people: int, years: int) -> dict[str, float]:
                 conn.executemany(
                     "INSERT INTO post_acks (post_id, person_id, how, recorded_by, at) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    [(study, pid, "self" if pid % 4 else "送学上门",
+                    [(study, pid, "self" if pid % 4 else "door",
                       None if pid % 4 else ids[0], stamp)
                      for pid in ids if pid % 4 or pid % 8 == 0])
                 conn.executemany(

@@ -19,6 +19,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
+from datetime import time as dt_time  # for classes whose field is called `time`
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -191,6 +192,11 @@ class StudyDayConfig:
     announce_time: str = "07:30"   # the morning announcement on the day
     place: str = "支部活动室"
     topic: str = "每月学习活动日"
+
+    @property
+    def starts(self) -> dt_time:
+        hour, minute = (int(x) for x in self.time.split(":"))
+        return dt_time(hour, minute)
 
 
 @dataclass(frozen=True)

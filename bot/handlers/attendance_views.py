@@ -14,8 +14,8 @@ from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.dates import show_date
+from bot.services.meetings import Count, rate_of
 from bot.ui.meetings import leave_buttons, summary
-from storage.models import Attendance, Meeting
 
 
 @guarded("attendance")
@@ -25,13 +25,12 @@ async def attendance_command(update: Update, context: BranchContext, actor: Acto
     assert message is not None
     deps = context.deps
     year = deps.meetings.today().year
-    history = await deps.meetings.history(year)
     if actor.sees_whole_branch:
-        await message.reply_text(await _branch_view(context, year, history))
+        await message.reply_text(await _branch_view(context, year))
     elif actor.led_group_ids:
-        await message.reply_text(await _group_view(context, actor, year, history))
+        await message.reply_text(await _group_view(context, actor, year))
     else:
-        await message.reply_text(await _member_view(context, actor, year, history))
+        await message.reply_text(await _member_view(context, actor, year))
 
 
 @guarded("attendance")
@@ -48,16 +47,14 @@ async def my_meetings(update: Update, context: BranchContext, actor: Actor) -> N
     lines = [texts.MY_MEETINGS_TITLE] if coming else [texts.MY_MEETINGS_NONE]
     lines += [texts.MY_MEETINGS_LINE.format(summary=summary(m, deps.config.branch.tz))
               + (texts.MY_MEETINGS_ANSWER.get(a.status, "") if a else "") for m, a in coming]
-    year = deps.meetings.today().year
-    record = await _member_view(context, actor, year, await deps.meetings.history(year))
+    record = await _member_view(context, actor, deps.meetings.today().year)
     await message.reply_text("\n".join(lines) + "\n\n" + record, reply_markup=leave_buttons(
         [m for m, a in coming if a is None], deps.config.branch.tz))
 
 
-async def _member_view(context: BranchContext, actor: Actor, year: int,
-                       history: list[tuple[Meeting, Attendance]]) -> str:
+async def _member_view(context: BranchContext, actor: Actor, year: int) -> str:
     assert actor.person is not None
-    mine = [(m, a) for m, a in history if a.person_id == actor.person.id]
+    mine = await context.deps.meetings.history_of(actor.person, year)
     if not mine:
         return texts.ATT_MEMBER_NONE.format(year=year)
     lines = [texts.ATT_MEMBER_TITLE.format(year=year)]
@@ -75,9 +72,9 @@ async def _member_view(context: BranchContext, actor: Actor, year: int,
     return "\n".join(lines)
 
 
-async def _group_view(context: BranchContext, actor: Actor, year: int,
-                      history: list[tuple[Meeting, Attendance]]) -> str:
+async def _group_view(context: BranchContext, actor: Actor, year: int) -> str:
     deps = context.deps
+    rates = await deps.meetings.people_rates(year, sorted(actor.led_group_ids))
     lines = []
     for g in await deps.roster.groups():
         if g.id not in actor.led_group_ids:
@@ -86,34 +83,35 @@ async def _group_view(context: BranchContext, actor: Actor, year: int,
         for p in await deps.roster.in_group(g.id):
             if not p.active:
                 continue
-            row = deps.meetings.rates([(p.name, a) for _, a in history if a.person_id == p.id])
+            row = rates.get(p.id) or rate_of(p.name, ())
             lines.append(texts.ATT_PERSON_LINE.format(
                 name=p.name, present=row.present, expected=row.expected, proxy=row.proxy,
                 excused=row.excused, absent=row.absent))
     return "\n".join(lines)
 
 
-async def _branch_view(context: BranchContext, year: int,
-                       history: list[tuple[Meeting, Attendance]]) -> str:
-    if not history:
-        return texts.ATT_NONE.format(year=year)
+async def _branch_view(context: BranchContext, year: int) -> str:
     deps = context.deps
     svc = deps.meetings
+    counts = await svc.year_counts(year)
+    if not counts:
+        return texts.ATT_NONE.format(year=year)
     groups = {g.id: g.name for g in await deps.roster.groups()}
-    group_of = {p.id: groups.get(p.group_id or -1, texts.NO_GROUP)
-                for p in await deps.roster.all()}
     lines = [texts.ATT_BRANCH_TITLE.format(year=year)]
-    sections: dict[str, list[tuple[str, Attendance]]] = defaultdict(list)
-    months: dict[int, str] = {}  # per meeting, not per row: a year can be 50,000 rows
-    for m, a in history:
-        sections[texts.ATT_SECTION_KIND].append((texts.MEETING_KIND[m.kind], a))
-        if m.id not in months:
-            months[m.id] = texts.MONTH_LABEL.format(month=svc.local(m.starts_at).month)
-        sections[texts.ATT_SECTION_MONTH].append((months[m.id], a))
-        sections[texts.ATT_SECTION_GROUP].append((group_of.get(a.person_id, ""), a))
-    for title in (texts.ATT_SECTION_KIND, texts.ATT_SECTION_MONTH, texts.ATT_SECTION_GROUP):
+    sections: dict[str, dict[str, list[Count]]] = {
+        title: defaultdict(list) for title in (texts.ATT_SECTION_KIND, texts.ATT_SECTION_MONTH,
+                                               texts.ATT_SECTION_GROUP)}
+    for c in counts:
+        assert c.meeting is not None
+        sections[texts.ATT_SECTION_KIND][texts.MEETING_KIND[c.meeting.kind]].append(c)
+        month = texts.MONTH_LABEL.format(month=svc.local(c.meeting.starts_at).month)
+        sections[texts.ATT_SECTION_MONTH][month].append(c)
+        group = groups.get(c.group_id or -1, texts.NO_GROUP)
+        sections[texts.ATT_SECTION_GROUP][group].append(c)
+    for title, buckets in sections.items():
         lines.append(title)
-        for row in svc.grouped_rates(sections[title]):
+        for label, cells in buckets.items():
+            row = rate_of(label, cells)
             lines.append(texts.ATT_RATE_LINE.format(
                 label=row.label, rate=row.rate, present=row.present, expected=row.expected,
                 proxy=row.proxy, excused=row.excused, absent=row.absent))

@@ -189,14 +189,13 @@ async def _study_ahead(context: BranchContext, deps: Deps, push: Planned) -> Non
     """Announce the study day and create it as a meeting (its card and reminders follow)."""
     sd = deps.config.study_day
     day = date.fromisoformat(push.data["day"])
-    hour, minute = (int(x) for x in sd.time.split(":"))
     existing = [m for m in await deps.meetings.active()
                 if m.kind == MeetingKind.STUDY_DAY
                 and deps.meetings.local(m.starts_at).date() == day]
     if not existing:
         try:
             meeting = await deps.meetings.create(
-                Draft(MeetingKind.STUDY_DAY, None, day, time(hour, minute), sd.place, sd.topic),
+                Draft(MeetingKind.STUDY_DAY, None, day, sd.starts, sd.place, sd.topic),
                 None)
         except MeetingError as exc:
             log.warning("study day %s not created: %s", day, exc.problem)
@@ -204,8 +203,7 @@ async def _study_ahead(context: BranchContext, deps: Deps, push: Planned) -> Non
             if context.job_queue is not None:
                 schedule_meeting(context.job_queue, deps, meeting)
     await context.bot.send_message(deps.chats.group_chat_id, texts.STUDY_DAY_AHEAD.format(
-        day=show_date(day), time=show_time(time(hour, minute)), place=sd.place,
-        topic=sd.topic))
+        day=show_date(day), time=show_time(sd.starts), place=sd.place, topic=sd.topic))
 
 
 async def _series(context: BranchContext, deps: Deps, push: Planned) -> None:
@@ -218,9 +216,8 @@ async def _series(context: BranchContext, deps: Deps, push: Planned) -> None:
 
 async def _study_today(context: BranchContext, deps: Deps, push: Planned) -> None:
     sd = deps.config.study_day
-    hour, minute = (int(x) for x in sd.time.split(":"))
     await context.bot.send_message(deps.chats.group_chat_id, texts.STUDY_DAY_TODAY.format(
-        time=show_time(time(hour, minute)), place=sd.place, topic=sd.topic))
+        time=show_time(sd.starts), place=sd.place, topic=sd.topic))
 
 
 async def digest_text(deps: Deps, today: date) -> str:

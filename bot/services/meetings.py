@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -204,6 +204,27 @@ class RateRow:
     @property
     def rate(self) -> float:
         return self.present / self.expected if self.expected else 0.0
+
+
+@dataclass(frozen=True)
+class Count:
+    """`n` answers of one kind at one meeting from one group (`year_counts`)."""
+
+    meeting: Meeting | None
+    group_id: int | None
+    status: str  # present | excused | absent
+    proxy: bool  # present, checked in by someone else
+    n: int
+
+
+def rate_of(label: str, counts: Iterable[Count]) -> RateRow:
+    """The figures of a `RateRow` from counted answers."""
+    tally: Counter[str] = Counter()
+    for c in counts:
+        tally["proxy" if c.status == "present" and c.proxy else c.status] += c.n
+    present = tally["present"] + tally["proxy"]
+    return RateRow(label, present + tally["excused"] + tally["absent"], present, tally["proxy"],
+                   tally["excused"], tally["absent"])
 
 
 class MeetingService(BranchTime):
@@ -683,12 +704,31 @@ class MeetingService(BranchTime):
 
     # -- figures -----------------------------------------------------------------------------
 
-    async def history(self, year: int) -> list[tuple[Meeting, Attendance]]:
-        start = datetime(year, 1, 1, tzinfo=self.tz)
-        end = datetime(year + 1, 1, 1, tzinfo=self.tz)
-        until = iso(end)  # stored moments are uniform UTC ISO text: they sort as strings
-        return [(m, a) for m, a in await self.repo.attendance_since(iso(start))
-                if m.starts_at < until]
+    def _year(self, year: int) -> tuple[str, str]:
+        """A year's bounds as stored moments (uniform UTC ISO text sorts as time)."""
+        return (iso(datetime(year, 1, 1, tzinfo=self.tz)),
+                iso(datetime(year + 1, 1, 1, tzinfo=self.tz)))
+
+    async def year_counts(self, year: int) -> list[Count]:
+        """The year's closed meetings' answers, counted per meeting, group and kind of
+        answer in SQL — what the branch's view and the report add up."""
+        meetings = {m.id: m for m in await self.repo.closed_between(*self._year(year))}
+        counts = [Count(meetings[mid], group, status, proxy, n)
+                  for mid, group, status, proxy, n in
+                  await self.repo.attendance_counts(*self._year(year)) if mid in meetings]
+        return sorted(counts, key=lambda c: (c.meeting.starts_at if c.meeting else "",
+                                             c.meeting.id if c.meeting else 0))
+
+    async def people_rates(self, year: int, group_ids: Sequence[int]) -> dict[int, RateRow]:
+        """Each person's year in these groups, by person id (a leader's view)."""
+        rows: dict[int, list[Count]] = defaultdict(list)
+        for _, pid, status, proxy, n in await self.repo.attendance_counts(
+                *self._year(year), by="person", group_ids=group_ids):
+            rows[pid].append(Count(None, None, status, proxy, n))
+        return {pid: rate_of("", counts) for pid, counts in rows.items()}
+
+    async def history_of(self, person: Person, year: int) -> list[tuple[Meeting, Attendance]]:
+        return await self.repo.attendance_of(person.id, *self._year(year))
 
     @staticmethod
     def rates(rows: list[tuple[str, Attendance]]) -> RateRow:

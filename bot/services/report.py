@@ -80,23 +80,25 @@ class ReportService:
 
 
 async def build_report(figures: ReportService, year: int) -> Report:
-    history = await figures.meetings.history(year)
+    counts = await figures.meetings.year_counts(year)  # counted in SQL
     rounds = await figures.rounds.since(f"{year}-01-01", f"{year}-12-31T23:59:59")
     kinds: dict[MeetingKind, set[int]] = defaultdict(set)
     status: Counter[str] = Counter()
     by_month: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     months: dict[int, int] = {}
-    for m, a in history:
+    for c in counts:
+        m = c.meeting
+        assert m is not None
         kinds[m.kind].add(m.id)
         if m.id not in months:
             months[m.id] = figures.meetings.local(m.starts_at).month
         cell = by_month[months[m.id]]
-        cell[1] += 1
-        if a.status == "present":
-            cell[0] += 1
-            status["proxy" if a.recorded_by not in (None, a.person_id) else "present"] += 1
+        cell[1] += c.n
+        if c.status == "present":
+            cell[0] += c.n
+            status["proxy" if c.proxy else "present"] += c.n
         else:
-            status[a.status] += 1
+            status[c.status] += c.n
     visits = await figures.care.year_counts(year)
     study_posts = [p for p in await figures.posts.recent("study", 500)
                    if p.send_at.startswith(str(year))]
@@ -108,7 +110,7 @@ async def build_report(figures: ReportService, year: int) -> Report:
     greetings = Counter(key.split(":", 1)[0] for key in
                         await figures.pushes.sent_between(f"{year}-01-01", f"{year}-12-31"))
     statement = await figures.dues.statement(year)
-    meeting_ids = {m.id for m, _ in history}
+    meeting_ids = set(months)
     makeups = [t for mid in meeting_ids
                for t in await figures.meetings.makeups_of(mid)]
     quizzes = []

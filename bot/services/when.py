@@ -73,15 +73,16 @@ def parse_clock(text: str) -> time:
 def parse_moment(text: str, today: date) -> tuple[date, time]:
     """A date and a time in one piece ("后天下午两点", "12月8日 上午9点半"). Where spaces or
     commas separate words the cut is between words (so "12/11 0:30" is not 12/1 10:30);
-    a single word is cut where both halves make sense."""
+    a single word is cut where both halves make sense, the longest date first."""
     words = [w for w in re.split(f"[{SEPARATORS}]+", text.strip()) if w]
-    cuts = ([("".join(words[:k]), "".join(words[k:])) for k in range(1, len(words))]
+    cuts = ([("".join(words[:k]), "".join(words[k:])) for k in range(len(words) - 1, 0, -1)]
             if len(words) > 1 else
-            [(text.strip()[:k], text.strip()[k:]) for k in range(1, len(text.strip()))])
+            [(text.strip()[:k], text.strip()[k:]) for k in range(len(text.strip()) - 1, 0, -1)])
     for day_text, clock_text in cuts:
         day = _parse_day(day_text, today)
-        if day is not None and _parse_clock(clock_text) is not None:
-            return _not_past(day, today, False), parse_clock(clock_text)
+        clock = _parse_clock(clock_text)
+        if day is not None and clock is not None and clock[0] <= 23 and clock[1] <= 59:
+            return _not_past(day, today, False), time(*clock)
     raise WhenError(Problem.DATE_UNREADABLE, text=text.strip())
 
 
