@@ -179,10 +179,16 @@ def menu_button(name: str) -> filters.BaseFilter:
 MENU_TAP = filters.Text(list(texts.MENU_BUTTON.values()))
 
 
-def entry(name: str, callback: Any) -> list[BaseHandler[Any, Any, Any]]:
+def entry(name: str, callback: Any, *, view: bool = False) -> list[BaseHandler[Any, Any, Any]]:
     """The handlers that start command `name`: the slash command, and its main-menu button
-    when it has one, so the two can never do different things."""
-    handlers: list[BaseHandler[Any, Any, Any]] = [CommandHandler(name, callback)]
+    when it has one, so the two can never do different things.
+
+    A `view` (a heavy read: the year's report, the attendance figures) runs beside the
+    updates that follow instead of before them, so a meeting's check-in burst never waits
+    for it (bench/views_taps.py). It writes nothing, so exactly-once has nothing to guard;
+    if the process stops while it is being built, it is simply asked for again."""
+    handlers: list[BaseHandler[Any, Any, Any]] = [CommandHandler(name, callback,
+                                                                 block=not view)]
     if name in texts.MENU_BUTTON:
-        handlers.append(MessageHandler(menu_button(name), callback))
+        handlers.append(MessageHandler(menu_button(name), callback, block=not view))
     return handlers

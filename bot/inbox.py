@@ -190,6 +190,19 @@ class BranchApplication(
 ):
     """PTB's Application, marking each update handled in the inbox when done."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What runs beside the updates (a view, `bot.commands.entry`; an error report),
+        # until it ends: the test harness waits for these to settle.
+        self.beside: set[asyncio.Task[Any]] = set()
+
+    def create_task(self, coroutine: Any, update: object = None, *,
+                    name: str | None = None) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = super().create_task(coroutine, update, name=name)
+        self.beside.add(task)
+        task.add_done_callback(self.beside.discard)
+        return task
+
     async def process_update(self, update: object) -> None:
         queue = self.update_queue
         if not isinstance(update, Update) or not isinstance(queue, DurableQueue):

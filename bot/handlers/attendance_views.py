@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from telegram import Update
-from telegram.ext import CommandHandler, MessageHandler
+from telegram.ext import MessageHandler
 
 from bot import texts
-from bot.commands import menu_button
+from bot.commands import entry, menu_button
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
@@ -119,5 +119,5 @@ async def _branch_view(context: BranchContext, year: int) -> str:
 
 
 def register(app: BranchApp) -> None:
-    app.add_handler(CommandHandler("attendance", attendance_command))
+    app.add_handlers(entry("attendance", attendance_command, view=True))
     app.add_handler(MessageHandler(menu_button("my_meetings"), my_meetings))

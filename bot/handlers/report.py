@@ -79,4 +79,4 @@ async def report_command(update: Update, context: BranchContext, actor: Actor) -
 
 
 def register(app: BranchApp) -> None:
-    app.add_handlers(entry("report", report_command))
+    app.add_handlers(entry("report", report_command, view=True))

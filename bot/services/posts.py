@@ -10,6 +10,7 @@ group, with a button per person.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -153,8 +154,12 @@ class PostService(BranchTime):
         return actor.is_secretary or (actor.person is not None
                                       and post.created_by == actor.person.id)
 
-    async def audience(self, audience: str, group_id: int | None) -> list[Person]:
-        people = [p for p in await self.people.all() if p.active]
+    async def audience(self, audience: str, group_id: int | None,
+                       everyone: Sequence[Person] | None = None) -> list[Person]:
+        """Who a post is for; `everyone` is the roster when the caller has read it already
+        (the year's report asks for many posts: bench/views_taps.py)."""
+        people = [p for p in (everyone if everyone is not None else await self.people.all())
+                  if p.active]
         if audience == "committee":
             return [p for p in people if p.roles & {"secretary", "committee"}]
         if audience == "party_group":
@@ -233,13 +238,14 @@ class PostService(BranchTime):
             return Missing(person, "unlinked")
         return Missing(person, "no_ack")
 
-    async def coverage(self, post: Post) -> dict[int | None, GroupCoverage]:
-        """Per 党小组 (None: people without a group)."""
+    async def coverage(self, post: Post, everyone: Sequence[Person] | None = None,
+                       ) -> dict[int | None, GroupCoverage]:
+        """Per 党小组 (None: people without a group); `everyone` as for `audience`."""
         deliveries = {d.person_id: d for d in await self.repo.deliveries(post.id)}
         acks = {a.person_id: a for a in await self.repo.acks(post.id)}
         groups = {g.id: g.name for g in await self.people.groups()}
         out: dict[int | None, GroupCoverage] = {}
-        for person in await self.audience(post.audience, post.group_id):
+        for person in await self.audience(post.audience, post.group_id, everyone):
             cov = out.setdefault(person.group_id,
                                  GroupCoverage(groups.get(person.group_id or -1, "")))
             place = self._place(post, person, deliveries.get(person.id), acks.get(person.id))
@@ -250,6 +256,11 @@ class PostService(BranchTime):
             else:
                 cov.via_leader.append(person)
         return out
+
+    async def coverages(self, posts: Sequence[Post]) -> list[dict[int | None, GroupCoverage]]:
+        """`coverage` of many posts, the roster read once for all of them."""
+        everyone = await self.people.all()
+        return [await self.coverage(post, everyone) for post in posts]
 
     @staticmethod
     def is_tracked(post: Post) -> bool:

@@ -103,8 +103,8 @@ async def build_report(figures: ReportService, year: int) -> Report:
     study_posts = [p for p in await figures.posts.recent("study", 500)
                    if p.send_at.startswith(str(year))]
     done = expected = 0
-    for post in study_posts:
-        for cov in (await figures.posts.coverage(post)).values():
+    for coverage in await figures.posts.coverages(study_posts):
+        for cov in coverage.values():
             done += len(cov.direct) + len(cov.via_leader)
             expected += cov.total
     greetings = Counter(key.split(":", 1)[0] for key in
@@ -121,11 +121,11 @@ async def build_report(figures: ReportService, year: int) -> Report:
     notice_posts = [p for p in await figures.posts.recent("notice", 500)
                     if p.send_at.startswith(str(year))]
     reached = total = 0
-    for post in notice_posts:
-        if figures.posts.is_tracked(post):
-            for cov in (await figures.posts.coverage(post)).values():
-                reached += len(cov.direct) + len(cov.via_leader)
-                total += cov.total
+    tracked = [post for post in notice_posts if figures.posts.is_tracked(post)]
+    for coverage in await figures.posts.coverages(tracked):
+        for cov in coverage.values():
+            reached += len(cov.direct) + len(cov.via_leader)
+            total += cov.total
     surveys = []
     for survey in await figures.surveys.recent(20):  # 民主评议's grades stay out of it
         results = await figures.surveys.results(survey)

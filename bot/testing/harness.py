@@ -31,6 +31,7 @@ loop's real timers. Firing from the test clock patches nothing, and a test writt
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ from bot.app import build_application, start_application, stop_application
 from bot.clock import FrozenClock, ShiftedClock
 from bot.config import Config, StorageConfig, TelegramConfig
 from bot.context import BranchApp, Deps
+from bot.inbox import BranchApplication
 from bot.jobqueue import BranchJobQueue
 from bot.testing.fakeapi import FakeBotApi, FakeUser
 
@@ -165,6 +167,10 @@ class BotHarness:
         while True:
             await self.fake.wait_delivered(timeout)
             await self.app.update_queue.join()
+            beside = self.app.beside if isinstance(self.app, BranchApplication) else set()
+            if beside:  # views that run beside the updates, and what they start
+                await asyncio.wait(set(beside), timeout=timeout)
+                continue
             if not await self.jobs.fire_due(at_once_only=True):
                 return
 
