@@ -399,15 +399,15 @@ class CareService(BranchTime):
                 for v in await self.visits.visits_of(person.id)]
 
     async def year_counts(self, year: int) -> YearCounts:
-        visits = await self.visits.visits_between(f"{year}-01-01", f"{year + 1}-01-01")
+        kinds, visitors, reached, money, gifts = await self.visits.visit_counts(
+            f"{year}-01-01", f"{year + 1}-01-01")
         names = {p.id: p.name for p in await self.people.all()}
-        return YearCounts(
-            by_kind=Counter(v.kind for v in visits),
-            by_visitor=Counter(names.get(v.recorded_by, "?") for v in visits),
-            people_reached=len({v.person_id for v in visits}),
-            money_yuan=sum(v.money_yuan or 0 for v in visits),
-            gifts=sum(1 for v in visits if v.gifts),
-        )
+        by_visitor: Counter[str] = Counter()
+        for visitor, n in visitors.items():
+            by_visitor[names.get(visitor, "?")] += n
+        return YearCounts(by_kind=Counter({VisitKind(k): n for k, n in kinds.items()}),
+                          by_visitor=by_visitor, people_reached=reached, money_yuan=money,
+                          gifts=gifts)
 
     # -- help requests ----------------------------------------------------------------
 
