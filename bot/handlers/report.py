@@ -12,8 +12,9 @@ from bot.commands import entry
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
-from bot.services.charts import draw_report_charts
+from bot.services.charts import report_charts
 from bot.services.dues import fen_text
+from bot.services.offload import off_loop
 from bot.services.report import Report, report_workbook
 
 
@@ -71,9 +72,10 @@ async def report_command(update: Update, context: BranchContext, actor: Actor) -
     await message.reply_text("\n".join(
         [texts.REPORT_TITLE.format(year=year)] +
         [texts.REPORT_LINE.format(label=label, value=value) for label, value in rows]))
-    for name, png in await draw_report_charts(report):
+    for name, png in await off_loop(report_charts, report):
         await message.reply_photo(io.BytesIO(png), filename=name)
-    await message.reply_document(io.BytesIO(report_workbook(report, rows)),
+    workbook = await off_loop(report_workbook, report, rows)
+    await message.reply_document(io.BytesIO(workbook),
                                  filename=texts.REPORT_FILE.format(year=year))
 
 

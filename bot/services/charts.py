@@ -7,20 +7,15 @@ package carries inside its wheel; that makes `pip install` enough on any machine
 no system fonts to install. Every text drawn names that font explicitly.
 
 Rendering takes a few hundred milliseconds the first time (the font file is large), so
-the bot draws in a worker process (`draw_report_charts`); a lock keeps the renders one at
-a time where they run in threads.
+the bot draws in a worker process (`bot.services.offload`); a lock keeps the renders one
+at a time where they run in threads.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
-import logging
-import multiprocessing
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -28,8 +23,6 @@ from typing import TYPE_CHECKING
 
 from bot import texts
 from storage.models import VisitKind
-
-log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -126,45 +119,3 @@ def report_charts(report: Report) -> list[tuple[str, bytes]]:
         (texts.CHART_ATTENDANCE_FILE.format(year=report.year), attendance_chart(report)),
         (texts.CHART_VISITS_FILE.format(year=report.year), visits_chart(report)),
     ]
-
-
-# -- off the bot's process --------------------------------------------------------------
-# Drawing holds the interpreter lock for a few hundred milliseconds, so a worker thread
-# still stalls the event loop (and a check-in burst behind it). One worker process, made
-# on first use and kept, draws instead (bench/views_taps.py). If processes cannot be made
-# here (a locked-down host), the charts are drawn in a thread as before.
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _worker() -> ProcessPoolExecutor | None:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            try:
-                _pool = ProcessPoolExecutor(max_workers=1,
-                                            mp_context=multiprocessing.get_context("spawn"))
-            except (OSError, NotImplementedError) as exc:
-                log.warning("charts are drawn in a thread: no worker process (%s)", exc)
-                return None
-        return _pool
-
-
-async def draw_report_charts(report: Report) -> list[tuple[str, bytes]]:
-    """`report_charts`, drawn in the worker process (or a thread if there is none)."""
-    pool = _worker()
-    if pool is not None:
-        try:
-            return await asyncio.get_running_loop().run_in_executor(pool, report_charts, report)
-        except (BrokenProcessPool, OSError) as exc:
-            log.warning("the chart worker failed (%s); drawing in a thread", exc)
-            _forget(pool)
-    return await asyncio.to_thread(report_charts, report)
-
-
-def _forget(pool: ProcessPoolExecutor) -> None:
-    global _pool
-    with _pool_lock:
-        if _pool is pool:
-            _pool = None
-    pool.shutdown(wait=False, cancel_futures=True)
