@@ -401,10 +401,10 @@ class CareService(BranchTime):
     async def year_counts(self, year: int) -> YearCounts:
         kinds, visitors, reached, money, gifts = await self.visits.visit_counts(
             f"{year}-01-01", f"{year + 1}-01-01")
-        names = {p.id: p.name for p in await self.people.all()}
         by_visitor: Counter[str] = Counter()
-        for visitor, n in visitors.items():
-            by_visitor[names.get(visitor, "?")] += n
+        for visitor, n in visitors.items():  # a handful of visitors, not the whole roster
+            person = await self.people.get(visitor) if visitor is not None else None
+            by_visitor[person.name if person else "?"] += n
         return YearCounts(by_kind=Counter({VisitKind(k): n for k, n in kinds.items()}),
                           by_visitor=by_visitor, people_reached=reached, money_yuan=money,
                           gifts=gifts)
