@@ -20,6 +20,7 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -38,7 +39,12 @@ async def _burst(fake: FakeBotApi, presses: list[tuple[Any, Json, str]]) -> None
         await asyncio.sleep(gap)
 
 
-async def bot_run(rounds: int, members: int) -> dict[str, Any]:
+async def _no_gate() -> None:
+    return None
+
+
+async def bot_run(rounds: int, members: int,
+                  gate: Callable[[], Awaitable[None]] = _no_gate) -> dict[str, Any]:
     async with branch(members) as (h, users, group):
         secretary = users[0]
         for n in range(rounds):
@@ -52,6 +58,7 @@ async def bot_run(rounds: int, members: int) -> dict[str, Any]:
             fresh = await h.deps.meeting_repo.get(m.id)
             assert fresh is not None and fresh.card_message_id is not None
             cards.append((fresh, h.fake.message(group.id, fresh.card_message_id)))
+        await gate()  # both sides ready: time them in the same window
         start = time.perf_counter()
         for m, card in cards:
             await _burst(h.fake, [(u, card, f"att:ci:{m.id}") for u in users[:members]])
@@ -66,7 +73,8 @@ async def bot_run(rounds: int, members: int) -> dict[str, Any]:
                 "saved": saved, "confirmed": ok, "throughput_per_s": rounds * members / elapsed}
 
 
-async def floor_run(rounds: int, members: int) -> dict[str, Any]:
+async def floor_run(rounds: int, members: int,
+                    gate: Callable[[], Awaitable[None]] = _no_gate) -> dict[str, Any]:
     async with FakeBotApi() as fake:
         group = fake.add_group(-1001, "群")
         users = [fake.add_user(600000 + i, f"u{i}") for i in range(members)]
@@ -83,6 +91,7 @@ async def floor_run(rounds: int, members: int) -> dict[str, Any]:
         await app.start()
         try:
             card = {"message_id": 1, "date": 0, "chat": group.json(), "text": "card"}
+            await gate()
             start = time.perf_counter()
             for _ in range(rounds):
                 await _burst(fake, [(u, card, "att:ci:1") for u in users])
@@ -98,22 +107,39 @@ async def floor_run(rounds: int, members: int) -> dict[str, Any]:
 
 
 async def side(which: str, rounds: int, members: int) -> None:
+    async def gate() -> None:
+        """Say ready, then wait for the word to start (`pair`)."""
+        print("ready", flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+
     run = bot_run if which == "bot" else floor_run
-    print(json.dumps(await run(rounds, members)))
+    print(json.dumps(await run(rounds, members, gate)))
 
 
 async def pair(rounds: int, members: int) -> dict[str, Any]:
-    """Bot and floor at the same time, one process each."""
-    async def launch(which: str) -> dict[str, Any]:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.taps", "--side", which, "--rounds", str(rounds),
-            "--members", str(members), stdout=asyncio.subprocess.PIPE)
-        out, _ = await proc.communicate()
-        assert proc.returncode == 0, which
-        result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
-        return result
+    """Bot and floor at the same time, one process each, both prepared before either
+    starts its clock (the bot opens its 20 cards first: until session 7 the floor's timed
+    window fell while the bot was still preparing, so noise hit one side only)."""
+    procs = [await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.taps", "--side", which, "--rounds", str(rounds),
+        "--members", str(members), stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE) for which in ("bot", "floor")]
+    for proc in procs:
+        assert proc.stdout is not None
+        while (await proc.stdout.readline()).strip() != b"ready":
+            pass
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write(b"go\n")
+        await proc.stdin.drain()
 
-    ours, floor = await asyncio.gather(launch("bot"), launch("floor"))
+    async def result_of(proc: asyncio.subprocess.Process) -> dict[str, Any]:
+        out, _ = await proc.communicate()
+        assert proc.returncode == 0
+        found: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+        return found
+
+    ours, floor = await asyncio.gather(*(result_of(p) for p in procs))
     return {
         "floor": floor, "bot": ours,
         "ratio_median": ours["median_ms"] / floor["median_ms"],
@@ -128,6 +154,11 @@ async def main(rounds: int, members: int, repeat: int) -> None:
         "machine": machine(), "runs": runs,
         "median_of_ratio_median": statistics.median(r["ratio_median"] for r in runs),
         "median_of_ratio_p99": statistics.median(r["ratio_p99"] for r in runs),
+        # The spread, not only the middle: one noisy pair shows here.
+        "ratio_median_range": [min(r["ratio_median"] for r in runs),
+                               max(r["ratio_median"] for r in runs)],
+        "ratio_p99_range": [min(r["ratio_p99"] for r in runs),
+                            max(r["ratio_p99"] for r in runs)],
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
