@@ -38,7 +38,12 @@ async def run(members: int) -> dict[str, Any]:
                               .get("text", ""), timeout=120)
         shown_after = time.perf_counter() - start
         edits = [c for c in h.fake.calls_of("editMessageText")[edits_before:] if c.ok]
-        return {"taps": members, "card_edits": len(edits), "group_limit_per_minute": 20,
+        # The count is not enough: every one who tapped is named on the final card.
+        final = h.fake.message(group.id, card["message_id"]).get("text", "")
+        named = sum(1 for user in users if user.first_name in final)
+        assert named == members, f"{members - named} who tapped are not on the card"
+        return {"taps": members, "named_on_card": named, "card_edits": len(edits),
+                "group_limit_per_minute": 20,
                 "seconds_until_card_shows_all": round(shown_after, 2),
                 "429_received": h.fake.too_many,
                 "answered": len(h.fake.answer_latencies)}
