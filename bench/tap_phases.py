@@ -25,7 +25,9 @@ from bot import inbox
 from bot.handlers import attendance
 from bot.testing import fakeapi
 
-STEPS = ("press", "queued", "handler", "answer_call")
+# The last step is the answer reaching the fake: the trip back over HTTP was left out
+# until session 7, and it is half of the slowest 1% (issue 20).
+STEPS = ("press", "queued", "handler", "answer_call", "answered")
 marks: dict[str, dict[str, float]] = {}
 
 
@@ -36,6 +38,7 @@ def _mark(query_id: str, step: str) -> None:
 def _patch() -> None:
     put, on_button = inbox.DurableQueue.put, attendance.buttons.dispatch
     answer, press = CallbackQuery.answer, fakeapi.FakeBotApi.press_data
+    received = fakeapi.FakeBotApi.api_answercallbackquery
 
     async def marked_put(self: inbox.DurableQueue, item: object) -> None:
         if isinstance(item, Update) and item.callback_query:
@@ -56,6 +59,11 @@ def _patch() -> None:
         _mark(query_id, "press")
         return query_id
 
+    def marked_received(self: fakeapi.FakeBotApi, p: dict[str, Any]) -> bool:
+        _mark(str(p.get("callback_query_id")), "answered")
+        return received(self, p)
+
+    fakeapi.FakeBotApi.api_answercallbackquery = marked_received  # type: ignore[method-assign,assignment]
     inbox.DurableQueue.put = marked_put  # type: ignore[method-assign]
     # The feature's handler is made from its Buttons when registered, after this.
     setattr(attendance.buttons, "dispatch", marked_on_button)  # noqa: B010
@@ -78,7 +86,7 @@ async def main(rounds: int, members: int) -> None:
         phases[f"{a}->{b}"] = {"median_ms": round(statistics.median(spans) * 1000, 3),
                                "p99_ms": _ms(spans, 0.99)}
     order = sorted(done, key=lambda m: m["press"])
-    slowest = sorted(order, key=lambda m: m["answer_call"] - m["press"])[-10:]
+    slowest = sorted(order, key=lambda m: m["answered"] - m["press"])[-10:]
     print(json.dumps({
         "end_to_end": {k: round(v, 3) for k, v in result.items() if k.endswith("_ms")},
         "phases": phases,
