@@ -118,6 +118,15 @@ def fill(db: Path, people: int, years: int) -> dict[str, float]:
             "db_mb": round(size / 1e6, 1)}
 
 
+def big_roster(people: int) -> list[dict[str, str]]:
+    """A large branch's roster in 40 groups, the first person its secretary."""
+    rows = [{"编号": f"G{i:05d}", "姓名": f"成员{i:05d}", "党小组": f"第{i % 40 + 1}组",
+             "类别": "退休", "政治面貌": "党员", "出生日期": f"{1940 + i % 20}-03-01"}
+            for i in range(people)]
+    rows[0]["角色"] = "书记"
+    return rows
+
+
 async def measure(people: int, years: int, repeat: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "g.db"
@@ -126,11 +135,7 @@ async def measure(people: int, years: int, repeat: int) -> dict[str, Any]:
         fake.add_group(GROUP_ID, "支部群")
         fake.add_group(COMMITTEE_ID, "支委群")
         async with BotHarness(config(), path, clock=clock, fake=fake, poll_timeout=2.0) as h:
-            rows = [{"编号": f"G{i:05d}", "姓名": f"成员{i:05d}", "党小组": f"第{i % 40 + 1}组",
-                     "类别": "退休", "政治面貌": "党员", "出生日期": f"{1940 + i % 20}-03-01"}
-                    for i in range(people)]
-            rows[0]["角色"] = "书记"
-            assert (await h.deps.roster.import_rows(rows, actor_tg=None)).ok
+            assert (await h.deps.roster.import_rows(big_roster(people), actor_tg=None)).ok
             secretary = fake.add_user(SECRETARY_TG, "书记")
             first = (await h.deps.people.all())[0]
             await h.deps.people.link_account(first.id, secretary.id, at=NOW.isoformat(),

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import COMMITTEE_ID, GROUP_ID, SECRETARY_TG, config, machine, percentile
-from bench.growth import NOW, fill
+from bench.growth import NOW, big_roster, fill
 from bench.taps import _burst
 from bot.clock import FrozenClock
 from bot.testing.fakeapi import FakeBotApi, FakeUser, Json
@@ -80,11 +80,7 @@ async def measure(people: int, years: int, rounds: int, members: int) -> dict[st
         group = fake.add_group(GROUP_ID, "支部群")
         fake.add_group(COMMITTEE_ID, "支委群")
         async with BotHarness(config(), path, clock=clock, fake=fake, poll_timeout=2.0) as h:
-            rows = [{"编号": f"G{i:05d}", "姓名": f"成员{i:05d}", "党小组": f"第{i % 40 + 1}组",
-                     "类别": "退休", "政治面貌": "党员", "出生日期": f"{1940 + i % 20}-03-01"}
-                    for i in range(people)]
-            rows[0]["角色"] = "书记"
-            assert (await h.deps.roster.import_rows(rows, actor_tg=None)).ok
+            assert (await h.deps.roster.import_rows(big_roster(people), actor_tg=None)).ok
             users = []
             for i, person in enumerate((await h.deps.people.all())[:members + 1]):
                 user = fake.add_user(SECRETARY_TG + i, person.name)
