@@ -59,6 +59,7 @@ async def bot_run(rounds: int, members: int,
             assert fresh is not None and fresh.card_message_id is not None
             cards.append((fresh, h.fake.message(group.id, fresh.card_message_id)))
         await gate()  # both sides ready: time them in the same window
+        h.fake.answer_latencies.clear()  # the ✅ taps that arranged the meetings
         start = time.perf_counter()
         for m, card in cards:
             await _burst(h.fake, [(u, card, f"att:ci:{m.id}") for u in users[:members]])
