@@ -1053,6 +1053,8 @@ APPRAISAL_ANNOUNCE = ("📋 {title}\n请每位党员给其他党员评一个等�
                       "（优秀、合格、基本合格、不合格）。完全匿名：谁评了什么，任何人都查不到。点下面的按钮，在私聊里评议。")
 BUTTON_APPRAISAL_REST = "✅ 其余都评合格，提交"
 APPRAISAL_RESULT_LINE = "{name}：{counts}"
+ORG_LIFE_APPRAISAL = ("组织生活会已经结束。需要民主评议党员时，请发送：/survey 民主评议"
+                      "（匿名，每位党员给其他党员评等次，结束后您看结果）。")
 APPRAISAL_RESULT_COUNT = "{grade}{count}"
 APPRAISAL_TOO_FEW = "党员不到{minimum}人，无法匿名评议。"
 APPRAISAL_NOT_PARTY = "民主评议由党员参加，{name}同志不用评。"

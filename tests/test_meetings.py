@@ -805,6 +805,11 @@ async def test_org_life_meeting_expects_the_party_members(branch: Branch) -> Non
     assert expected and {p.id for p in expected} == {
         p.id for p in everyone if p.active and is_party_member(p)}
     assert len(expected) < len([p for p in everyone if p.active])  # not the masses too
+    # When it closes, the secretary is told how to start 民主评议党员.
+    assert isinstance(branch.h.clock, FrozenClock)
+    branch.h.clock.set(datetime.fromisoformat(m.ends_at))
+    await branch.run_job(f"mtg:{m.id}:close")
+    assert "/survey 民主评议" in branch.reply(secretary)
 
 
 async def test_reschedule_takes_a_date_and_time_as_spoken(branch: Branch) -> None:

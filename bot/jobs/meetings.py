@@ -26,7 +26,7 @@ from bot.services.meetings import Closing, Plan
 from bot.services.rounds import needs_call
 from bot.ui.meetings import leave_keyboard, summary
 from bot.ui.messaging import refusal_advice, refused_for_good, send_private
-from storage.models import Meeting, RoundKind
+from storage.models import Meeting, MeetingKind, RoundKind
 
 log = logging.getLogger(__name__)
 STEPS = ("open", "eve", "soon", "close")
@@ -178,4 +178,7 @@ async def close_and_report(context: BranchContext, meeting_id: int,
         unschedule(context.job_queue, meeting_id)
     await edit_card(context, deps, meeting_id)
     await send_makeup_lists(context, deps, closing)
+    if closing.meeting.kind == MeetingKind.ORG_LIFE:  # 民主评议党员 follows it (seed 004)
+        for secretary in await deps.org.secretaries():
+            await send_private(context, secretary, texts.ORG_LIFE_APPRAISAL)
     return closing
