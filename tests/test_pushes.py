@@ -280,6 +280,20 @@ async def _no_wait(seconds: float) -> None:
     return None
 
 
+async def test_a_gale_is_told_in_ji_in_the_group(
+    config: Config, tmp_path: Path, weather: FakeOpenMeteo
+) -> None:
+    clock = _clock_at(2026, 3, 9, 6, 0)
+    weather.forecast = daily_forecast(date(2026, 3, 9), [
+        {"t_max": 15, "t_min": 8}, {"t_max": 14, "t_min": 8, "gust": 75.0},
+        {"t_max": 14, "t_min": 8}, {"t_max": 14, "t_min": 8}])
+    async with await _start(config, tmp_path / "wind.db", clock, weather) as h:
+        h.deps.sleep = _no_wait
+        await _weather_day(h, clock, date(2026, 3, 10))
+        [said] = [t for t in await _group_texts(h) if "大风" in t]
+        assert "阵风9级" in said and "公里" not in said, said
+
+
 async def test_weather_service_failing_is_retried_then_skipped_quietly(
     config: Config, tmp_path: Path, weather: FakeOpenMeteo
 ) -> None:
