@@ -72,3 +72,28 @@ def test_the_command_line_prints_the_cards_for_the_whole_branch(tmp_path: Path) 
     text = pdf_text(out.read_bytes())
     assert text.count("亲情服务卡") == len(demo_data.roster_rows())
     assert "家属" not in text  # the family contact is for the leader, not on the card
+
+
+async def test_the_sign_in_sheet_of_any_meeting_to_come(branch: Branch) -> None:
+    secretary = await branch.link("王建国")
+    await branch.arrange(secretary, "/meeting 支部党员大会 12月5日 9:30 礼堂 学习")
+    await branch.arrange(secretary, "/meeting 党课 12月12日 9:30 礼堂 党史")
+    await branch.say(secretary, "/print")
+    branch.fake.press(secretary, branch.last(secretary), "📝 会议签到表")
+    await branch.h.settle()
+    choice = branch.last(secretary)
+    assert branch.fake.labels(choice) == ["12月5日（周六） 支部党员大会", "12月12日（周六） 党课"]
+    before = dict(branch.fake.uploads)
+    branch.fake.press(secretary, choice, "12月12日（周六） 党课")
+    await branch.h.settle()
+    [sheet] = [v for k, v in branch.fake.uploads.items() if before.get(k) != v]
+    assert "党课「党史」" in pdf_text(sheet) and "支部党员大会" not in pdf_text(sheet)
+    # A leader cannot print the sheet of a meeting he does not run, even with forged data.
+    leader = await branch.link("刘建华")
+    [lecture] = [m for m in await branch.h.deps.meeting_repo.active() if m.topic == "党史"]
+    uploads = len(branch.fake.uploads)
+    await branch.say(leader, "/print")
+    branch.fake.press_data(leader, branch.last(leader), f"prt:si:{lecture.id}")
+    await branch.h.settle()
+    assert len(branch.fake.uploads) == uploads
+    assert branch.fake.toasts_for(leader)[-1] == "这个按钮已失效，请看最新的消息"

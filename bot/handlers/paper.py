@@ -1,5 +1,5 @@
 """`/print`: a leader's or the secretary's printouts as A4 PDFs — the 亲情服务卡 of the
-members they look after, their 联络图, and the sign-in sheet of their next meeting."""
+members they look after, their 联络图, and the sign-in sheet of a meeting they run."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.commands import COMMANDS
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
+from bot.services.dates import show_date
 from bot.ui import paper
 from bot.ui.meetings import summary
 
@@ -58,9 +59,34 @@ async def _map(press: Press, context: BranchContext) -> None:
 
 @buttons.on("s", ids=0)
 async def _sign_in(press: Press, context: BranchContext) -> None:
-    found = await context.deps.paper.next_meeting(press.actor)
-    if found is None:
+    """One meeting to come: its sheet. Several: a button each (the next is not always the
+    one to print for)."""
+    deps = context.deps
+    upcoming = await deps.paper.upcoming(press.actor)
+    if not upcoming:
         await press.answer(texts.PRINT_NO_MEETING)
+        return
+    if len(upcoming) == 1:
+        await _sheet(press, context, upcoming[0].id)
+        return
+    await press.answer()
+    await press.query.message.reply_text(  # type: ignore[union-attr]
+        texts.PRINT_WHICH_MEETING, reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(
+            texts.PRINT_MEETING_BUTTON.format(
+                day=show_date(deps.meetings.local(m.starts_at).date()),
+                kind=texts.MEETING_KIND[m.kind]), callback_data=pack("prt", "si", m.id))]
+            for m in upcoming[:10]]))
+
+
+@buttons.on("si")
+async def _chosen_sheet(press: Press, context: BranchContext) -> None:
+    await _sheet(press, context, press.id())
+
+
+async def _sheet(press: Press, context: BranchContext, meeting_id: int) -> None:
+    found = await context.deps.paper.sign_in(press.actor, meeting_id)
+    if found is None or not press.actor.has_any(_PRINTERS):
+        await press.stale()
         return
     m, people = found
     title = summary(m, context.deps.config.branch.tz)

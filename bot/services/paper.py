@@ -54,11 +54,21 @@ class PaperService:
                   if actor.is_secretary or g.id in actor.led_group_ids]
         return groups, await self.people.all()
 
+    async def upcoming(self, actor: Actor) -> list[Meeting]:
+        """The meetings still to come that this actor runs, soonest first."""
+        return sorted((m for m in await self.meetings.manageable(actor)
+                       if m.status in ("scheduled", "open")), key=lambda m: m.starts_at)
+
     async def next_meeting(self, actor: Actor) -> tuple[Meeting, list[Person]] | None:
         """The next meeting this actor runs and who is expected at it, for a sign-in sheet."""
-        upcoming = [m for m in await self.meetings.manageable(actor)
-                    if m.status in ("scheduled", "open")]
-        if not upcoming:
+        upcoming = await self.upcoming(actor)
+        return await self.sign_in(actor, upcoming[0].id) if upcoming else None
+
+    async def sign_in(self, actor: Actor, meeting_id: int,
+                      ) -> tuple[Meeting, list[Person]] | None:
+        """A meeting this actor runs, still to come, and who is expected at it; None for
+        any other meeting (an old or forged button)."""
+        m = next((m for m in await self.upcoming(actor) if m.id == meeting_id), None)
+        if m is None:
             return None
-        m = min(upcoming, key=lambda x: x.starts_at)
         return m, sorted(await self.meetings.expected(m), key=lambda p: p.ext_id)
