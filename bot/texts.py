@@ -298,12 +298,14 @@ ROSTER_EDIT_WORD = "改"
 ROSTER_ADD_WORD = "新增"
 # The fields `/roster 改 姓名 <字段> <值>` changes (words people type -> what they change).
 ROSTER_FIELDS = {"手机": "phone", "电话": "phone", "手机号": "phone", "住址": "residence",
-                 "地址": "residence", "类别": "category", "家属": "family"}
+                 "地址": "residence", "类别": "category", "家属": "family",
+                 "党小组": "group", "分组": "group"}
 ROSTER_EDITED = "已修改{name}同志的{field}。"
 ROSTER_ADDED = "已新增：{name}（{ext_id}，{group}）。可以用 /invite {name} 生成绑定链接。"
 ROSTER_EDIT_USAGE = (
     "用法：\n/roster 改 姓名 手机 13800000000\n/roster 改 姓名 住址 幸福里3号楼\n"
-    "/roster 改 姓名 类别 离休\n/roster 改 姓名 家属 张建军 儿子 13900000000")
+    "/roster 改 姓名 类别 离休\n/roster 改 姓名 家属 张建军 儿子 13900000000\n"
+    "/roster 改 姓名 党小组 第二党小组（书记）")
 ROSTER_ADD_USAGE = ("用法：/roster 新增 编号 姓名 党小组 类别 政治面貌\n"
                     "例如：/roster 新增 A031 王明 第一党小组 退休 党员")
 ROSTER_NOT_ALLOWED = "抱歉，您只能修改本组同志的信息，其他请联系书记。"

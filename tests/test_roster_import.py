@@ -256,3 +256,23 @@ async def test_the_roster_is_edited_from_the_bot_within_what_each_may_change(
     assert [tuple(r) for r in rows] == [("edit", "phone"),
                                         ("edit", "family_name,family_phone,family_relation"),
                                         ("edit", "residence"), ("add", "A031")]
+
+
+async def test_the_secretary_moves_a_member_to_another_group_from_the_roster(
+    branch: Branch,
+) -> None:
+    people = branch.h.deps.people
+    leader = await branch.link("刘建华")
+    await branch.say(leader, "/roster 改 许茂林 党小组 第一党小组（幸福里）")
+    assert branch.reply(leader) == "抱歉，您只能修改本组同志的信息，其他请联系书记。"
+    secretary = await branch.link("王建国")
+    await branch.say(secretary, "/roster 改 许茂林 党小组 第九党小组")
+    assert "第九党小组" in branch.reply(secretary)  # no such group: said, nothing moved
+    await branch.say(secretary, "/roster 改 许茂林 党小组 第一党小组（幸福里）")
+    assert branch.reply(secretary) == "已修改许茂林同志的党小组。"
+    xu = await people.by_ext_id("C003")
+    first = await people.group_by_name("第一党小组（幸福里）")
+    assert xu is not None and first is not None and xu.group_id == first.id
+    # Now 刘建华 no longer looks after him, 王建国 (who leads 第一党小组) does.
+    await branch.say(leader, "/roster 改 许茂林 手机 13900001234")
+    assert branch.reply(leader) == "「许茂林」不在您负责的党小组里。"

@@ -62,12 +62,24 @@ class RosterService(BranchTime):
 
     async def edit(self, actor: Actor, person: Person, field: str,
                    words: Sequence[str]) -> Person:
-        """`手机 13800000000`, `住址 …`, `类别 离休`, `家属 张建军 儿子 13900000000`."""
+        """`手机 13800000000`, `住址 …`, `类别 离休`, `家属 张建军 儿子 13900000000`,
+        `党小组 第二党小组` (the secretary only)."""
         if not self.may_edit(actor, person):
             raise RosterError(Problem.ROSTER_NOT_ALLOWED)
         if field not in texts.ROSTER_FIELDS or not words:
             raise RosterError(Problem.ROSTER_EDIT_USAGE)
         key = texts.ROSTER_FIELDS[field]
+        assert actor.tg_user_id is not None
+        if key == "group":  # moving between groups is the secretary's, as with /role 分组
+            group = await self.people.group_by_name(" ".join(words))
+            if group is None:
+                raise RosterError(Problem.ROSTER_GROUP_UNKNOWN, group=" ".join(words))
+            if not actor.is_secretary:
+                raise RosterError(Problem.ROSTER_NOT_ALLOWED)
+            await self.move(person, group.id, actor_tg=actor.tg_user_id)
+            moved = await self.people.get(person.id)
+            assert moved is not None
+            return moved
         changes: dict[str, str | None]
         if key == "phone":  # as people write it: 139 0000 1234
             changes = {"phone": self._phone("".join(words))}
@@ -80,7 +92,6 @@ class RosterService(BranchTime):
                 raise RosterError(Problem.ROSTER_EDIT_USAGE)
             changes = {"family_name": words[0][:30], "family_relation": words[1][:10],
                        "family_phone": self._phone("".join(words[2:]))}
-        assert actor.tg_user_id is not None
         await self.people.edit(person.id, changes, at=iso(self.clock.now()),
                                actor_tg=actor.tg_user_id)
         edited = await self.people.get(person.id)
