@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 
 import pytest
@@ -11,12 +10,12 @@ from hypothesis import strategies as st
 
 from bot import texts
 from bot.services.when import (
-    SEPARATORS,
     WhenError,
     parse_clock,
     parse_day,
     parse_moment,
     split_moment,
+    words,
 )
 
 TODAY = date(2026, 11, 25)  # a Wednesday
@@ -158,6 +157,6 @@ def test_every_day_form_with_every_time_form(day_form: tuple[str, date],
     assert parse_day(day_text, TODAY) == day
     assert parse_clock(clock_text) == clock
     assert parse_moment(day_text + between + clock_text, TODAY) == (day, clock)
-    words = [w for w in re.split(f"[{SEPARATORS}]+", f"{day_text}{between}{clock_text} 礼堂") if w]
-    assert split_moment(words, TODAY)[:2] == (day, clock)
-    assert words[split_moment(words, TODAY)[2]:] == ["礼堂"]
+    fields = words(f"{day_text}{between}{clock_text} 礼堂")
+    assert split_moment(fields, TODAY)[:2] == (day, clock)
+    assert fields[split_moment(fields, TODAY)[2]:] == ["礼堂"]

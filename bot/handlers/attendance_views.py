@@ -66,7 +66,7 @@ async def _member_view(context: BranchContext, actor: Actor, year: int) -> str:
         day = show_date(context.deps.meetings.local(m.starts_at).date())
         lines.append(texts.ATT_MEMBER_LINE.format(day=day, kind=texts.MEETING_KIND[m.kind],
                                                   status=status))
-    row = context.deps.meetings.rates([("", a) for _, a in mine])
+    row = rate_of("", [Count.one(a) for _, a in mine])
     lines.append(texts.ATT_MEMBER_SUMMARY.format(total=row.expected, present=row.present,
                                                  excused=row.excused, absent=row.absent))
     return "\n".join(lines)

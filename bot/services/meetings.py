@@ -35,6 +35,7 @@ from bot.services.when import (
     parse_clock,
     parse_day,
     split_moment,
+    words,
 )
 from storage.meetings import MeetingRepo
 from storage.models import (
@@ -216,6 +217,11 @@ class Count:
     proxy: bool  # present, checked in by someone else
     n: int
 
+    @classmethod
+    def one(cls, a: Attendance) -> Count:
+        """One answer as a count (the same rule as `MeetingRepo.attendance_counts`)."""
+        return cls(None, None, a.status, a.recorded_by not in (None, a.person_id), 1)
+
 
 def rate_of(label: str, counts: Iterable[Count]) -> RateRow:
     """The figures of a `RateRow` from counted answers."""
@@ -315,10 +321,10 @@ class MeetingService(BranchTime):
         by spaces or Chinese commas, the date and time joined or apart ("12月8日上午9点半").
         The place is the part up to the next comma when commas are used, or a place used
         before, or else one word (the confirmation shows what was understood)."""
-        words = [w for w in re.split(f"[{SEPARATORS}]+", line.strip()) if w]
-        if len(words) < 3:
+        fields = words(line)
+        if len(fields) < 3:
             raise MeetingError(Problem.MEETING_USAGE)
-        word, rest = words[0], words[1:]
+        word, rest = fields[0], fields[1:]
         kind = kind_by_word(word)
         if kind is None:
             raise MeetingError(Problem.MEETING_BAD_KIND, kind=word)
@@ -347,7 +353,7 @@ class MeetingService(BranchTime):
             raise MeetingError(exc.problem, **exc.values) from None
         if len(rest) <= used:
             raise MeetingError(Problem.MEETING_USAGE)
-        place, topic, guessed = _place_and_topic(line, len(words) - len(rest) + used,
+        place, topic, guessed = _place_and_topic(line, len(fields) - len(rest) + used,
                                                  known_places)
         if not self.may_create(actor, kind, group_id):
             raise MeetingError(Problem.MEETING_NOT_ALLOWED)
@@ -393,13 +399,13 @@ class MeetingService(BranchTime):
 
     def parse_moment(self, text: str) -> tuple[date, time]:
         """A new date and time typed together ("12月6日 10:00", "后天下午两点")."""
-        words = [w for w in re.split(f"[{SEPARATORS}]+", text.strip()) if w]
+        fields = words(text)
         try:
-            day, start, used = split_moment(words, self.today())
+            day, start, used = split_moment(fields, self.today())
         except WhenError as exc:
             raise MeetingError(exc.problem, **exc.values) from None
-        if used != len(words):
-            raise MeetingError(Problem.TIME_UNREADABLE, text=" ".join(words[used:]))
+        if used != len(fields):
+            raise MeetingError(Problem.TIME_UNREADABLE, text=" ".join(fields[used:]))
         return day, start
 
     def parse_day(self, text: str) -> date:
@@ -729,21 +735,3 @@ class MeetingService(BranchTime):
 
     async def history_of(self, person: Person, year: int) -> list[tuple[Meeting, Attendance]]:
         return await self.repo.attendance_of(person.id, *self._year(year))
-
-    @staticmethod
-    def rates(rows: list[tuple[str, Attendance]]) -> RateRow:
-        counts: Counter[str] = Counter()
-        for _, a in rows:
-            if a.status == "present":
-                counts["proxy" if a.recorded_by not in (None, a.person_id) else "present"] += 1
-            else:
-                counts[a.status] += 1
-        present = counts["present"] + counts["proxy"]
-        return RateRow(rows[0][0] if rows else "", len(rows), present, counts["proxy"],
-                       counts["excused"], counts["absent"])
-
-    def grouped_rates(self, rows: list[tuple[str, Attendance]]) -> list[RateRow]:
-        buckets: dict[str, list[tuple[str, Attendance]]] = defaultdict(list)
-        for label, a in rows:
-            buckets[label].append((label, a))
-        return [self.rates(buckets[label]) for label in buckets]

@@ -42,6 +42,11 @@ class WhenError(ServiceError, ValueError):
     """Text that is not a date or time we understand (`texts.explain` says why)."""
 
 
+def words(text: str) -> list[str]:
+    """A typed line as its fields: split at spaces and Chinese commas."""
+    return [w for w in re.split(f"[{SEPARATORS}]+", text.strip()) if w]
+
+
 def _squeeze(text: str) -> str:
     return "".join(ch for ch in text.strip() if ch not in SEPARATORS)
 
@@ -74,9 +79,9 @@ def parse_moment(text: str, today: date) -> tuple[date, time]:
     """A date and a time in one piece ("后天下午两点", "12月8日 上午9点半"). Where spaces or
     commas separate words the cut is between words (so "12/11 0:30" is not 12/1 10:30);
     a single word is cut where both halves make sense, the longest date first."""
-    words = [w for w in re.split(f"[{SEPARATORS}]+", text.strip()) if w]
-    cuts = ([("".join(words[:k]), "".join(words[k:])) for k in range(len(words) - 1, 0, -1)]
-            if len(words) > 1 else
+    fields = words(text)
+    cuts = ([("".join(fields[:k]), "".join(fields[k:])) for k in range(len(fields) - 1, 0, -1)]
+            if len(fields) > 1 else
             [(text.strip()[:k], text.strip()[k:]) for k in range(len(text.strip()) - 1, 0, -1)])
     for day_text, clock_text in cuts:
         day = _parse_day(day_text, today)

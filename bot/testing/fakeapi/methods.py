@@ -158,20 +158,10 @@ class BotApiMethods(Faults):
                               "reply markup are exactly the same as a current content and "
                               "reply markup of the message")
         msg["text"] = text
-        if markup:
-            msg["reply_markup"] = markup
-        else:
-            msg.pop("reply_markup", None)
-        msg["edit_date"] = self.now()
-        self.events.append(Event("edit", self.chat_label(msg["chat"]["id"]),
-                                 self.bot.first_name, text, _labels(markup)))
-        return msg
+        return self._edited(msg, markup)
 
-    def api_editmessagereplymarkup(self, p: Json) -> Json:
-        msg = self._editable(p)
-        markup = _json(p.get("reply_markup"))
-        if markup == msg.get("reply_markup"):
-            raise bad_request("message is not modified")
+    def _edited(self, msg: Json, markup: Json | None) -> Json:
+        """The new markup (or none) on an edited message, its date and the event."""
         if markup:
             msg["reply_markup"] = markup
         else:
@@ -180,6 +170,13 @@ class BotApiMethods(Faults):
         self.events.append(Event("edit", self.chat_label(msg["chat"]["id"]),
                                  self.bot.first_name, msg.get("text", ""), _labels(markup)))
         return msg
+
+    def api_editmessagereplymarkup(self, p: Json) -> Json:
+        msg = self._editable(p)
+        markup = _json(p.get("reply_markup"))
+        if markup == msg.get("reply_markup"):
+            raise bad_request("message is not modified")
+        return self._edited(msg, markup)
 
     def api_answercallbackquery(self, p: Json) -> bool:
         pressed = self._pressed_at.pop(str(p.get("callback_query_id")), None)
