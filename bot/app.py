@@ -183,12 +183,12 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     meetings = MeetingService(meeting_repo, people, org, clock, config.branch.tz,
                               config.meetings)
     care = CareService(visit_repo, people, org, clock, config.branch.tz, config.care)
-    posts = PostService(post_repo, people, org, clock, config.branch.tz)
+    rounds = RoundService(RoundRepo(db), people, org, clock, config.branch.tz)
+    posts = PostService(post_repo, people, org, rounds, clock, config.branch.tz)
     quizzes = QuizService(quiz_repo, people, clock, config.branch.tz)
     surveys = SurveyService(survey_repo, clock, config.branch.tz)
     suggestions = SuggestionService(suggestion_repo, people, org, clock, config.branch.tz)
     dues = DuesService(DuesRepo(db), clock, config.branch.tz)
-    rounds = RoundService(RoundRepo(db), people, org, clock, config.branch.tz)
     return Deps(
         config=config,
         clock=clock,

@@ -237,8 +237,9 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
         clock.set(clock.now() + timedelta(days=1))
         post = (await h.deps.post_repo.recent("notice", 1))[0]
         await h.run_job(f"post:{post.id}:followup")
-        todo = next(m for m in reversed(fake.bot_messages(liu)) if "还没有送到" in m["text"])
-        fake.press(liu, todo, "许茂林·电话已告知")
+        todo = next(m for m in reversed(fake.bot_messages(liu))
+                    if m["text"].startswith("📞 通知「"))
+        fake.press(liu, todo, "📞许茂林已告知")
         await h.settle()
         fake.send(secretary, secretary.id, "/notices")
         await h.settle()

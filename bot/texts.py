@@ -92,6 +92,8 @@ ROUND_TITLE = {
     RoundKind.ANNIVERSARY: "📞 请电话转达支部的政治生日祝福：\n{what}",
     RoundKind.WEATHER: "📞 天气预警，请电话告知这些同志：\n{what}",
     RoundKind.SAFE: "📞 {what}：",
+    RoundKind.NOTICE: "📞 通知「{what}」还没有送到这些同志，请电话或上门告诉他们：",
+    RoundKind.STUDY: "📞 学习资料「{what}」还没有学，请电话或上门给这些同志讲一讲：",
 }
 ROUND_PERSON = "· {name}　{phone}"
 ROUND_PERSON_DONE = "· {name}：{outcome}"
@@ -787,7 +789,7 @@ FOLLOWUP_TITLE = (
     "然后点一下记录："
 )
 FOLLOWUP_REASON = {"unlinked": "未绑定", "unreachable": "私信发不到", "pending": "还在发送",
-                   "no_ack": "没点收到"}
+                   "no_ack": "没点收到", "unreached": "没联系上"}
 FOLLOWUP_LINE = "· {name}（{reason}）"
 FOLLOWUP_DONE_ALL = "「{title}」：您组里的同志都已送到。👍"
 HANDED_ON_DONE = "已记录：{name} {how}"

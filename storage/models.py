@@ -297,6 +297,8 @@ class RoundKind(StrEnum):
     ANNIVERSARY = "anniversary"  # 政治生日
     WEATHER = "weather"          # a severe-weather warning
     SAFE = "safe"                # 「我平安」 not tapped after severe weather
+    NOTICE = "notice"            # a notice not yet reached (its follow-up)
+    STUDY = "study"              # study material not yet studied (its follow-up)
 
 
 class WeatherKind(StrEnum):

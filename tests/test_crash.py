@@ -19,10 +19,12 @@ from bot.services.access import AccessService
 from bot.services.org import Org
 from bot.services.posts import PostDraft, PostService
 from bot.services.roster import RosterService
+from bot.services.rounds import RoundService
 from bot.testing.fakeapi import FakeBotApi
 from storage.db import Database
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
+from storage.rounds import RoundRepo
 
 MEMBERS = 150
 
@@ -43,7 +45,9 @@ async def _prepare(db_path: Path, fake: FakeBotApi, config: Config) -> None:
                                       actor_tg=None, how="test")
         actor = await AccessService(people, (demo_data.SECRETARY_TG,)).actor(
             demo_data.SECRETARY_TG)
-        await PostService(PostRepo(db), people, Org(people), SystemClock(),
+        rounds = RoundService(RoundRepo(db), people, Org(people), SystemClock(),
+                              config.branch.tz)
+        await PostService(PostRepo(db), people, Org(people), rounds, SystemClock(),
                           config.branch.tz).create(
             PostDraft(kind="notice", title="通知", body="周五开会", file_id=None,
                       file_kind=None, audience="members", group_id=None, receipt=False,

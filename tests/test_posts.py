@@ -146,15 +146,15 @@ async def test_receipts_then_leaders_reach_everyone_else(big: Big) -> None:
     # Each leader phones the rest of his group, one tap per person.
     # (The secretary also gets the leaders who were not reached themselves.)
     for leader in big.leaders.values():
-        lists = [m for m in fake.bot_messages(leader) if "还没有送到" in m.get("text", "")]
+        lists = [m for m in fake.bot_messages(leader) if m.get("text", "").startswith("📞 通知「")]
         assert lists
         for sent in lists:
             while "reply_markup" in (current := fake.message(leader.id, sent["message_id"])):
                 first = current["reply_markup"]["inline_keyboard"][0][0]["text"]
-                assert first.endswith("·电话已告知")
+                assert first.startswith("📞") and first.endswith("已告知")
                 fake.press(leader, current, first)
                 await big.h.settle()
-            assert "都已送到" in fake.message(leader.id, sent["message_id"])["text"]
+            assert "全部告知到了" in fake.message(leader.id, sent["message_id"])["text"]
     await big.h.settle()
     fake.send(big.secretary, big.secretary.id, "/notices")
     await big.h.settle()
@@ -293,11 +293,14 @@ async def test_study_read_reflection_reminder_and_proxy(branch: Branch) -> None:
     assert len(fake.bot_messages(reader)) == before[reader.id]  # studied: no reminder
     assert len(fake.bot_messages(writer)) == before[writer.id]  # wrote: counts as studied
     assert "您还没有学习" in branch.reply(late)
-    followup = next(m for m in reversed(fake.bot_messages(leader)) if "还没有送到" in m["text"])
-    assert "许茂林（未绑定）" in followup["text"] and "尤凤英" not in followup["text"]
-    fake.press(leader, followup, "许茂林·送学上门")
+    followup = next(m for m in reversed(fake.bot_messages(leader))
+                    if m["text"].startswith("📞 学习资料「学习党章第一章」"))
+    assert "许茂林" in followup["text"] and "尤凤英" not in followup["text"]
+    fake.press(leader, followup, "🚪许茂林上门")
     await branch.h.settle()
-    assert fake.toasts_for(leader)[-1] == "已记录：许茂林 送学上门"
+    assert fake.toasts_for(leader)[-1] == "已记录：许茂林 上门告知"
+    xu = await branch.h.deps.people.by_ext_id("C003")
+    assert xu is not None and await branch.h.deps.posts.status_of(post, xu) == "via_leader"
     # A second reminder run (a restart, a duplicate job) sends nothing more.
     from bot.jobs.posts import remind_study
 
@@ -410,16 +413,19 @@ async def test_the_secretarys_list_is_his_group_first_then_the_branch(big: Big) 
     await big.h.settle()
     fake.send(big.secretary, big.secretary.id, "/notices")
     await big.h.settle()
+    before = len(fake.bot_messages(big.secretary))
     fake.press(big.secretary, fake.last_bot_message(big.secretary), "📋 我组未送到名单")
     await big.h.settle()
-    own = fake.last_bot_message(big.secretary)
-    names = {label.split("·")[0] for label in fake.labels(own) if "·" in label}
+    own = fake.bot_messages(big.secretary)[before:]
+    names = _called(fake, own)
     assert names and all(n.startswith("一组") for n in names), names  # his group only
-    fake.press(big.secretary, own, "📋 全支部未送到名单")
+    before = len(fake.bot_messages(big.secretary))
+    fake.press(big.secretary, own[-1], "📋 全支部未送到名单")
     await big.h.settle()
-    branch_wide = fake.last_bot_message(big.secretary)
-    everyone = {label.split("·")[0] for label in fake.labels(branch_wide) if "·" in label}
+    everyone = _called(fake, fake.bot_messages(big.secretary)[before:])
     assert names < everyone and {n[:2] for n in everyone} == {"一组", "二组", "三组"}
+    assert everyone == {m.person.name for m in await big.h.deps.posts.missing(
+        (await big.h.deps.post_repo.recent("notice", 1))[0])}
     leader = big.leaders["二组"]  # a leader's list stays his group's, with no branch button
     fake.send(leader, leader.id, "/notices")
     await big.h.settle()
@@ -427,8 +433,42 @@ async def test_the_secretarys_list_is_his_group_first_then_the_branch(big: Big) 
     await big.h.settle()
     labels = fake.labels(fake.last_bot_message(leader))
     assert "📋 全支部未送到名单" not in labels
-    assert all(label.startswith("二组") for label in labels)
+    mine = _called(fake, [fake.last_bot_message(leader)])
+    assert mine and all(n.startswith("二组") for n in mine)
     forged = f"pst:fa:{(await big.h.deps.post_repo.recent('notice', 1))[0].id}"
     fake.press_data(leader, fake.last_bot_message(leader), forged)
     await big.h.settle()
-    assert all(label.startswith("二组") for label in fake.labels(fake.last_bot_message(leader)))
+    assert _called(fake, [fake.last_bot_message(leader)]) == mine
+
+
+def _called(fake: FakeBotApi, messages: list[Json]) -> set[str]:
+    """The people a phone-round list has a 「📞…已告知」 button for."""
+    return {label[1:-3] for m in messages for label in fake.labels(m)
+            if label.startswith("📞") and label.endswith("已告知")}
+
+
+async def test_a_list_asked_for_early_is_the_round_the_follow_up_sends(big: Big) -> None:
+    """📋 before the follow-up opens the post's phone round; whoever reads the notice
+    himself afterwards drops off the list the follow-up then sends (nobody is phoned about
+    a notice he has already read)."""
+    await big.compose("📢 通知", NOTICE, "✉️ 全体成员（私信）", "👍 要回执", "现在发", "✅ 发送")
+    await big.wait_summary()
+    fake = big.h.fake
+    leader = big.leaders["二组"]
+    fake.send(leader, leader.id, "/notices")
+    await big.h.settle()
+    fake.press(leader, fake.last_bot_message(leader), "📋 我组未送到名单")
+    await big.h.settle()
+    early = _called(fake, [fake.last_bot_message(leader)])
+    reader = next(n for n in sorted(early) if n in big.users and n not in big.unreachable)
+    notice = next(m for m in fake.bot_messages(big.users[reader])
+                  if m.get("text", "").startswith("📢 通知"))
+    fake.press(big.users[reader], notice, "👍 收到")
+    await big.h.settle()
+    post = (await big.h.deps.post_repo.recent("notice", 1))[0]
+    before = len(fake.bot_messages(leader))
+    await big.h.run_job(f"post:{post.id}:followup")
+    [sent] = [m for m in fake.bot_messages(leader)[before:]
+              if m.get("text", "").startswith("📞 通知「")]
+    assert _called(fake, [sent]) == early - {reader}
+    assert reader not in sent["text"]

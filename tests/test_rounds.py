@@ -156,18 +156,37 @@ async def test_thirty_seven_members_three_without_phone_all_reached(
     await h.settle()
     post = (await h.deps.posts.recent("notice", 1))[0]
     await h.run_job(f"post:{post.id}:followup")
+    for group, leader in b37.leaders.items():
+        # The same round as the greeting's and the warning's: the same three buttons.
+        [sent] = [m for m in _round_lists(b37, leader) if "通知「" in m["text"]]
+        assert sent["text"].startswith("📞 通知「") and no_phone[group] in sent["text"]
+        assert [n for n in NO_PHONE if n in sent["text"]] == [no_phone[group]]
+        assert fake.labels(sent) == [f"📞{no_phone[group]}已告知", f"🚪{no_phone[group]}上门",
+                                     f"❌{no_phone[group]}没联系上"]
+    # 没联系上 keeps him missing (and on the list, to try again) ...
+    first = b37.leaders["一组"]
+    [sent] = [m for m in _round_lists(b37, first) if "通知「" in m["text"]]
+    fake.press(first, sent, f"❌{no_phone['一组']}没联系上")
+    await h.settle()
+    fake.send(b37.secretary, b37.secretary.id, "/notices")
+    await h.settle()
+    assert "合计：34/37" in fake.last_bot_message(b37.secretary)["text"]
+    assert (await h.deps.posts.status_of(post, await b37.person(no_phone["一组"]))
+            ).reason == "unreached"  # type: ignore[union-attr]
+    # ... and 已告知 counts him as reached through his leader.
     for leader in b37.leaders.values():
-        lists = [m for m in fake.bot_messages(leader) if "还没有送到" in m.get("text", "")]
-        for sent in lists:
-            await _call_everyone(b37, sent, leader, "电话已告知")
+        [sent] = [m for m in _round_lists(b37, leader) if "通知「" in m["text"]]
+        await _call_everyone(b37, sent, leader, "已告知")
     fake.send(b37.secretary, b37.secretary.id, "/notices")
     await h.settle()
     assert "合计：37/37（100%）" in fake.last_bot_message(b37.secretary)["text"]
+    by_group = await h.deps.posts.coverage(post)
+    assert sorted(p.name for cov in by_group.values() for p in cov.via_leader) == sorted(NO_PHONE)
 
-    # What the committee reads each week counts the calls.
+    # What the committee reads each week counts the calls: greeting, warning, notice.
     from bot.jobs.pushes import digest_text
     digest = await digest_text(h.deps, date(2026, 10, 19))
-    assert "📞 电话转达：本周2次，应转达6人，已告知6人，没联系上0人，还没打0人" in digest
+    assert "📞 电话转达：本周3次，应转达9人，已告知9人，没联系上0人，还没打0人" in digest
 
 
 async def test_a_call_is_one_tap_and_says_who_acted_for_whom(b37: Branch37) -> None:

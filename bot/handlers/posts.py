@@ -32,6 +32,7 @@ from bot.services.dates import show_date
 from bot.services.posts import AckOutcome
 from bot.ui.lookup import find_one
 from bot.ui.posts import followup
+from bot.ui.rounds import sheet_message
 
 REFLECT = 10
 TIMEOUT = timedelta(minutes=15)
@@ -58,6 +59,8 @@ async def _acknowledge(press: Press, context: BranchContext) -> None:
     }.get(result.outcome, texts.TAP_STALE).format(name=name))
 
 
+# Lists sent before follow-ups became phone rounds (storage migration 0029) carry these
+# buttons; they keep working. New lists are rounds (`rd:c`, bot/handlers/rounds.py).
 @buttons.on("px", ids=3)
 async def _pass_on(press: Press, context: BranchContext) -> None:
     deps = context.deps
@@ -79,8 +82,9 @@ async def _pass_on(press: Press, context: BranchContext) -> None:
 
 @buttons.on("fl", "fa")
 async def _followup_list(press: Press, context: BranchContext) -> None:
-    """「📋 我组未送到名单」: the people of his own group(s); the secretary's whole-branch
-    list (`fa`) is one more tap, from his group's list or from /notices."""
+    """「📋 我组未送到名单」: the post's phone round (opened now if the follow-up has not
+    opened it yet), the lists of the people of his own group(s); the secretary's
+    whole-branch lists (`fa`) are one more tap, from his group's list or from /notices."""
     deps = context.deps
     post = await deps.posts.get(press.id())
     actor = press.actor
@@ -88,19 +92,25 @@ async def _followup_list(press: Press, context: BranchContext) -> None:
     if post is None or actor.person is None:
         return
     whole = press.cb.action == "fa" and actor.is_secretary
-    chosen = actor.may_act_for if whole else actor.leads
-    text, markup = followup(post, [m for m in await deps.posts.missing(post)
-                                   if chosen(m.person)])
-    if actor.is_secretary and not whole:
-        more = [InlineKeyboardButton(texts.BUTTON_FOLLOWUP_ALL,
-                                     callback_data=pack("pst", "fa", post.id))]
-        markup = InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), more])
-    await press.query.message.reply_text(  # type: ignore[union-attr]
-        text, reply_markup=markup)
+    more = ([[InlineKeyboardButton(texts.BUTTON_FOLLOWUP_ALL,
+                                   callback_data=pack("pst", "fa", post.id))]]
+            if actor.is_secretary and not whole else [])
+    sheets = [s for s in await deps.posts.round_sheets(post, actor, whole=whole) if s.rows]
+    reply = press.query.message.reply_text  # type: ignore[union-attr]
+    if not sheets:
+        await reply(texts.FOLLOWUP_DONE_ALL.format(title=post.title),
+                    reply_markup=InlineKeyboardMarkup(more) if more else None)
+        return
+    for n, sheet in enumerate(sheets, 1):
+        text, markup = sheet_message(sheet)
+        if n == len(sheets) and more:
+            markup = InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), *more])
+        await reply(text, reply_markup=markup)
 
 
 def _people_on_buttons(message: object) -> set[int]:
-    """The person ids named by a follow-up list's buttons (`pst:px:post:person:how`)."""
+    """The person ids named by an older follow-up list's buttons (`pst:px:post:person:how`,
+    from before follow-ups became phone rounds; those lists keep working)."""
     markup = message.reply_markup if isinstance(message, Message) else None
     rows = markup.inline_keyboard if markup is not None else ()
     found = (parse(str(b.callback_data)) for row in rows for b in row)

@@ -9,9 +9,10 @@ with whoever is still pending, so nobody is messaged twice. Only a message alrea
 to Telegram when the process dies can be sent again: Telegram gives no way to ask whether
 it arrived.
 
-`post:<id>:followup` sends each leader the people of his group not yet reached, with a
-button each; `post:<id>:remind` reminds, the day before a study due date, whoever has not
-studied it. All are re-created on start-up.
+`post:<id>:followup` opens the post's phone round: each leader gets the people of his
+group not yet reached, with the round's buttons (bot/services/rounds.py);
+`post:<id>:remind` reminds, the day before a study due date, whoever has not studied it.
+All are re-created on start-up.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ from telegram.ext import CallbackContext, JobQueue
 
 from bot import texts
 from bot.context import BranchApp, BranchContext, Deps
+from bot.jobs.rounds import tell_carers
 from bot.services.dates import show_date
 from bot.services.posts import PRIVATE_AUDIENCES
 from bot.ui.messaging import backoff_seconds, refusal_advice, refused_for_good, send_private
-from bot.ui.posts import followup, post_keyboard, post_text
+from bot.ui.posts import post_keyboard, post_text
 from storage.models import Post
 
 log = logging.getLogger(__name__)
@@ -229,12 +231,9 @@ def schedule_follow_ups(job_queue: JobQueue[Any], deps: Deps, post: Post) -> Non
 
 async def send_follow_up(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
                          post: Post) -> None:
-    """Each leader with people still to reach gets his list (the secretary, for people
-    whose group has no leader)."""
-    for leader_id, missing in (await deps.posts.missing_by_leader(post)).items():
-        text, markup = followup(post, missing)
-        for person in await deps.org.reach(leader_id):
-            await send_private(context, person, text, markup)
+    """Each leader with people still to reach gets his phone-round list (the secretary,
+    for people whose group has no leader)."""
+    await tell_carers(context, deps, await deps.posts.open_round(post))
 
 
 async def follow_up(context: BranchContext) -> None:

@@ -28,6 +28,8 @@ async def tell_carers(context: CallbackContext[Any, Any, Any, Any], deps: Deps,
         return
     failed = False
     for sheet in await deps.rounds.sheets(r):
+        if not sheet.open_rows:  # everybody on it was reached meanwhile
+            continue
         text, markup = sheet_message(sheet)
         for carer in await deps.org.reach(sheet.assignee_id):
             try:

@@ -3,8 +3,14 @@
 The point of every post is that nobody is missed. Each person in a post's audience ends
 up in one of three places: reached directly (tapped 👍 收到 / 📖 已学习, or, for a private
 notice without a receipt, had it delivered), reached through his leader (who phoned or
-visited and recorded it), or not yet reached. Leaders get the third list for their own
-group, with a button per person.
+visited and recorded it), or not yet reached. The third list becomes a phone round
+(`bot.services.rounds`, key `post:<id>`) when the post is followed up or a leader asks
+for it: each carer gets his people with the round's three buttons, and the round's calls
+count here as reached through the leader (or, 没联系上, as still missing).
+
+Why one file over 400 lines: where a person stands with a post (`_place`) is the one rule
+that receipts, the leaders' round and every coverage figure read; split, it would be read
+from several places.
 """
 
 from __future__ import annotations
@@ -19,13 +25,25 @@ from zoneinfo import ZoneInfo
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor, Role
 from bot.services.org import Org, carer_id
-from storage.models import Ack, Delivery, PassedOn, Person, Post, Reflection
+from bot.services.rounds import REACHED, RoundService, Sheet
+from storage.models import (
+    Ack,
+    CallOutcome,
+    Delivery,
+    PassedOn,
+    Person,
+    Post,
+    Reflection,
+    RoundKind,
+)
 from storage.people import PeopleRepo
 from storage.posts import PostRepo
+from storage.rounds import Call, Round
 
 # How a leader can pass a post on to someone without a phone, by kind.
 PASS_ON = (PassedOn.PHONE, PassedOn.DOOR)  # the buttons' order; words: texts.PASSED_ON
 PRIVATE_AUDIENCES = ("members", "party_group")
+ROUND_PREFIX = "post"  # a post's phone round is keyed post:<id>
 POSTERS = frozenset({Role.SECRETARY, Role.COMMITTEE})
 
 
@@ -56,7 +74,7 @@ class PostDraft:
 @dataclass(frozen=True)
 class Missing:
     person: Person
-    reason: str  # unlinked | unreachable | pending | no_ack
+    reason: str  # unlinked | unreachable | pending | no_ack | unreached (called, not reached)
 
 
 @dataclass
@@ -78,13 +96,19 @@ class AckResult:
     person: Person | None = None
 
 
+def round_key(post_id: int) -> str:
+    return f"{ROUND_PREFIX}:{post_id}"
+
+
 class PostService(BranchTime):
-    def __init__(self, repo: PostRepo, people: PeopleRepo, org: Org, clock: Clock,
-                 tz: ZoneInfo) -> None:
+    def __init__(self, repo: PostRepo, people: PeopleRepo, org: Org, rounds: RoundService,
+                 clock: Clock, tz: ZoneInfo) -> None:
         super().__init__(clock, tz)
         self.repo = repo
         self.people = people
         self.org = org
+        self.rounds = rounds
+        rounds.settle_with(ROUND_PREFIX, self._settled)
 
     # -- who may post, and to whom ------------------------------------------------------
 
@@ -227,28 +251,39 @@ class PostService(BranchTime):
 
     @staticmethod
     def _place(post: Post, person: Person, delivery: Delivery | None,
-               ack: Ack | None) -> str | Missing:
+               ack: Ack | None, call: Call | None = None) -> str | Missing:
         if ack is not None:
             return "direct" if ack.how == PassedOn.SELF else "via_leader"
-        if delivery is not None and delivery.state in ("unlinked", "unreachable", "pending"):
-            return Missing(person, delivery.state)
         if not post.receipt and delivery is not None and delivery.state == "sent":
             return "direct"
+        if call is not None and call.outcome in REACHED:
+            return "via_leader"
+        if call is not None and call.outcome is CallOutcome.UNREACHED:
+            return Missing(person, "unreached")
+        if delivery is not None and delivery.state in ("unlinked", "unreachable", "pending"):
+            return Missing(person, delivery.state)
         if person.tg_user_id is None:
             return Missing(person, "unlinked")
         return Missing(person, "no_ack")
+
+    async def _calls(self, post: Post) -> dict[int, Call]:
+        """The calls of the post's phone round, by person (none before it is made)."""
+        r = await self.rounds.by_key(round_key(post.id))
+        return {c.person_id: c for c in await self.rounds.calls(r)} if r else {}
 
     async def coverage(self, post: Post, everyone: Sequence[Person] | None = None,
                        ) -> dict[int | None, GroupCoverage]:
         """Per 党小组 (None: people without a group); `everyone` as for `audience`."""
         deliveries = {d.person_id: d for d in await self.repo.deliveries(post.id)}
         acks = {a.person_id: a for a in await self.repo.acks(post.id)}
+        calls = await self._calls(post)
         groups = {g.id: g.name for g in await self.people.groups()}
         out: dict[int | None, GroupCoverage] = {}
         for person in await self.audience(post.audience, post.group_id, everyone):
             cov = out.setdefault(person.group_id,
                                  GroupCoverage(groups.get(person.group_id or -1, "")))
-            place = self._place(post, person, deliveries.get(person.id), acks.get(person.id))
+            place = self._place(post, person, deliveries.get(person.id), acks.get(person.id),
+                                calls.get(person.id))
             if isinstance(place, Missing):
                 cov.missing.append(place)
             elif place == "direct":
@@ -290,7 +325,48 @@ class PostService(BranchTime):
     async def status_of(self, post: Post, person: Person) -> str | Missing:
         deliveries = {d.person_id: d for d in await self.repo.deliveries(post.id)}
         acks = {a.person_id: a for a in await self.repo.acks(post.id)}
-        return self._place(post, person, deliveries.get(person.id), acks.get(person.id))
+        return self._place(post, person, deliveries.get(person.id), acks.get(person.id),
+                           (await self._calls(post)).get(person.id))
+
+    # -- the phone round of those not reached (bot.services.rounds) -------------------
+
+    async def open_round(self, post: Post) -> Round | None:
+        """The post's phone round: everybody not reached when it is first asked for
+        (the follow-up, or a leader's 「📋 未送到名单」), each on his carer's list; made
+        once. None when nobody is missing."""
+        missing = {m.person.id for m in await self.missing(post)}
+        return await self.rounds.open(
+            round_key(post.id), RoundKind.STUDY if post.kind == "study" else RoundKind.NOTICE,
+            post.title, await self.audience(post.audience, post.group_id),
+            call=lambda p: p.id in missing)
+
+    async def round_sheets(self, post: Post, actor: Actor, *, whole: bool) -> list[Sheet]:
+        """The round's lists this actor asked for: the people he leads, or (`whole`, the
+        secretary) every carer's list. Opens the round when it is not made yet."""
+        r = await self.open_round(post)
+        if r is None:
+            return []
+        sheets = await self.rounds.sheets(r)
+        if whole and actor.is_secretary:
+            return sheets
+        return [Sheet(r, s.assignee_id, rows) for s in sheets
+                if (rows := [(p, c) for p, c in s.rows if actor.leads(p)])]
+
+    async def _settled(self, r: Round) -> set[int]:
+        """Who on the post's round has read it himself (or was told through an older list)
+        since the round was made: they leave the lists (`RoundService.settle_with`)."""
+        post = await self.repo.get(int(r.key.split(":", 1)[1]))
+        if post is None:
+            return set()
+        deliveries = {d.person_id: d for d in await self.repo.deliveries(post.id)}
+        acks = {a.person_id: a for a in await self.repo.acks(post.id)}
+        settled = set()
+        for call in await self.rounds.calls(r):
+            person = await self.people.get(call.person_id)
+            if person is not None and not isinstance(self._place(
+                    post, person, deliveries.get(person.id), acks.get(person.id)), Missing):
+                settled.add(person.id)
+        return settled
 
     # -- withdrawing and reflections -----------------------------------------------------
 

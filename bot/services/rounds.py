@@ -4,15 +4,16 @@ Whatever the bot tells members itself — a holiday greeting, a birthday or 政�
 greeting, a severe-weather warning, a meeting's reminder — a member with no linked account
 never sees. Each such message opens one round: the members the bot cannot reach, each
 assigned to his carer (`bot.services.org`), who gets one list and records each call
-(电话已告知 / 上门告知 / 没联系上). Notices and study material keep their own list with
-the same words (`PostService.pass_on`). Coverage counts the audience reached directly plus
-the calls that got through.
+(电话已告知 / 上门告知 / 没联系上). Notices and study material use the same round when
+they are followed up (`PostService.open_round`); a member who reads one himself after his
+round was made drops off his carer's list (`settle_with`). Coverage counts the audience
+reached directly plus the calls that got through.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -79,6 +80,9 @@ class Sheet:
         return [(p, c) for p, c in self.rows if c.outcome not in REACHED]
 
 
+Settler = Callable[[Round], Awaitable[set[int]]]
+
+
 class RoundService(BranchTime):
     def __init__(self, repo: RoundRepo, people: PeopleRepo, org: Org, clock: Clock,
                  tz: ZoneInfo) -> None:
@@ -86,6 +90,13 @@ class RoundService(BranchTime):
         self.repo = repo
         self.people = people
         self.org = org
+        self._settlers: dict[str, Settler] = {}
+
+    def settle_with(self, prefix: str, settled: Settler) -> None:
+        """Rounds keyed `<prefix>:…` ask `settled` who has been reached some other way
+        since the round was made (a notice read by the member himself): they leave the
+        lists while nobody has called them yet."""
+        self._settlers[prefix] = settled
 
     async def open(self, key: str, kind: RoundKind, what: str, audience: Iterable[Person],
                    *, call: Callable[[Person], bool] = needs_call) -> Round | None:
@@ -105,7 +116,11 @@ class RoundService(BranchTime):
     async def sheets(self, r: Round) -> list[Sheet]:
         """The round's lists, one per carer (None: the secretary), people by name."""
         by_assignee: dict[int | None, list[tuple[Person, Call]]] = defaultdict(list)
+        settler = self._settlers.get(r.key.split(":", 1)[0])
+        settled = await settler(r) if settler is not None else set()
         for c in await self.repo.calls(r.id):
+            if c.outcome is None and c.person_id in settled:
+                continue
             person = await self.people.get(c.person_id)
             if person is not None:
                 by_assignee[c.assignee_id].append((person, c))
@@ -146,6 +161,9 @@ class RoundService(BranchTime):
 
     async def get(self, round_id: int) -> Round | None:
         return await self.repo.get(round_id)
+
+    async def calls(self, r: Round) -> list[Call]:
+        return await self.repo.calls(r.id)
 
     async def by_key(self, key: str) -> Round | None:
         return await self.repo.by_key(key)
