@@ -215,6 +215,16 @@ class BackupConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The secretary's desk (bot/web): served by the bot's own process when enabled."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"   # loopback: reach it from outside through a reverse proxy
+    port: int = 8080
+    public_url: str = ""        # the address people open, for /web's link; "" = http://listen:port
+
+
+@dataclass(frozen=True)
 class SchedulerConfig:
     grace_hours: int = 6    # a push missed while down is still sent this long after its time
 
@@ -236,6 +246,7 @@ class Config:
     digest: DigestConfig = field(default_factory=DigestConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     backup: BackupConfig = field(default_factory=BackupConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
     def with_token_from_env(self, env: Mapping[str, str]) -> Config:
         token = env.get("BOT_TOKEN", "").strip()
@@ -354,6 +365,10 @@ def _semantic_checks(cfg: Config, problems: list[str], *, need_token: bool) -> N
         problems.append(_say("telegram_webhook_port"))
     if not 0 < cfg.telegram.timeout_seconds <= 300:
         problems.append(_say("telegram_timeout_seconds"))
+    if not 1 <= cfg.web.port <= 65535:
+        problems.append(_say("web_port"))
+    if cfg.web.public_url and not cfg.web.public_url.startswith(("http://", "https://")):
+        problems.append(_say("web_public_url"))
     rl = cfg.telegram.rate_limit
     if rl.overall_per_second <= 0 or rl.group_per_minute <= 0:
         problems.append(_say("telegram_rate_limit"))

@@ -140,6 +140,8 @@ CONFIG_PROBLEMS = {
     "telegram_base_url": "telegram.base_url：应以 http:// 或 https:// 开头",
     "telegram_token": "telegram.token：未设置（也可用环境变量 BOT_TOKEN 提供）",
     "telegram_webhook_url": "telegram.webhook.url：webhook 模式需要 https:// 开头的公网地址",
+    "web_port": "web.port：端口应在 1 到 65535 之间",
+    "web_public_url": "web.public_url：应以 https:// 或 http:// 开头",
     "telegram_webhook_port": "telegram.webhook.port：端口应在 1 到 65535 之间",
     "telegram_timeout_seconds": "telegram.timeout_seconds：应在 0 到 300 秒之间",
     "telegram_rate_limit": "telegram.rate_limit：速率必须大于 0",
@@ -593,9 +595,7 @@ ATT_MEMBER_SUMMARY = "共{total}次：出席{present}次，请假{excused}次，
 ATT_GROUP_TITLE = "{group} {year}年出勤："
 ATT_PERSON_LINE = "{name}：出席{present}/{expected}（代签{proxy}）请假{excused} 缺席{absent}"
 ATT_BRANCH_TITLE = "全支部{year}年出勤（出席率含代签，代签、请假另列）："
-ATT_SECTION_KIND = "【按会议类型】"
-ATT_SECTION_MONTH = "【按月份】"
-ATT_SECTION_GROUP = "【按党小组】"
+ATT_SECTION = {"kind": "【按会议类型】", "month": "【按月份】", "group": "【按党小组】"}
 ATT_RATE_LINE = (
     "{label}：{rate:.0%}（出席{present}/{expected}，代签{proxy}，请假{excused}，"
     "缺席{absent}）"

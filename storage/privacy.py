@@ -93,6 +93,8 @@ PERSON_DATA: tuple[PersonColumn, ...] = (
                  why="somebody else's payment"),
     PersonColumn("dues_spending", "recorded_by", None, Erase.KEEP, why="the branch's ledger"),
     PersonColumn("invites", "person_id", None, Erase.DELETE),
+    PersonColumn("desk_links", "person_id", None, Erase.DELETE),
+    PersonColumn("desk_sessions", "person_id", None, Erase.DELETE),
     PersonColumn("party_groups", "leader_id", None, Erase.UNLINK, why="he leads no more"),
     PersonColumn("survey_voters", "recorded_by", None, Erase.KEEP,
                  why="who entered a paper ballot, never how it was answered"),

@@ -3,8 +3,6 @@ committee — the figures from `MeetingService`, in words."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from telegram import Update
 from telegram.ext import MessageHandler
 
@@ -91,27 +89,13 @@ async def _group_view(context: BranchContext, actor: Actor, year: int) -> str:
 
 
 async def _branch_view(context: BranchContext, year: int) -> str:
-    deps = context.deps
-    svc = deps.meetings
-    counts = await svc.year_counts(year)
-    if not counts:
+    sections = await context.deps.meetings.branch_rates(year)
+    if not sections:
         return texts.ATT_NONE.format(year=year)
-    groups = {g.id: g.name for g in await deps.roster.groups()}
     lines = [texts.ATT_BRANCH_TITLE.format(year=year)]
-    sections: dict[str, dict[str, list[Count]]] = {
-        title: defaultdict(list) for title in (texts.ATT_SECTION_KIND, texts.ATT_SECTION_MONTH,
-                                               texts.ATT_SECTION_GROUP)}
-    for c in counts:
-        assert c.meeting is not None
-        sections[texts.ATT_SECTION_KIND][texts.MEETING_KIND[c.meeting.kind]].append(c)
-        month = texts.MONTH_LABEL.format(month=svc.local(c.meeting.starts_at).month)
-        sections[texts.ATT_SECTION_MONTH][month].append(c)
-        group = groups.get(c.group_id or -1, texts.NO_GROUP)
-        sections[texts.ATT_SECTION_GROUP][group].append(c)
-    for title, buckets in sections.items():
-        lines.append(title)
-        for label, cells in buckets.items():
-            row = rate_of(label, cells)
+    for key, rows in sections.items():
+        lines.append(texts.ATT_SECTION[key])
+        for row in rows:
             lines.append(texts.ATT_RATE_LINE.format(
                 label=row.label, rate=row.rate, present=row.present, expected=row.expected,
                 proxy=row.proxy, excused=row.excused, absent=row.absent))

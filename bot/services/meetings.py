@@ -725,6 +725,21 @@ class MeetingService(BranchTime):
         return sorted(counts, key=lambda c: (c.meeting.starts_at if c.meeting else "",
                                              c.meeting.id if c.meeting else 0))
 
+    async def branch_rates(self, year: int) -> dict[str, list[RateRow]]:
+        """The branch's year, one rate per meeting kind, month and group ("kind", "month",
+        "group", rows in order of first meeting): what /attendance and the desk show."""
+        groups = {g.id: g.name for g in await self.people.groups()}
+        sections: dict[str, dict[str, list[Count]]] = {
+            "kind": defaultdict(list), "month": defaultdict(list), "group": defaultdict(list)}
+        for c in await self.year_counts(year):
+            assert c.meeting is not None
+            sections["kind"][texts.MEETING_KIND[c.meeting.kind]].append(c)
+            month = texts.MONTH_LABEL.format(month=self.local(c.meeting.starts_at).month)
+            sections["month"][month].append(c)
+            sections["group"][groups.get(c.group_id or -1, texts.NO_GROUP)].append(c)
+        return {key: [rate_of(label, cells) for label, cells in buckets.items()]
+                for key, buckets in sections.items() if buckets}
+
     async def people_rates(self, year: int, group_ids: Sequence[int]) -> dict[int, RateRow]:
         """Each person's year in these groups, by person id (a leader's view)."""
         rows: dict[int, list[Count]] = defaultdict(list)
