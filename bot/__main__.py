@@ -227,7 +227,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 async def _report(args: argparse.Namespace) -> int:
     from bot.app import close_deps
-    from bot.handlers.report import report_rows
+    from bot.ui.report import report_rows
     from bot.services.charts import report_charts
     from bot.services.report import report_workbook
 

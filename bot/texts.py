@@ -965,6 +965,7 @@ WEATHER_FAILED = "⚠️ 天气服务已连续{days}天取不到预报，今天�
 
 # -- backup and audit ---------------------------------------------------------------------
 CMD_AUDIT = "操作记录"
+CMD_WEB = "网页工作台登录"
 BACKUP_FAILED = "⚠️ 今天的自动备份没有成功：{error}。请检查磁盘空间。"
 BACKUP_DONE = "已备份到 {path}（{size}字节，{people}人，数据版本{version}）。"
 RESTORE_DONE = "已从 {path} 恢复（{people}人，数据版本{version}）。原来的数据库保存在 {kept}。"
@@ -1265,3 +1266,99 @@ def backup_problem(exc: BackupError) -> str:
 def explain(exc: ServiceError) -> str:
     """What to tell the person a service refused."""
     return PROBLEMS[exc.problem].format(**exc.values)
+
+
+# -- the desk (bot/web): the secretary's web page -------------------------------------------
+WEB_DISABLED = "网页工作台没有开启。请管理员在配置文件的 [web] 里设置 enabled = true。"
+WEB_LINK = ("🖥 网页工作台登录链接（10分钟内有效，只能用一次）：\n{url}\n\n"
+            "请在电脑或手机浏览器里打开。不要转发给别人。")
+WEB_TITLE = "支部工作台"
+WEB_NAV = {"overview": "总览", "roster": "名册", "meetings": "会议", "care": "走访与关怀",
+           "notices": "通知", "report": "年度报告", "me": "我的"}
+WEB_LOGOUT = "退出登录"
+WEB_LOGGED_IN_AS = "{name}（{roles}）"
+WEB_LOGIN_TITLE = "登录网页工作台"
+WEB_LOGIN_BUTTON = "进入工作台"
+WEB_LOGIN_HINT = "请点下面的按钮进入。这个链接只能用一次。"
+WEB_LOGIN_FAILED = {
+    "unknown": "这个登录链接不对。请在机器人私聊里发 /web 重新获取。",
+    "used": "这个登录链接已经用过了。请在机器人私聊里发 /web 重新获取。",
+    "expired": "这个登录链接已经过期（10分钟有效）。请在机器人私聊里发 /web 重新获取。",
+    "not_linked": "您的账号已经不在支部名册里，不能登录。请联系支部书记。",
+}
+WEB_NEED_LOGIN = "请先登录：在机器人私聊里发 /web，点收到的链接。"
+WEB_SESSION_OVER = "您已经退出，或者登录已过期、角色有变化。请在机器人私聊里发 /web 重新登录。"
+WEB_LOGGED_OUT = "您已退出网页工作台。"
+WEB_FORBIDDEN = "这一页您没有权限查看。"
+WEB_NOT_FOUND = "没有找到这一页。"
+WEB_CSRF = "这个表单已经失效，请刷新页面再试一次。"
+WEB_BACK = "返回"
+WEB_YES = "是"
+WEB_NO = "否"
+WEB_NONE = "暂无"
+# 总览
+WEB_OV_GROUPS = "各党小组"
+WEB_OV_GROUP_COLS = ("党小组", "人数", "已绑定机器人", "组长")
+WEB_OV_MONTH = "{month}月概况"
+WEB_OV_MEETINGS = "本月会议：{count}次，出席{present}人次 / 应到{expected}人次"
+WEB_OV_YEAR_RATES = "{year}年出勤率（按党小组）"
+WEB_OV_RATE_COLS = ("党小组", "出勤率", "出席", "应到", "代签", "请假", "缺席")
+WEB_OV_MAKEUPS = "待补课：{count}人"
+WEB_OV_NOTICES = "最近通知送达"
+WEB_OV_NOTICE_LINE = "「{title}」：{reached}/{total}人已送到"
+WEB_OV_TASKS = "走访任务：逾期{overdue}项，待办{due}项；本月已走访{done}次"
+WEB_OV_CARE = "关怀名单：{count}人"
+WEB_OV_BIRTHDAYS = "本月生日：{names}"
+WEB_OV_ANNIVERSARIES = "本月政治生日：{names}"
+WEB_OV_DUES = "{year}年党费：已收{collected}元 / 应收{expected}元"
+WEB_OV_SUGGESTIONS = "待回复的意见建议：{count}条"
+# 名册
+WEB_ROSTER_SEARCH = "查找（姓名或编号）"
+WEB_ROSTER_COLS = ("编号", "姓名", "党小组", "类别", "手机", "机器人", "")
+WEB_ROSTER_LINKED = "已绑定"
+WEB_ROSTER_UNLINKED = "未绑定"
+WEB_ROSTER_EDIT = "修改"
+WEB_ROSTER_EXPORT = "导出名册（Excel）"
+WEB_ROSTER_IMPORT = "导入名册"
+WEB_ROSTER_CARDS = "打印亲情服务卡（PDF）"
+WEB_ROSTER_MAP = "打印联络图（PDF）"
+WEB_ROSTER_COUNT = "共{count}人"
+WEB_EDIT_TITLE = "修改 {name} 的信息"
+WEB_EDIT_FIELDS = {"手机": "手机", "住址": "住址", "类别": "类别", "党小组": "党小组"}
+WEB_EDIT_FAMILY = ("家属姓名", "关系", "家属电话")
+WEB_EDIT_SAVE = "保存"
+WEB_EDIT_SAVED = "已保存：{fields}"
+WEB_EDIT_NOTHING = "没有改动。"
+WEB_IMPORT_TITLE = "导入名册（Excel）"
+WEB_IMPORT_HINT = "请选择名册文件（.xlsx，格式和「导出名册」一样）。先看预览，确认后才会写入。"
+WEB_IMPORT_CHOOSE = "选择文件"
+WEB_IMPORT_PREVIEW = "预览"
+WEB_IMPORT_BAD = "文件有{count}处问题，名册没有改动。请改好后重新导入："
+WEB_IMPORT_OK = "文件没有问题，共{count}行。确认后写入名册："
+WEB_IMPORT_APPLY = "确认导入"
+WEB_IMPORT_DONE = "已导入：新增{added}人，更新{updated}人。"
+WEB_IMPORT_GONE = "预览已过期，请重新选择文件。"
+WEB_IMPORT_UNREADABLE = "读不出这个文件，请确认是 .xlsx 格式的名册。"
+# 会议
+WEB_MEETINGS_COLS = ("日期", "会议", "议题", "地点", "出席 / 应到")
+WEB_MEETINGS_CHART = "{year}年各月出勤率（按党小组）"
+WEB_MEETING_STATUS = {"present": "✓ 出席", "proxy": "✓ 出席（{by}代签）", "excused": "请假",
+                      "absent": "✗ 缺席", "none": "未回复"}
+WEB_MEETING_COLS = ("姓名", "党小组", "情况")
+# 走访与关怀
+WEB_CARE_TASKS = "走访任务"
+WEB_CARE_TASK_COLS = ("同志", "任务", "期限", "状态")
+WEB_CARE_STATUS = {"overdue": "⚠ 已逾期{days}天", "due": "待办"}
+WEB_CARE_LOG = "走访记录"
+WEB_CARE_LOG_COLS = ("日期", "同志", "方式", "走访人", "情况")
+WEB_CARE_HIDDEN = "（不公开）"
+WEB_CARE_REQUESTS = "求助未办结：{count}件"
+# 通知
+WEB_NOTICE_COLS = ("党小组", "直接送到", "组长告知", "未送到", "还差谁")
+# 年度报告
+WEB_REPORT_TITLE = "{year}年度报告"
+WEB_REPORT_WORKBOOK = "下载台账（Excel）"
+# 我的
+WEB_ME_TITLE = "{name}同志"
+WEB_ME_COMING = "要参加的会议"
+WEB_ME_YEAR = "{year}年参会情况"

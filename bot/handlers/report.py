@@ -13,49 +13,9 @@ from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.services.access import Actor
 from bot.services.charts import report_charts
-from bot.services.dues import fen_text
 from bot.services.offload import off_loop
-from bot.services.report import Report, report_workbook
-
-
-def report_rows(r: Report) -> list[tuple[str, str]]:
-    """The report's lines as (label, value), shared by the message and the workbook."""
-    labels = texts.REPORT_ROWS
-    meetings = "、".join(f"{texts.MEETING_KIND[k]}{n}" for k, n in r.meetings_by_kind.items())
-    study_rate = r.study_done / r.study_expected if r.study_expected else 0.0
-    return [
-        (labels["meetings"], texts.REPORT_VALUE_MEETINGS.format(
-            total=sum(r.meetings_by_kind.values()), detail=meetings or "-")),
-        (labels["attendance"], texts.REPORT_VALUE_RATE.format(
-            rate=r.attendance_rate, present=r.attendance_present,
-            expected=r.attendance_expected)),
-        (labels["proxy_excused"], texts.REPORT_VALUE_PAIR.format(
-            a=r.attendance_proxy, b=r.attendance_excused)),
-        (labels["visits"], texts.REPORT_VALUE_COUNT.format(count=sum(r.visits_by_kind.values()))),
-        (labels["seed"], f"{r.home_visits} / {r.hospital_visits} / {r.birthday_visits}"),
-        (labels["money"], texts.MONEY_YUAN.format(amount=r.money_yuan)),
-        (labels["study"], texts.REPORT_VALUE_STUDY.format(rate=study_rate,
-                                                           posts=r.study_posts)),
-        (labels["greetings"], texts.REPORT_VALUE_COUNT.format(count=sum(r.greetings.values()))),
-        (labels["dues"], texts.REPORT_VALUE_PAIR.format(
-            a=texts.MONEY_YUAN.format(amount=fen_text(r.dues_collected_fen)),
-            b=texts.MONEY_YUAN.format(amount=fen_text(r.dues_spent_fen)))),
-        (labels["makeups"], texts.REPORT_VALUE_PAIR.format(a=r.makeups_done,
-                                                            b=r.makeups_total)),
-        (labels["visitors"], "、".join(f"{n}{c}" for n, c in r.visits_by_visitor.items())
-         or "-"),
-        (labels["quizzes"], "；".join(texts.REPORT_VALUE_QUIZ.format(
-            title=t, count=n, average=round(a * 100)) for t, n, a in r.quizzes) or "-"),
-        (labels["notices"], texts.REPORT_VALUE_NOTICES.format(
-            count=r.notices, coverage="-" if r.notice_coverage is None
-            else f"{r.notice_coverage:.0%}")),
-        (labels["calls"], texts.REPORT_VALUE_PAIR.format(a=r.calls_reached, b=r.calls_total)),
-        (labels["surveys"], "；".join(texts.REPORT_VALUE_SURVEY.format(
-            title=t, count=n, satisfied="-" if s is None else f"{s:.0%}")
-            for t, n, s in r.surveys) or "-"),
-        (labels["suggestions"], texts.REPORT_VALUE_ITEMS.format(count=r.suggestions)),
-        (labels["deeds"], texts.REPORT_VALUE_ITEMS.format(count=r.good_deeds)),
-    ]
+from bot.services.report import report_workbook
+from bot.ui.report import report_rows
 
 
 @guarded("report")

@@ -33,7 +33,7 @@ from bot.flows import (
     wizard_steps,
 )
 from bot.guard import guarded
-from bot.services.access import PRIVATE_VISIT_KINDS, Actor
+from bot.services.access import Actor, shows_visit_kind
 from bot.services.care import CareError, parse_gifts
 from bot.services.dates import show_date
 from bot.services.problems import Problem
@@ -308,8 +308,7 @@ async def visits_command(update: Update, context: BranchContext, actor: Actor) -
     lines = [texts.VISITS_PERSON_TITLE.format(name=person.name)]
     for visit, private in visible[:30]:
         who = "、".join(x for x in (names.get(visit.recorded_by, "?"), visit.companions) if x)
-        kind = (texts.VISIT_KIND[visit.kind]
-                if private or visit.kind not in PRIVATE_VISIT_KINDS
+        kind = (texts.VISIT_KIND[visit.kind] if shows_visit_kind(visit.kind, private)
                 else texts.VISIT_KIND_WITHHELD)
         lines.append(texts.VISITS_LINE.format(
             day=show_date(date.fromisoformat(visit.visited_on)), kind=kind, who=who))

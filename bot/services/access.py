@@ -33,6 +33,12 @@ EVERYONE = LINKED | {Role.STRANGER}
 PRIVATE_VISIT_KINDS = frozenset({VisitKind.HOSPITAL, VisitKind.HARDSHIP})
 
 
+def shows_visit_kind(kind: VisitKind, private: bool) -> bool:
+    """Whether a visit's kind may be named to someone: always, unless the kind itself tells
+    of a hospital stay or hardship and he may not see private details."""
+    return private or kind not in PRIVATE_VISIT_KINDS
+
+
 @dataclass(frozen=True)
 class Actor:
     tg_user_id: int

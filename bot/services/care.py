@@ -398,6 +398,19 @@ class CareService(BranchTime):
         return [(v, actor.may_see_private(person, v.recorded_by))
                 for v in await self.visits.visits_of(person.id)]
 
+    async def visit_log(self, actor: Actor, start: date, end: date
+                        ) -> list[tuple[Visit, Person, bool]]:
+        """Visits from `start` up to `end` (excluded) of the people this actor may see,
+        newest first, each with whether he may read its private details."""
+        if not self.may_log(actor):
+            return []
+        out = []
+        for v in reversed(await self.visits.visits_between(start.isoformat(), end.isoformat())):
+            person = await self.people.get(v.person_id)
+            if person is not None and actor.may_see(person):
+                out.append((v, person, actor.may_see_private(person, v.recorded_by)))
+        return out
+
     async def year_counts(self, year: int) -> YearCounts:
         kinds, visitors, reached, money, gifts = await self.visits.visit_counts(
             f"{year}-01-01", f"{year + 1}-01-01")

@@ -16,11 +16,14 @@ from bot.services.access import Actor
 from bot.services.people import normalize_phone
 from bot.services.problems import Problem, ServiceError
 from bot.services.roster_file import (
+    COLUMNS,
+    REQUIRED,
     RowProblem,
     read_roster_file,
     roster_workbook,
     validate_rows,
 )
+from bot.services.tables import check_size, read_grid, rows_by_header
 from storage.models import (
     Group,
     ImportOutcome,
@@ -164,6 +167,18 @@ class RosterService(BranchTime):
 
     async def import_file(self, path: Path, *, actor_tg: int | None) -> ImportReport:
         return await self.import_rows(read_roster_file(path), actor_tg=actor_tg)
+
+    @staticmethod
+    def may_import(actor: Actor) -> bool:
+        """Replacing the roster from a file is the secretary's (as `export`)."""
+        return actor.person is not None and actor.is_secretary
+
+    def preview(self, data: bytes, suffix: str) -> tuple[list[dict[str, Any]], list[RowProblem]]:
+        """A file's rows and every problem in them, nothing written (the desk shows it
+        before the secretary confirms). Raises `RosterFileError` for an unreadable file."""
+        check_size(len(data))
+        rows = rows_by_header(read_grid(data, suffix), tuple(COLUMNS), REQUIRED)
+        return rows, validate_rows(rows, self.today())[1]
 
     async def find(self, query: str) -> list[Person]:
         """By 编号 (#A001 or A001) first, then exact name, then part of a name."""
