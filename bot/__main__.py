@@ -227,9 +227,9 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 async def _report(args: argparse.Namespace) -> int:
     from bot.app import close_deps
-    from bot.ui.report import report_rows
     from bot.services.charts import report_charts
     from bot.services.report import report_workbook
+    from bot.ui.report import report_rows
 
     holder = await _deps(args)
     try:

@@ -9,6 +9,7 @@ menus; `post_shutdown` closes what `post_init` opened. `run_application` and
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Any, cast
@@ -31,6 +32,7 @@ from bot.handlers import (
     chats,
     collections,
     composer,
+    desk,
     dues,
     errors,
     meeting_changes,
@@ -62,6 +64,7 @@ from bot.services.access import AccessService, Role
 from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
 from bot.services.collections import CollectionService
+from bot.services.desk import DeskService
 from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
 from bot.services.meetings import MeetingService
@@ -79,6 +82,7 @@ from bot.services.surveys import SurveyService
 from storage.chats import ChatRepo
 from storage.collections import CollectionRepo
 from storage.db import Database, RunLock
+from storage.desk import DeskRepo
 from storage.dues import DuesRepo
 from storage.inbox import InboxRepo
 from storage.links import InviteRepo
@@ -100,7 +104,7 @@ log = logging.getLogger(__name__)
 # collections `col_<id>`) come before membership, whose /start takes everything else.
 FEATURES = (chats, errors, attendance, attendance_views, meetings, meeting_changes, visits,
             care, composer, posts, quizzes, surveys, suggestions, dues, collections, report,
-            safety, rounds, paper, audit, privacy, roster, membership)
+            safety, rounds, paper, audit, desk, privacy, roster, membership)
 
 
 def build_application(config: Config, *, clock: Clock | None = None) -> BranchApp:
@@ -183,6 +187,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
     meetings = MeetingService(meeting_repo, people, org, clock, config.branch.tz,
                               config.meetings)
     care = CareService(visit_repo, people, org, clock, config.branch.tz, config.care)
+    access = AccessService(people, config.admins.secretary_ids)
     rounds = RoundService(RoundRepo(db), people, org, clock, config.branch.tz)
     posts = PostService(post_repo, people, org, rounds, clock, config.branch.tz)
     quizzes = QuizService(quiz_repo, people, clock, config.branch.tz)
@@ -195,7 +200,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         db=db,
         http=httpx.AsyncClient(timeout=httpx.Timeout(10.0)),
         people=people,
-        access=AccessService(people, config.admins.secretary_ids),
+        access=access,
         org=org,
         chats=directory,
         linking=LinkingService(people, InviteRepo(db), clock, config.linking.invite_days),
@@ -225,6 +230,7 @@ async def open_deps(config: Config, clock: Clock) -> Deps:
         report=ReportService(meetings, care, posts, dues, quizzes, surveys, suggestions,
                              rounds, push_repo),
         paper=PaperService(people, org, meetings, config.branch.name, config.branch.hotline),
+        desk=DeskService(DeskRepo(db), access, people, clock, config.branch.tz),
     )
 
 
@@ -279,12 +285,36 @@ async def stop_application(app: BranchApp) -> None:
 
 
 def run_application(config: Config) -> None:
-    """Block until stopped: long polling or webhook, as the config says."""
+    """Block until stopped: long polling or webhook, as the config says; with the desk
+    (`[web] enabled`) served beside it in the same event loop."""
     app = build_application(config)
+    if config.web.enabled:
+        asyncio.run(_run_with_desk(app, config))
+        return
     if config.telegram.mode == "webhook":
         app.run_webhook(**webhook_settings(config))
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def _run_with_desk(app: BranchApp, config: Config) -> None:
+    """PTB's manual lifecycle around uvicorn (bot/web/server.py)."""
+    from bot.web.server import desk_for, desk_server, serve_until_stopped
+
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        assert app.updater is not None
+        if config.telegram.mode == "webhook":
+            await app.updater.start_webhook(**webhook_settings(config))
+        else:
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        log.info("desk on http://%s:%s", config.web.listen, config.web.port)
+        await serve_until_stopped(desk_server(desk_for(app, config.web), config.web))
+    finally:
+        await stop_application(app)
 
 
 def webhook_settings(config: Config) -> dict[str, Any]:

@@ -81,6 +81,7 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("suggestions", texts.CMD_SUGGESTIONS, frozenset({Role.SECRETARY}),
                     PRIVATE),
         CommandSpec("audit", texts.CMD_AUDIT, frozenset({Role.SECRETARY}), PRIVATE),
+        CommandSpec("web", texts.CMD_WEB, LINKED, PRIVATE),
         CommandSpec("export", texts.CMD_EXPORT, frozenset({Role.SECRETARY}), PRIVATE),
         CommandSpec("erase", texts.CMD_ERASE, frozenset({Role.SECRETARY}), PRIVATE),
     )

@@ -21,6 +21,7 @@ from bot.services.access import AccessService
 from bot.services.care import CareService, NewTask
 from bot.services.chats import ChatDirectory
 from bot.services.collections import CollectionService
+from bot.services.desk import DeskService
 from bot.services.dues import DuesService
 from bot.services.linking import LinkingService
 from bot.services.meetings import Closing, MeetingService, Plan
@@ -107,6 +108,7 @@ class Deps:
     rounds: RoundService
     report: ReportService
     paper: PaperService
+    desk: DeskService
     # How jobs wait between retries; tests replace it to control time.
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 

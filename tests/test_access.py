@@ -48,6 +48,7 @@ EXPECTED = {
     "/report": {"committee", "secretary"},
     "/suggestions": {"secretary"},
     "/audit": {"secretary"},
+    "/web": LINKED,
     "/export 许茂林": {"secretary"},
     "/erase 许茂林": {"secretary"},
 }
@@ -81,7 +82,7 @@ async def test_help_is_short_and_names_the_big_buttons(branch: Branch) -> None:
     await branch.say(member, "/help")
     reply = branch.reply(member)
     assert _commands(reply) == {"/me", "/attendance", "/quiz", "/survey", "/suggest",
-                                "/deed", "/dues", "/collect"}
+                                "/deed", "/dues", "/collect", "/web"}
     for button in ("📅 我的会议", "📖 学习", "📇 亲情卡", "🙋 我需要帮助"):
         assert f"{button} — " in reply
     assert "/help 全部" not in reply  # a member has nothing more
@@ -97,7 +98,7 @@ async def test_help_all_lists_exactly_what_the_role_may_do(branch: Branch) -> No
     await branch.say(member, "/help 全部")
     listed = _commands(branch.reply(member))
     assert listed == {"/help", "/me", "/card", "/attendance", "/helpme", "/study",
-                      "/quiz", "/survey", "/suggest", "/deed", "/dues", "/collect"}
+                      "/quiz", "/survey", "/suggest", "/deed", "/dues", "/collect", "/web"}
     secretary = await branch.link("王建国")
     await branch.say(secretary, "/help 全部")
     listed = _commands(branch.reply(secretary))
@@ -107,7 +108,7 @@ async def test_help_all_lists_exactly_what_the_role_may_do(branch: Branch) -> No
                       "/study", "/quiz", "/survey", "/suggest", "/deed", "/dues", "/collect",
                       "/report", "/print",
                       "/suggestions",
-                      "/audit", "/export", "/erase"}
+                      "/audit", "/export", "/erase", "/web"}
 
 
 async def test_personal_commands_in_the_group_point_to_private_chat(branch: Branch) -> None:
@@ -211,7 +212,7 @@ async def test_menus_are_scoped_per_chat(branch: Branch) -> None:
     fake = branch.fake
     assert fake.commands_for_scope({"type": "all_private_chats"}) == [
         "start", "help", "me", "card", "attendance", "helpme", "study", "quiz", "survey",
-        "suggest", "deed", "dues", "collect"]
+        "suggest", "deed", "dues", "collect", "web"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": GROUP_ID}) == ["help"]
     assert fake.commands_for_scope({"type": "chat", "chat_id": COMMITTEE_ID}) == [
         "help", "map"]

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HANDLERS = sorted((ROOT / "bot" / "handlers").glob("*.py"))
 JOBS = sorted((ROOT / "bot" / "jobs").glob("*.py"))
 UI = sorted((ROOT / "bot" / "ui").glob("*.py"))
+WEB = sorted((ROOT / "bot" / "web").glob("*.py"))
 # The ledger that makes a push exactly-once is the pushes job's own, and the backup job
 # copies the database itself. (A post's send ledger is PostService's.)
 JOB_LEDGERS = {"pushes.py": {"push_repo"}, "backup.py": {"db"}}
@@ -131,3 +132,13 @@ def test_no_module_over_400_lines_without_a_reason_at_its_top() -> None:
             if "Why one file" not in doc and "Why one long file" not in doc:
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_the_desk_stands_where_handlers_stand() -> None:
+    """bot/web is another face of the same services: no jobs, no handlers, no repository
+    through `deps` (what it changes, it changes through the services' rules)."""
+    imports = [(p.name, module) for p in WEB for module, _ in _imports(p)
+               if module.startswith(("bot.jobs", "bot.handlers"))]
+    reached = [(p.name, m.group(0)) for p in WEB
+               for m in REPOSITORY_ATTRS.finditer(p.read_text(encoding="utf-8"))]
+    assert len(WEB) >= 3 and imports == [] and reached == []

@@ -31,8 +31,8 @@ def test_every_weather_warning_has_words() -> None:
 
 def test_every_text_is_used() -> None:
     code = "\n".join(p.read_text(encoding="utf-8")
-                     for folder in ("bot", "storage") for p in (ROOT / folder).rglob("*.py")
-                     if p.name != "texts.py")
+                     for folder in ("bot", "storage") for pattern in ("*.py", "*.html")
+                     for p in (ROOT / folder).rglob(pattern) if p.name != "texts.py")
     catalog = (ROOT / "bot" / "texts.py").read_text(encoding="utf-8")
     unused = [name for name in _constants()
               if not re.search(rf"\b{name}\b", code)
