@@ -63,7 +63,7 @@ async def login_link(branch: Branch, name: str) -> str:
     if (await branch.h.deps.roster.by_tg_user(who.id)) is None:
         await branch.link(name)
     await branch.say(who, "/web")
-    found = re.search(rf"{re.escape(BASE)}/login\?t=\S+", branch.reply(who))
+    found = re.search(r"https?://\S+/login\?t=\S+", branch.reply(who))
     assert found, branch.reply(who)
     return found.group(0)
 
@@ -77,7 +77,7 @@ async def logged_in(branch: Branch, name: str) -> AsyncIterator[httpx.AsyncClien
     """A browser-like client that logged in as `name` with a link from /web."""
     async with client(branch) as c:
         link = await login_link(branch, name)
-        page = await c.get(link[len(BASE):])
+        page = await c.get(link[link.index('/login'):])
         assert page.status_code == 200 and "进入工作台" in page.text
         done = await c.post("/login", data={"t": token_of(link)})
         assert done.status_code == 303, done.text
@@ -101,7 +101,7 @@ async def test_a_link_from_the_bot_works_once_for_ten_minutes(branch: Branch) ->
     assert "is_disabled" in str(sent.params.get("link_preview_options"))  # no preview
     async with client(branch) as c:
         # Opening the address only shows a button: a link preview cannot use it up.
-        assert (await c.get(link[len(BASE):])).status_code == 200
+        assert (await c.get(link[link.index('/login'):])).status_code == 200
         first = await c.post("/login", data={"t": token_of(link)})
         assert first.status_code == 303
         cookie = first.headers["set-cookie"].lower()
