@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
                           help=texts.CLI_HELP_DEMO)
     demo.add_argument("--db", metavar="PATH", type=Path,
                       help=texts.CLI_HELP_DEMO_DB)
+    demo.add_argument("--web", action="store_true", help=texts.CLI_HELP_DEMO_WEB)
+    demo.add_argument("--port", type=int, default=8080, help=texts.CLI_HELP_DEMO_PORT)
     sub.add_parser("check-config", parents=[common], help=texts.CLI_HELP_CHECK)
     template = sub.add_parser("roster-template", parents=[common],
                               help=texts.CLI_HELP_TEMPLATE)
@@ -89,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    print(asyncio.run(run_demo(args.db)))
+    print(asyncio.run(run_demo(args.db, args.port if args.web else None)))
     if args.db:
         print(texts.CLI_DEMO_SAVED.format(path=args.db))
     return 0

@@ -8,6 +8,7 @@ Nothing here bypasses the bot: every line of the transcript went over HTTP.
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,10 +24,14 @@ from bot.testing.fakeweather import FakeOpenMeteo, daily_forecast
 from bot.testing.harness import BotHarness
 
 
-def demo_config(weather_url: str) -> Config:
-    """The sample branch, with the weather fetched from the local fake, never the internet."""
+def demo_config(weather_url: str, web_port: int | None = None) -> Config:
+    """The sample branch, with the weather fetched from the local fake, never the internet;
+    with the desk on 127.0.0.1:`web_port` when asked for (`demo --web`)."""
+    web = ({"enabled": True, "listen": "127.0.0.1", "port": web_port,
+            "public_url": f"http://127.0.0.1:{web_port}"} if web_port else {})
     return parse_config(
         {
+            "web": web,
             "branch": {"name": demo_data.DEMO_BRANCH, "city": "示范市",
                        "latitude": 30.59, "longitude": 114.31},
             "chats": {"group_chat_id": demo_data.GROUP_CHAT_ID,
@@ -85,8 +90,9 @@ def render(events: Iterable[Event]) -> str:
     return "\n".join(out)
 
 
-async def run_demo(db_path: Path | None = None) -> str:
-    """Play the scene; return the transcript."""
+async def run_demo(db_path: Path | None = None, web_port: int | None = None) -> str:
+    """Play the scene; return the transcript. With `web_port`, print the transcript, then
+    serve the desk over the demo branch with the secretary's login link until Ctrl-C."""
     with tempfile.TemporaryDirectory(prefix="branchbot-demo-") as tmp:
         path = db_path or Path(tmp) / "demo.db"
         clock = FrozenClock(datetime.now(UTC))
@@ -97,13 +103,14 @@ async def run_demo(db_path: Path | None = None) -> str:
             {"t_max": 18, "t_min": 9}, {"t_max": 17, "t_min": 8}, {"t_max": 16, "t_min": 8},
             {"t_max": 16, "t_min": 7}])  # calm: the start-up check says nothing
         try:
-            return await _scene(path, clock, weather)
+            return await _scene(path, clock, weather, web_port)
         finally:
             await weather.stop()
 
 
-async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
-    async with BotHarness(demo_config(weather.url), path, clock=clock) as h:
+async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo,
+                 web_port: int | None) -> str:
+    async with BotHarness(demo_config(weather.url, web_port), path, clock=clock) as h:
         fake = h.fake
         report = await h.deps.roster.import_rows(demo_data.roster_rows(), actor_tg=None)
         assert report.ok, report.problems
@@ -273,4 +280,27 @@ async def _scene(path: Path, clock: FrozenClock, weather: FakeOpenMeteo) -> str:
         other = fake.add_group(-1009999, "广场舞交流群", [stranger], bot_present=False)
         fake.add_bot_to_group(stranger, other)
         await h.settle()
-        return render(fake.events)
+        if web_port is None:
+            return render(fake.events)
+        # The secretary asks for the desk: /web gives him a one-time link.
+        fake.send(secretary, secretary.id, "/web")
+        await h.settle()
+        print(render(fake.events), flush=True)
+        await _serve_desk(h, fake.last_bot_message(secretary)["text"])
+        return ""
+
+
+async def _serve_desk(h: BotHarness, link_message: str) -> None:
+    from bot.web.app import desk_app
+    from bot.web.server import desk_server, serve_until_stopped
+
+    link = next(word for word in link_message.split() if "/login?t=" in word)
+    server = desk_server(desk_app(lambda: h.deps), h.deps.config.web)
+
+    async def announce() -> None:  # once it listens, not before
+        await server.listening.wait()
+        print(texts.CLI_DEMO_WEB.format(url=link), flush=True)
+
+    announcing = asyncio.create_task(announce())
+    await serve_until_stopped(server)
+    announcing.cancel()

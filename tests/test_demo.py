@@ -53,3 +53,43 @@ def test_demo_command_exits_zero_without_token_or_network(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert "绑定成功" in result.stdout
     assert result.stderr == ""
+
+
+def test_demo_web_serves_the_desk_with_the_secretarys_link(tmp_path: Path) -> None:
+    """`demo --web`: the scene, then the desk on 127.0.0.1 with a login link that works,
+    until the process is told to stop (SIGTERM), which ends it cleanly."""
+    import re
+    import signal
+    import socket
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bot", "demo", "--web", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    try:
+        assert proc.stdout is not None
+        link = None
+        ready = False
+        for line in proc.stdout:  # the transcript, then (once it listens) the link
+            ready = ready or "网页工作台已在本机开启" in line
+            if ready and "/login?t=" in line:
+                link = line.strip()
+                break
+        assert link and link.startswith(f"http://127.0.0.1:{port}/login?t="), link
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as c:
+            page = c.get(link[link.index("/login"):])
+            assert "进入工作台" in page.text
+            done = c.post("/login", data={"t": link.split("t=", 1)[1]})
+            assert done.status_code == 303
+            overview = c.get("/")
+            assert overview.status_code == 200
+            assert re.search(r"第一党小组（幸福里）</td><td>\d+", overview.text)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err

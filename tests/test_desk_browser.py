@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.web.server import desk_server
 from bot.web.app import desk_app
+from bot.web.server import desk_server
 from tests.conftest import Branch
 from tests.test_desk import login_link
 from tests.test_meetings import GROUP3, arrange, clock, open_card
@@ -53,10 +53,8 @@ async def desk_url(branch: Branch) -> AsyncIterator[str]:
     web = dataclasses.replace(branch.h.deps.config.web, port=0)
     server = desk_server(desk_app(lambda: branch.h.deps), web)
     serving = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
+    await server.listening.wait()
+    yield f"http://127.0.0.1:{server.port}"
     server.should_exit = True
     await serving
 
@@ -90,7 +88,7 @@ async def test_a_secretary_works_at_the_desk_in_chromium(branch: Branch, desk_ur
     link = await login_link(branch, "王建国")
     link = desk_url + link[link.index("/login"):]  # the same token, on this test's port
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(SHOTS.mkdir, parents=True, exist_ok=True)
     async with playwright.async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM,
                                           args=["--no-sandbox", "--lang=zh-CN"])
@@ -129,7 +127,7 @@ async def test_a_secretary_works_at_the_desk_in_chromium(branch: Branch, desk_ur
         # A roster file with a bad row: the row's error, and nothing written.
         await page.goto(desk_url + "/roster/import")
         bad = tmp_path / "名册.xlsx"
-        bad.write_bytes(_roster_with_a_bad_row())
+        await asyncio.to_thread(bad.write_bytes, _roster_with_a_bad_row())
         await page.get_by_label("选择文件").set_input_files(bad)
         await page.get_by_role("button", name="预览").click()
         problems = page.locator("#import-problems")

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
@@ -29,9 +30,23 @@ class DeskServer(uvicorn.Server):
     """uvicorn without its own signal handling: the bot's process decides when to stop,
     and stops the bot too (uvicorn would re-raise the signal and skip PTB's shutdown)."""
 
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.listening = asyncio.Event()  # set once the socket is bound
+
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
         yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.listening.set()
+
+    @property
+    def port(self) -> int:
+        """The port it listens on (the configured one, or the one given for port 0)."""
+        return int(self.servers[0].sockets[0].getsockname()[1])
 
 
 def desk_server(asgi: Starlette, web: WebConfig) -> DeskServer:
