@@ -63,6 +63,20 @@ class DuesRepo:
         return [Payment(r["person_id"], r["paid_on"], r["month_from"], r["month_to"],
                         r["amount_fen"], r["method"]) for r in rows]
 
+    async def covered_months(self, year: int) -> dict[int, set[int]]:
+        """Each person's months of `year` that some payment covers, counted in SQL."""
+        rows = await self.db.fetchall(
+            "WITH RECURSIVE m(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM m WHERE n < 12) "
+            "SELECT DISTINCT p.person_id, m.n FROM dues_payments p JOIN m "
+            "ON p.month_from <= printf('%d-%02d', ?, m.n) "
+            "AND p.month_to >= printf('%d-%02d', ?, m.n) "
+            "WHERE p.person_id IS NOT NULL AND p.month_from <= ? AND p.month_to >= ?",
+            (year, year, f"{year}-12", f"{year}-01"))
+        out: dict[int, set[int]] = {}
+        for r in rows:
+            out.setdefault(int(r[0]), set()).add(int(r[1]))
+        return out
+
     async def spend(self, s: Spending, *, recorded_by: int, at: str, actor_tg: int) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(

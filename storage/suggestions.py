@@ -55,6 +55,13 @@ class SuggestionRepo:
             await audit.record(tx, at=at, actor_tg=actor_tg, action="suggestion",
                                detail=f"{suggestion_id}:{status}")
 
+    async def count_in(self, statuses: tuple[str, ...]) -> int:
+        marks = ", ".join("?" * len(statuses))
+        row = await self.db.fetchone(
+            f"SELECT count(*) FROM suggestions WHERE status IN ({marks})",  # noqa: S608 - marks only
+            statuses)
+        return int(row[0]) if row else 0
+
     async def count_since(self, day: str) -> int:
         row = await self.db.fetchone(
             "SELECT count(*) FROM suggestions WHERE created_at >= ?", (day,))

@@ -9,6 +9,9 @@ import pytest
 from bot.clock import FrozenClock
 from bot.services.dues import DuesError, parse_months, parse_yuan
 from bot.services.problems import Problem
+from storage.db import Database
+from storage.dues import DuesRepo, Payment
+from storage.people import PeopleRepo
 from tests.conftest import Branch
 
 
@@ -49,3 +52,26 @@ async def test_dues_ledger_per_role(branch: Branch) -> None:
     statement = branch.reply(secretary)
     assert "6月：收180.00元，支50.00元" in statement
     assert "合计：收180.00元，支50.00元，结余130.00元。" in statement
+
+
+async def test_months_covered_are_counted_in_sql_as_the_payments_say(db: Database) -> None:
+    """`DuesRepo.covered_months` (SQL) against the rule written out: a month of the year is
+    paid when some payment's range holds it; ranges may cross the year or overlap."""
+    people = PeopleRepo(db)
+    ids = []
+    for n in range(3):
+        pid = await people.add(f"X{n}", f"测试{n}", None, "tuixiu", "member",
+                               at="2026-01-01T00:00:00+00:00", actor_tg=1)
+        assert pid is not None
+        ids.append(pid)
+    repo = DuesRepo(db)
+    ranges = [(ids[0], "2025-11", "2026-02"), (ids[0], "2026-02", "2026-04"),
+              (ids[1], "2026-12", "2027-03"), (ids[1], "2024-01", "2024-12"),
+              (ids[2], "2027-01", "2027-12")]
+    for pid, start, end in ranges:
+        await repo.pay(Payment(pid, "2026-01-05", start, end, 100, "现金"), recorded_by=pid,
+                       at="2026-01-05T00:00:00+00:00", actor_tg=1)
+    expected = {pid: {m for m in range(1, 13) for p, a, b in ranges
+                      if p == pid and a <= f"2026-{m:02d}" <= b} for pid in ids}
+    assert await repo.covered_months(2026) == {k: v for k, v in expected.items() if v}
+    assert await repo.covered_months(2026) == {ids[0]: {1, 2, 3, 4}, ids[1]: {12}}

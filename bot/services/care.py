@@ -404,9 +404,10 @@ class CareService(BranchTime):
         newest first, each with whether he may read its private details."""
         if not self.may_log(actor):
             return []
+        people = {p.id: p for p in await self.people.all()}
         out = []
         for v in reversed(await self.visits.visits_between(start.isoformat(), end.isoformat())):
-            person = await self.people.get(v.person_id)
+            person = people.get(v.person_id)
             if person is not None and actor.may_see(person):
                 out.append((v, person, actor.may_see_private(person, v.recorded_by)))
         return out

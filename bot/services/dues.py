@@ -92,18 +92,12 @@ class DuesService(BranchTime):
 
     async def status(self, people: list[Person], today: date) -> list[Status]:
         rates = await self.repo.rates()
-        covered: dict[int, set[int]] = defaultdict(set)
-        for pay in await self.repo.payments(today.year):
-            if pay.person_id is None:
-                continue
-            for month in range(1, 13):
-                if pay.month_from <= f"{today.year}-{month:02d}" <= pay.month_to:
-                    covered[pay.person_id].add(month)
+        covered = await self.repo.covered_months(today.year)
         out = []
         for p in people:
             if not self.pays_dues(p):
                 continue
-            paid = frozenset(covered[p.id])
+            paid = frozenset(covered.get(p.id, ()))
             owed = tuple(m for m in range(1, today.month + 1) if m not in paid)
             out.append(Status(p, rates.get(p.id, 0), paid, owed))
         return out

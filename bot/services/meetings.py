@@ -725,13 +725,15 @@ class MeetingService(BranchTime):
         return sorted(counts, key=lambda c: (c.meeting.starts_at if c.meeting else "",
                                              c.meeting.id if c.meeting else 0))
 
-    async def branch_rates(self, year: int) -> dict[str, list[RateRow]]:
+    async def branch_rates(self, year: int, counts: Sequence[Count] | None = None
+                           ) -> dict[str, list[RateRow]]:
         """The branch's year, one rate per meeting kind, month and group ("kind", "month",
-        "group", rows in order of first meeting): what /attendance and the desk show."""
+        "group", rows in order of first meeting): what /attendance and the desk show.
+        `counts`: the year's `year_counts`, when the caller has them already."""
         groups = {g.id: g.name for g in await self.people.groups()}
         sections: dict[str, dict[str, list[Count]]] = {
             "kind": defaultdict(list), "month": defaultdict(list), "group": defaultdict(list)}
-        for c in await self.year_counts(year):
+        for c in counts if counts is not None else await self.year_counts(year):
             assert c.meeting is not None
             sections["kind"][texts.MEETING_KIND[c.meeting.kind]].append(c)
             month = texts.MONTH_LABEL.format(month=self.local(c.meeting.starts_at).month)

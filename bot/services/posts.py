@@ -303,10 +303,11 @@ class PostService(BranchTime):
         sent to each person privately (study material always asks for receipts)."""
         return bool(post.receipt) or post.audience in PRIVATE_AUDIENCES
 
-    async def coverage_seen_by(self, post: Post, actor: Actor) -> list[GroupCoverage]:
+    async def coverage_seen_by(self, post: Post, actor: Actor,
+                               everyone: Sequence[Person] | None = None) -> list[GroupCoverage]:
         """The groups' coverage this actor may see: all of them for the whole-branch
-        roles, his own groups for a leader."""
-        return [cov for group_id, cov in (await self.coverage(post)).items()
+        roles, his own groups for a leader (`everyone` as for `audience`)."""
+        return [cov for group_id, cov in (await self.coverage(post, everyone)).items()
                 if actor.sees_whole_branch
                 or (group_id is not None and group_id in actor.led_group_ids)]
 

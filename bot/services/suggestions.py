@@ -90,6 +90,10 @@ class SuggestionService(BranchTime):
                                    at=iso(self.now()), actor_tg=actor.tg_user_id)
         return found, await self.people.get(found.person_id), words
 
+    async def waiting(self) -> int:
+        """Suggestions nobody has answered yet (new, or only marked received)."""
+        return await self.repo.count_in((SuggestionStatus.NEW, SuggestionStatus.RECEIVED))
+
     async def count_since(self, day: str) -> int:
         return await self.repo.count_since(day)
 

@@ -17,7 +17,7 @@ from bot.services.dues import fen_text
 from bot.services.meetings import Count, RateRow, rate_of
 from bot.services.people import next_birthday
 from bot.ui.views import spoken_phone
-from storage.models import Meeting, Person, SuggestionStatus
+from storage.models import Meeting, Person
 
 
 def _month_bounds(day: date) -> tuple[date, date]:
@@ -66,20 +66,20 @@ async def overview(deps: Deps, actor: Actor) -> Overview:
                                                         for p in members),
                               names.get(leader, "") if leader else ""))
     # This month's closed meetings, counted as /attendance counts them.
-    month_counts = [c for c in await deps.meetings.year_counts(today.year)
-                    if c.meeting is not None
+    year_counts = await deps.meetings.year_counts(today.year)
+    month_counts = [c for c in year_counts if c.meeting is not None
                     and deps.meetings.local(c.meeting.starts_at).month == today.month
                     and (actor.sees_whole_branch or c.group_id in actor.led_group_ids)]
     row = rate_of("", month_counts)
     ov.meetings = len({c.meeting.id for c in month_counts if c.meeting is not None})
     ov.present, ov.expected = row.present, row.expected
-    rates = (await deps.meetings.branch_rates(today.year)).get("group", [])
+    rates = (await deps.meetings.branch_rates(today.year, year_counts)).get("group", [])
     own = {g.name for g in await deps.roster.groups() if g.id in actor.led_group_ids}
     ov.group_rates = [r for r in rates if actor.sees_whole_branch or r.label in own]
     ov.makeups = len(await deps.meetings.open_makeups(actor))
     for post in [p for p in await deps.posts.recent("notice", 10)
                  if deps.posts.is_tracked(p)][:3]:
-        cov = await deps.posts.coverage_seen_by(post, actor)
+        cov = await deps.posts.coverage_seen_by(post, actor, everyone)
         ov.notices.append((post.title, sum(len(c.direct) + len(c.via_leader) for c in cov),
                            sum(c.total for c in cov)))
     for t in await deps.care.tasks_for(actor):
@@ -106,8 +106,7 @@ async def overview(deps: Deps, actor: Actor) -> Overview:
         expected = sum(s.monthly_fen * today.month for s in status)
         ov.dues = (fen_text(expected - sum(s.owed_fen for s in status)), fen_text(expected))
     if actor.is_secretary:
-        ov.suggestions = sum(1 for s, _ in await deps.suggestions.recent(500)
-                             if s.status in (SuggestionStatus.NEW, SuggestionStatus.RECEIVED))
+        ov.suggestions = await deps.suggestions.waiting()
     return ov
 
 
