@@ -170,8 +170,11 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
     return app
 
 
-async def open_deps(config: Config, clock: Clock) -> Deps:
-    db = await Database.open(config.storage.path)
+async def open_deps(config: Config, clock: Clock, *, reader: bool = False) -> Deps:
+    """Everything the bot's handlers and jobs use, over one database connection. A
+    `reader` (the desk's pages built in the worker process, bot/web/reader.py) leaves the
+    schema as the bot made it and writes nothing."""
+    db = await Database.open(config.storage.path, migrate=not reader)
     people = PeopleRepo(db)
     org = Org(people)
     directory = ChatDirectory(ChatRepo(db), config.chats, clock)

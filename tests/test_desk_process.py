@@ -23,6 +23,13 @@ from storage.db import Database, RunLock
 from storage.people import PeopleRepo
 
 
+def _start(cfg: Path, tmp: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bot", "--config", str(cfg)], cwd=tmp, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -59,10 +66,7 @@ async def test_the_bot_and_its_desk_are_one_process(config: Config, tmp_path: Pa
             f'[backup]\nenabled = false\n'
             f'[web]\nenabled = true\nport = {port}\npublic_url = "http://127.0.0.1:{port}"\n',
             encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
-        bot = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "bot", "--config", str(cfg)], cwd=tmp_path, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        bot = _start(cfg, tmp_path)
         try:
             fake.send(secretary, secretary.id, "/web")
             await fake.wait_for(lambda: any("/login?t=" in m.get("text", "")

@@ -8,8 +8,9 @@ from telegram.ext import MessageHandler
 
 from bot import texts
 from bot.commands import entry, menu_button
-from bot.context import BranchApp, BranchContext
+from bot.context import BranchApp, BranchContext, Deps
 from bot.guard import guarded
+from bot.reader import read_off_loop
 from bot.services.access import Actor
 from bot.services.dates import show_date
 from bot.services.meetings import Count, rate_of
@@ -23,8 +24,8 @@ async def attendance_command(update: Update, context: BranchContext, actor: Acto
     assert message is not None
     deps = context.deps
     year = deps.meetings.today().year
-    if actor.sees_whole_branch:
-        await message.reply_text(await _branch_view(context, year))
+    if actor.sees_whole_branch:  # ten years of a large branch: built beside the taps
+        await message.reply_text(await read_off_loop(deps, branch_view, year))
     elif actor.led_group_ids:
         await message.reply_text(await _group_view(context, actor, year))
     else:
@@ -88,8 +89,9 @@ async def _group_view(context: BranchContext, actor: Actor, year: int) -> str:
     return "\n".join(lines)
 
 
-async def _branch_view(context: BranchContext, year: int) -> str:
-    sections = await context.deps.meetings.branch_rates(year)
+async def branch_view(deps: Deps, year: int) -> str:
+    """The whole branch's year (run in the worker process: `bot.reader`)."""
+    sections = await deps.meetings.branch_rates(year)
     if not sections:
         return texts.ATT_NONE.format(year=year)
     lines = [texts.ATT_BRANCH_TITLE.format(year=year)]

@@ -11,11 +11,12 @@ from bot import texts
 from bot.commands import entry
 from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
+from bot.reader import read_off_loop
 from bot.services.access import Actor
 from bot.services.charts import report_charts
 from bot.services.offload import off_loop
 from bot.services.report import report_workbook
-from bot.ui.report import report_rows
+from bot.ui.report import report_rows, year_report
 
 
 @guarded("report")
@@ -27,7 +28,7 @@ async def report_command(update: Update, context: BranchContext, actor: Actor) -
     year = deps.care.today().year
     if context.args and context.args[0].isdigit() and 2000 <= int(context.args[0]) <= 2100:
         year = int(context.args[0])
-    report = await deps.report.build(year)
+    report = await read_off_loop(deps, year_report, year)  # beside the taps, not between
     rows = report_rows(report)
     await message.reply_text("\n".join(
         [texts.REPORT_TITLE.format(year=year)] +

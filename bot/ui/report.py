@@ -1,9 +1,11 @@
 """The year's report as lines of (label, value): the bot's message, the workbook and the
-desk's page all show these (bot/handlers/report.py, bot/web)."""
+desk's page all show these (bot/handlers/report.py, bot/web); and the report itself as
+the worker process builds it (`bot.reader`)."""
 
 from __future__ import annotations
 
 from bot import texts
+from bot.context import Deps
 from bot.services.dues import fen_text
 from bot.services.report import Report
 
@@ -46,3 +48,8 @@ def report_rows(r: Report) -> list[tuple[str, str]]:
         (labels["suggestions"], texts.REPORT_VALUE_ITEMS.format(count=r.suggestions)),
         (labels["deeds"], texts.REPORT_VALUE_ITEMS.format(count=r.good_deeds)),
     ]
+
+
+async def year_report(deps: Deps, year: int) -> Report:
+    """The year's figures (run in the worker process: `bot.reader.read_off_loop`)."""
+    return await deps.report.build(year)

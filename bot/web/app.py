@@ -28,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 from bot import texts
 from bot.commands import COMMANDS
 from bot.context import Deps
+from bot.reader import read_off_loop
 from bot.services.access import LINKED, STAFF, Role
 from bot.services.charts import font_path, report_charts
 from bot.services.dates import show_date
@@ -37,7 +38,7 @@ from bot.services.problems import ServiceError
 from bot.services.report import report_workbook
 from bot.services.roster_file import RosterFileError
 from bot.ui import paper
-from bot.ui.report import report_rows
+from bot.ui.report import report_rows, year_report
 from bot.web import pages
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,7 @@ class Desk:
     # -- pages ---------------------------------------------------------------------------
 
     async def overview(self, request: Request, deps: Deps, session: DeskSession) -> Response:
-        ov = await pages.overview(deps, session.actor)
+        ov = await read_off_loop(deps, pages.overview, session.actor)
         return self.render("overview.html", session, "overview", texts.WEB_NAV["overview"],
                            ov=ov)
 
@@ -287,8 +288,8 @@ class Desk:
 
     async def meetings(self, request: Request, deps: Deps, session: DeskSession) -> Response:
         year = deps.meetings.today().year
-        lines = await pages.meetings(deps, session.actor, year)
-        columns, chart = await pages.month_chart(deps, session.actor, year)
+        lines = await read_off_loop(deps, pages.meetings, session.actor, year)
+        columns, chart = await read_off_loop(deps, pages.month_chart, session.actor, year)
         return self.render("meetings.html", session, "meetings", texts.WEB_NAV["meetings"],
                            lines=lines, columns=columns, chart=chart, year=year)
 
@@ -312,7 +313,7 @@ class Desk:
 
     async def report(self, request: Request, deps: Deps, session: DeskSession) -> Response:
         year = deps.care.today().year
-        report = await deps.report.build(year)
+        report = await read_off_loop(deps, year_report, year)
         charts = [base64.b64encode(png).decode() for _, png in
                   await off_loop(report_charts, report)]
         return self.render("report.html", session, "report",
@@ -321,7 +322,7 @@ class Desk:
 
     async def workbook(self, request: Request, deps: Deps, session: DeskSession) -> Response:
         year = deps.care.today().year
-        report = await deps.report.build(year)
+        report = await read_off_loop(deps, year_report, year)
         data = await off_loop(report_workbook, report, report_rows(report))
         return _download(data, texts.REPORT_FILE.format(year=year), XLSX)
 

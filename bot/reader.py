@@ -1,0 +1,51 @@
+"""Heavy read-only views built in the worker process (`bot.services.offload`), away from
+the bot's event loop: the year's report, the branch's attendance, the desk's overview are
+0.05–0.4 s of Python at ten years of a large branch, and on the loop those steps sat
+between the steps of every tap of a check-in burst (bench/views_taps.py, bench/desk.py).
+
+The worker opens its own read-only connection to the same SQLite file for each view (WAL
+lets it read while the bot writes; a view reads what was committed when it began) and its
+own services, made by the same `open_deps`. The bot's time is passed with each call, so a
+test's frozen clock holds there too. An in-memory database cannot be shared: there the
+view is built on the loop; where no worker process can be made, in a thread (own loop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from bot.clock import FrozenClock
+from bot.config import Config
+from bot.context import BotData, Deps
+from bot.services.offload import off_loop
+
+T = TypeVar("T")
+
+
+def _here(config: Config, now: datetime, view: Callable[..., Awaitable[T]],
+          args: tuple[Any, ...]) -> T:
+    """In the worker: `view(deps, *args)` over a connection of its own, opened for this
+    view and closed after it (a connection kept open would keep its thread, and so the
+    worker process, alive when the bot stops)."""
+    from bot.app import close_deps, open_deps
+
+    async def go() -> T:
+        data = BotData()
+        data.deps = await open_deps(config, FrozenClock(now), reader=True)
+        try:
+            return await view(data.deps, *args)
+        finally:
+            await close_deps(data)
+
+    return asyncio.run(go())
+
+
+async def read_off_loop(deps: Deps, view: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """`await view(deps, *args)`, built in the worker process. `view` is a module-level
+    async function that only reads; it, its arguments and its result are pickled."""
+    if str(deps.config.storage.path) == ":memory:":
+        return await view(deps, *args)
+    return await off_loop(_here, deps.config, deps.clock.now(), view, args)
