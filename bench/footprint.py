@@ -2,7 +2,9 @@
 
 Resident memory of the process (bot and fake together; the fake's own records are
 dropped as it goes) after start-up, after 10,000 updates and after 10,000 more, and the
-time from building the application to its first poll.
+time from building the application to its first poll. Then the secretary asks for
+`/report` `--reports` times: the memory of the bot's process and of the worker process that
+builds views and draws charts (`bot/services/offload.py`, `bot/reader.py`).
 
     python -m bench.footprint [--updates 10000]
 """
@@ -24,11 +26,19 @@ from bot.testing.fakeapi import FakeBotApi
 from bot.testing.harness import DEFAULT_START, BotHarness
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mb(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def worker_rss_mb() -> float | None:
+    """The worker process's resident memory (None when there is none)."""
+    from bot.services import offload
+    pool = offload._pool  # the benchmark looks inside on purpose
+    pids = list(getattr(pool, "_processes", None) or {})
+    return round(sum(rss_mb(pid) for pid in pids), 1) if pids else None
 
 
 async def feed(h: BotHarness, users: list[Any], card: dict[str, Any], meeting_id: int,
@@ -45,7 +55,7 @@ async def feed(h: BotHarness, users: list[Any], card: dict[str, Any], meeting_id
         h.fake.forget()
 
 
-async def main(updates: int) -> None:
+async def main(updates: int, reports: int) -> None:
     result: dict[str, Any] = {"machine": machine()}
     with tempfile.TemporaryDirectory() as tmp:
         clock = ShiftedClock(DEFAULT_START)
@@ -87,10 +97,22 @@ async def main(updates: int) -> None:
             gc.collect()
             result["rss_after_second_mb"] = round(rss_mb(), 1)
             result["updates_each_batch"] = updates
+            secretary = users[0]
+            for n in range(reports):
+                before = len(fake.bot_messages(secretary))
+                fake.send(secretary, secretary.id, "/report")
+                await fake.wait_for(lambda b=before: len(fake.bot_messages(secretary)) >= b + 4,
+                                    timeout=120)
+                await h.settle()
+                gc.collect()
+                result[f"after_report_{n + 1}"] = {"bot_mb": round(rss_mb(), 1),
+                                                   "worker_mb": worker_rss_mb()}
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--updates", type=int, default=10000)
-    asyncio.run(main(parser.parse_args().updates))
+    parser.add_argument("--reports", type=int, default=8)
+    args = parser.parse_args()
+    asyncio.run(main(args.updates, args.reports))

@@ -9,8 +9,7 @@ Layout only; who is on which sheet is decided by the caller through the services
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.services.charts import font_path
@@ -18,12 +17,19 @@ from bot.services.paper import Card
 from bot.ui.views import spoken_phone
 from storage.models import Group, Person
 
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
 FONT = "cjk"
 TITLE_PT, BODY_PT, SMALL_PT = 26, 20, 14  # for eyes over seventy
 LINE_MM = 12
 
 
 def _pdf() -> FPDF:
+    # Imported here: fpdf2 brings Pillow and NumPy (35 MB resident), needed only when
+    # something is printed (bench/footprint.py).
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_font(FONT, fname=str(font_path()))
