@@ -99,10 +99,13 @@ async def main(updates: int, reports: int) -> None:
             result["updates_each_batch"] = updates
             secretary = users[0]
             for n in range(reports):
-                before = len(fake.bot_messages(secretary))
+                target = len(fake.bot_messages(secretary)) + 4  # text, 2 charts, workbook
+
+                def replied(at_least: int = target) -> bool:
+                    return len(fake.bot_messages(secretary)) >= at_least
+
                 fake.send(secretary, secretary.id, "/report")
-                await fake.wait_for(lambda b=before: len(fake.bot_messages(secretary)) >= b + 4,
-                                    timeout=120)
+                await fake.wait_for(replied, timeout=120)
                 await h.settle()
                 gc.collect()
                 result[f"after_report_{n + 1}"] = {"bot_mb": round(rss_mb(), 1),

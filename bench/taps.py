@@ -31,12 +31,15 @@ from bench.common import branch, machine, summary
 from bot.testing.fakeapi import FakeBotApi, Json
 
 
-async def _burst(fake: FakeBotApi, presses: list[tuple[Any, Json, str]]) -> None:
-    """Spread the presses evenly over one second."""
-    gap = 1.0 / len(presses)
+async def _burst(fake: FakeBotApi, presses: list[tuple[Any, Json, str]],
+                 pace: bool = True) -> None:
+    """Spread the presses evenly over one second (or, not `pace`d, all at once: the
+    saturation run, where throughput is what the side can handle, not the sender's pace)."""
+    gap = 1.0 / len(presses) if pace else 0.0
     for user, message, data in presses:
         fake.press_data(user, message, data, quiet=True)
-        await asyncio.sleep(gap)
+        if pace:
+            await asyncio.sleep(gap)
 
 
 async def _no_gate() -> None:
@@ -44,7 +47,8 @@ async def _no_gate() -> None:
 
 
 async def bot_run(rounds: int, members: int,
-                  gate: Callable[[], Awaitable[None]] = _no_gate) -> dict[str, Any]:
+                  gate: Callable[[], Awaitable[None]] = _no_gate,
+                  pace: bool = True) -> dict[str, Any]:
     async with branch(members) as (h, users, group):
         secretary = users[0]
         for n in range(rounds):
@@ -62,7 +66,7 @@ async def bot_run(rounds: int, members: int,
         h.fake.answer_latencies.clear()  # the ✅ taps that arranged the meetings
         start = time.perf_counter()
         for m, card in cards:
-            await _burst(h.fake, [(u, card, f"att:ci:{m.id}") for u in users[:members]])
+            await _burst(h.fake, [(u, card, f"att:ci:{m.id}") for u in users[:members]], pace)
         await h.fake.wait_for(lambda: len(h.fake.answer_latencies) >= rounds * members,
                               timeout=600)
         elapsed = time.perf_counter() - start
@@ -75,7 +79,8 @@ async def bot_run(rounds: int, members: int,
 
 
 async def floor_run(rounds: int, members: int,
-                    gate: Callable[[], Awaitable[None]] = _no_gate) -> dict[str, Any]:
+                    gate: Callable[[], Awaitable[None]] = _no_gate,
+                    pace: bool = True) -> dict[str, Any]:
     async with FakeBotApi() as fake:
         group = fake.add_group(-1001, "群")
         users = [fake.add_user(600000 + i, f"u{i}") for i in range(members)]
@@ -95,7 +100,7 @@ async def floor_run(rounds: int, members: int,
             await gate()
             start = time.perf_counter()
             for _ in range(rounds):
-                await _burst(fake, [(u, card, "att:ci:1") for u in users])
+                await _burst(fake, [(u, card, "att:ci:1") for u in users], pace)
             await fake.wait_for(lambda: len(fake.answer_latencies) >= rounds * members,
                                 timeout=600)
             elapsed = time.perf_counter() - start
@@ -107,23 +112,24 @@ async def floor_run(rounds: int, members: int,
                 "throughput_per_s": rounds * members / elapsed}
 
 
-async def side(which: str, rounds: int, members: int) -> None:
+async def side(which: str, rounds: int, members: int, pace: bool) -> None:
     async def gate() -> None:
         """Say ready, then wait for the word to start (`pair`)."""
         print("ready", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
 
     run = bot_run if which == "bot" else floor_run
-    print(json.dumps(await run(rounds, members, gate)))
+    print(json.dumps(await run(rounds, members, gate, pace)))
 
 
-async def pair(rounds: int, members: int) -> dict[str, Any]:
+async def pair(rounds: int, members: int, pace: bool = True) -> dict[str, Any]:
     """Bot and floor at the same time, one process each, both prepared before either
     starts its clock (the bot opens its 20 cards first: until session 7 the floor's timed
     window fell while the bot was still preparing, so noise hit one side only)."""
     procs = [await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.taps", "--side", which, "--rounds", str(rounds),
-        "--members", str(members), stdin=asyncio.subprocess.PIPE,
+        "--members", str(members), *(() if pace else ("--saturate",)),
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE) for which in ("bot", "floor")]
     for proc in procs:
         assert proc.stdout is not None
@@ -149,8 +155,8 @@ async def pair(rounds: int, members: int) -> dict[str, Any]:
     }
 
 
-async def main(rounds: int, members: int, repeat: int) -> None:
-    runs = [await pair(rounds, members) for _ in range(repeat)]
+async def main(rounds: int, members: int, repeat: int, pace: bool) -> None:
+    runs = [await pair(rounds, members, pace) for _ in range(repeat)]
     result = {
         "machine": machine(), "runs": runs,
         "median_of_ratio_median": statistics.median(r["ratio_median"] for r in runs),
@@ -160,6 +166,8 @@ async def main(rounds: int, members: int, repeat: int) -> None:
                                max(r["ratio_median"] for r in runs)],
         "ratio_p99_range": [min(r["ratio_p99"] for r in runs),
                             max(r["ratio_p99"] for r in runs)],
+        "throughput_share_range": [min(r["throughput_share"] for r in runs),
+                                   max(r["throughput_share"] for r in runs)],
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
@@ -169,9 +177,11 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--members", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--saturate", action="store_true",
+                        help="press all at once: throughput at saturation")
     parser.add_argument("--side", choices=("bot", "floor"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.side:
-        asyncio.run(side(args.side, args.rounds, args.members))
+        asyncio.run(side(args.side, args.rounds, args.members, not args.saturate))
     else:
-        asyncio.run(main(args.rounds, args.members, args.repeat))
+        asyncio.run(main(args.rounds, args.members, args.repeat, not args.saturate))
