@@ -21,16 +21,15 @@ import json
 import statistics
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.common import COMMITTEE_ID, GROUP_ID, SECRETARY_TG, config, machine, percentile
-from bench.growth import NOW, big_roster, fill
+from bench.common import COMMITTEE_ID, GROUP_ID, config, machine, percentile
+from bench.growth import NOW
 from bench.taps import _burst
-from bench.views_taps import _card
+from bench.views_taps import _card, years_of_data
 from bot.clock import FrozenClock
 from bot.services.desk import LinkOutcome
 from bot.testing.fakeapi import FakeBotApi, FakeUser, Json
@@ -71,18 +70,8 @@ async def measure(people: int, years: int, rounds: int, members: int, pages: int
         group = fake.add_group(GROUP_ID, "支部群")
         fake.add_group(COMMITTEE_ID, "支委群")
         async with BotHarness(config(), path, clock=clock, fake=fake, poll_timeout=2.0) as h:
-            assert (await h.deps.roster.import_rows(big_roster(people), actor_tg=None)).ok
-            users = []
-            for i, person in enumerate((await h.deps.people.all())[:members + 1]):
-                user = fake.add_user(SECRETARY_TG + i, person.name)
-                fake.opened_private.add(user.id)
-                group.members.add(user.id)
-                await h.deps.people.link_account(person.id, user.id, at=NOW.isoformat(),
-                                                 actor_tg=None, how="bench")
-                users.append(user)
-            secretary, crowd = users[0], users[1:]
-            facts = await asyncio.to_thread(fill, path, people, years)
-            clock.set(datetime.fromisoformat("2026-11-23T10:30:00+08:00"))
+            secretary, crowd, facts = await years_of_data(h, group, path, people, years,
+                                                          members)
             cards = [await _card(h, secretary, n) for n in range(rounds * len(CASES))]
             token = await h.deps.desk.issue(await h.deps.access.actor(secretary.id))
             assert token is not None

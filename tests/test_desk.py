@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from bot.config import Config
 from bot.web.app import desk_app
-from storage.models import VisitKind
+from storage.models import Meeting, VisitKind
 from tests.conftest import Branch, has_phone
 from tests.test_meetings import GROUP3, arrange, clock, open_card
 
@@ -262,7 +262,9 @@ async def test_an_import_is_previewed_with_its_row_errors_then_applied(branch: B
         assert "预览已过期" in text_of(again)
 
 
-async def test_the_overview_counts_what_attendance_says(branch: Branch) -> None:
+async def closed_meeting(branch: Branch) -> tuple[Meeting, re.Match[str]]:
+    """A group meeting closed with one check-in, and the line /attendance gives the
+    secretary for that group (rate, present, expected)."""
     m = await arrange(branch)
     card = await open_card(branch, m)
     you = await branch.link("尤凤英")
@@ -274,6 +276,11 @@ async def test_the_overview_counts_what_attendance_says(branch: Branch) -> None:
     await branch.say(secretary, "/attendance")
     said = re.search(rf"{re.escape(GROUP3)}：(\d+)%（出席(\d+)/(\d+)", branch.reply(secretary))
     assert said, branch.reply(secretary)
+    return m, said
+
+
+async def test_the_overview_counts_what_attendance_says(branch: Branch) -> None:
+    m, said = await closed_meeting(branch)
     async with logged_in(branch, "王建国") as c:
         page = await c.get("/")
         rates = re.search(r'<table id="ov-rates">(.*?)</table>', page.text, re.S)

@@ -14,10 +14,8 @@ import asyncio
 import dataclasses
 import io
 import os
-import re
 import shutil
 from collections.abc import AsyncIterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,8 +24,8 @@ from bot.config import Config
 from bot.web.app import desk_app
 from bot.web.server import desk_server
 from tests.conftest import Branch
-from tests.test_desk import login_link
-from tests.test_meetings import GROUP3, arrange, clock, open_card
+from tests.test_desk import closed_meeting, login_link
+from tests.test_meetings import GROUP3
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("DESK_SCREENSHOTS", Path(__file__).resolve().parents[1] / "build"
@@ -74,17 +72,7 @@ def _roster_with_a_bad_row() -> bytes:
 async def test_a_secretary_works_at_the_desk_in_chromium(branch: Branch, desk_url: str,
                                                          tmp_path: Path) -> None:
     # A meeting closed with one check-in: the overview must agree with /attendance.
-    m = await arrange(branch)
-    card = await open_card(branch, m)
-    you = await branch.link("尤凤英")
-    branch.fake.press(you, card, "✅ 签到")
-    await branch.h.settle()
-    clock(branch).set(datetime.fromisoformat(m.ends_at))
-    await branch.run_job(f"mtg:{m.id}:close")
-    secretary = await branch.link("王建国")
-    await branch.say(secretary, "/attendance")
-    said = re.search(rf"{re.escape(GROUP3)}：(\d+)%（出席(\d+)/(\d+)", branch.reply(secretary))
-    assert said, branch.reply(secretary)
+    _, said = await closed_meeting(branch)
     link = await login_link(branch, "王建国")
     link = desk_url + link[link.index("/login"):]  # the same token, on this test's port
 
