@@ -59,6 +59,7 @@ class DeskService(BranchTime):
         self.repo = repo
         self.access = access
         self.people = people
+        self._key: bytes | None = None  # read (made, the first time) once, then kept
 
     async def issue(self, actor: Actor) -> str | None:
         """A one-time login token for a linked person (None for anybody else)."""
@@ -98,7 +99,9 @@ class DeskService(BranchTime):
         return LinkOutcome.OK, await self._sign(session_id)
 
     async def _sign(self, session_id: str) -> str:
-        mac = hmac.new((await self.repo.key()).encode(), session_id.encode(), "sha256")
+        if self._key is None:
+            self._key = (await self.repo.key()).encode()
+        mac = hmac.new(self._key, session_id.encode(), "sha256")
         return f"{session_id}.{mac.hexdigest()}"
 
     async def _unsign(self, cookie: str) -> str | None:

@@ -37,6 +37,7 @@ from bot.services.offload import off_loop
 from bot.services.problems import ServiceError
 from bot.services.report import report_workbook
 from bot.services.roster_file import RosterFileError
+from bot.services.tables import check_size
 from bot.ui import paper
 from bot.ui.report import report_rows, year_report
 from bot.web import pages
@@ -242,9 +243,10 @@ class Desk:
             if not isinstance(upload, UploadFile) or not upload.filename:
                 values["said"] = texts.WEB_IMPORT_UNREADABLE
             else:
-                data = await upload.read()
                 suffix = Path(upload.filename).suffix.lower()
                 try:
+                    check_size(upload.size)  # before reading it all into memory
+                    data = await upload.read()
                     rows, problems = await asyncio.to_thread(deps.roster.preview, data, suffix)
                 except RosterFileError as exc:
                     values["said"] = str(exc) or texts.WEB_IMPORT_UNREADABLE
