@@ -91,5 +91,10 @@ def test_demo_web_serves_the_desk_with_the_secretarys_link(tmp_path: Path) -> No
             assert re.search(r"第一党小组（幸福里）</td><td>\d+", overview.text)
     finally:
         proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
+        try:
+            _, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a server behind the test
+            proc.communicate()
+            raise
     assert proc.returncode == 0, err

@@ -84,7 +84,12 @@ async def test_the_bot_and_its_desk_are_one_process(config: Config, tmp_path: Pa
                 assert overview.status_code == 200 and "王建国" in overview.text
         finally:
             bot.send_signal(signal.SIGTERM)
-            _, err = await asyncio.to_thread(bot.communicate, timeout=60)
+            try:
+                _, err = await asyncio.to_thread(bot.communicate, timeout=60)
+            except subprocess.TimeoutExpired:
+                bot.kill()  # never leave a bot behind the test
+                await asyncio.to_thread(bot.communicate)
+                raise
         assert bot.returncode == 0, err.decode()
         lock = RunLock(db_path)
         assert lock.acquire()  # released by the bot's shutdown
