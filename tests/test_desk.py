@@ -117,6 +117,8 @@ async def test_a_link_from_the_bot_works_once_for_ten_minutes(branch: Branch) ->
         wrong = await c.post("/login", data={"t": "not-a-token"})
         assert wrong.status_code == 403 and "链接不对" in wrong.text
         assert (await c.get("/")).status_code == 401
+        forged = await c.get("/", headers={"Cookie": "desk=中.abc".encode()})
+        assert forged.status_code == 401 and "重新登录" in forged.text
     # Only hashes are kept: the database alone opens nothing.
     rows = await branch.h.deps.db.fetchall("SELECT token_hash FROM desk_links")
     assert rows and all(token_of(link) not in str(r["token_hash"]) for r in rows)
@@ -178,6 +180,9 @@ async def test_csrf_is_required_and_an_edit_is_audited(branch: Branch) -> None:
         assert form.status_code == 200
         forged = await c.post(f"/roster/{person.id}", data={"residence": "伪造路1号"})
         assert forged.status_code == 403 and "表单已经失效" in forged.text
+        wrong = await c.post(f"/roster/{person.id}", data={"residence": "伪造路1号",
+                                                           "csrf": "不对的"})
+        assert wrong.status_code == 403 and "表单已经失效" in wrong.text
         unchanged = await branch.h.deps.people.get(person.id)
         assert unchanged is not None and unchanged.residence != "伪造路1号"
         saved = await c.post(f"/roster/{person.id}", data={

@@ -106,7 +106,8 @@ class DeskService(BranchTime):
 
     async def _unsign(self, cookie: str) -> str | None:
         session_id, _, _ = cookie.rpartition(".")
-        if not session_id or not hmac.compare_digest(await self._sign(session_id), cookie):
+        if not session_id or not hmac.compare_digest((await self._sign(session_id)).encode(),
+                                                     cookie.encode()):
             return None
         return session_id
 
@@ -134,4 +135,4 @@ class DeskService(BranchTime):
 
     @staticmethod
     def csrf_ok(session: DeskSession, sent: str | None) -> bool:
-        return bool(sent) and hmac.compare_digest(session.csrf, sent or "")
+        return bool(sent) and hmac.compare_digest(session.csrf.encode(), (sent or "").encode())
