@@ -117,7 +117,7 @@ async def test_a_link_from_the_bot_works_once_for_ten_minutes(branch: Branch) ->
         wrong = await c.post("/login", data={"t": "not-a-token"})
         assert wrong.status_code == 403 and "链接不对" in wrong.text
         assert (await c.get("/")).status_code == 401
-        forged = await c.get("/", headers={"Cookie": "desk=中.abc".encode()})
+        forged = await c.get("/", headers={b"Cookie": "desk=中.abc".encode()})
         assert forged.status_code == 401 and "重新登录" in forged.text
     # Only hashes are kept: the database alone opens nothing.
     rows = await branch.h.deps.db.fetchall("SELECT token_hash FROM desk_links")
