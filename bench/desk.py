@@ -19,20 +19,16 @@ import asyncio
 import dataclasses
 import json
 import statistics
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.common import COMMITTEE_ID, GROUP_ID, config, machine, percentile
-from bench.growth import NOW
+from bench.common import machine, percentile
 from bench.taps import _burst
-from bench.views_taps import _card, years_of_data
-from bot.clock import FrozenClock
+from bench.views_taps import years_branch
 from bot.services.desk import LinkOutcome
-from bot.testing.fakeapi import FakeBotApi, FakeUser, Json
+from bot.testing.fakeapi import FakeUser, Json
 from bot.testing.harness import BotHarness
 from bot.web.app import COOKIE, desk_app
 from bot.web.server import desk_server
@@ -63,43 +59,35 @@ async def _round(h: BotHarness, desk: httpx.AsyncClient, members: list[FakeUser]
 
 async def measure(people: int, years: int, rounds: int, members: int, pages: int
                   ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "d.db"
-        clock = FrozenClock(NOW)
-        fake = FakeBotApi(clock=clock)
-        group = fake.add_group(GROUP_ID, "支部群")
-        fake.add_group(COMMITTEE_ID, "支委群")
-        async with BotHarness(config(), path, clock=clock, fake=fake, poll_timeout=2.0) as h:
-            secretary, crowd, facts = await years_of_data(h, group, path, people, years,
-                                                          members)
-            cards = [await _card(h, secretary, n) for n in range(rounds * len(CASES))]
-            token = await h.deps.desk.issue(await h.deps.access.actor(secretary.id))
-            assert token is not None
-            outcome, cookie = await h.deps.desk.redeem(token)
-            assert outcome is LinkOutcome.OK and cookie is not None
-            web = dataclasses.replace(h.deps.config.web, enabled=True, port=0)
-            server = desk_server(desk_app(lambda: h.deps), web)
-            serving = asyncio.create_task(server.serve())
-            await server.listening.wait()
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}",
-                                         cookies={COOKIE: cookie}, timeout=60) as desk:
-                alone_pages = []
-                for _ in range(pages):
-                    t0 = time.perf_counter()
-                    assert (await desk.get("/")).status_code == 200
-                    alone_pages.append(time.perf_counter() - t0)
-                taps: dict[str, list[float]] = {c: [] for c in CASES}
-                during: list[float] = []
-                for r in range(rounds):
-                    order = CASES if r % 2 == 0 else CASES[::-1]
-                    for i, case in enumerate(order):
-                        meeting_id, card = cards[r * len(CASES) + i]
-                        latencies, took = await _round(h, desk, crowd, case, meeting_id, card)
-                        taps[case] += latencies
-                        if took is not None:
-                            during.append(took)
-            server.should_exit = True
-            await serving
+    async with years_branch(people, years, members, rounds * len(CASES)) as (
+            h, secretary, crowd, facts, cards):
+        token = await h.deps.desk.issue(await h.deps.access.actor(secretary.id))
+        assert token is not None
+        outcome, cookie = await h.deps.desk.redeem(token)
+        assert outcome is LinkOutcome.OK and cookie is not None
+        web = dataclasses.replace(h.deps.config.web, enabled=True, port=0)
+        server = desk_server(desk_app(lambda: h.deps), web)
+        serving = asyncio.create_task(server.serve())
+        await server.listening.wait()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}",
+                                     cookies={COOKIE: cookie}, timeout=60) as desk:
+            alone_pages = []
+            for _ in range(pages):
+                t0 = time.perf_counter()
+                assert (await desk.get("/")).status_code == 200
+                alone_pages.append(time.perf_counter() - t0)
+            taps: dict[str, list[float]] = {c: [] for c in CASES}
+            during: list[float] = []
+            for r in range(rounds):
+                order = CASES if r % 2 == 0 else CASES[::-1]
+                for i, case in enumerate(order):
+                    meeting_id, card = cards[r * len(CASES) + i]
+                    latencies, took = await _round(h, desk, crowd, case, meeting_id, card)
+                    taps[case] += latencies
+                    if took is not None:
+                        during.append(took)
+        server.should_exit = True
+        await serving
     alone_p99 = percentile(taps["alone"], 0.99)
     return {
         "years": years, **facts,

@@ -20,6 +20,8 @@ import json
 import statistics
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,7 @@ from bench.common import COMMITTEE_ID, GROUP_ID, SECRETARY_TG, config, machine, 
 from bench.growth import NOW, big_roster, fill
 from bench.taps import _burst
 from bot.clock import FrozenClock
-from bot.testing.fakeapi import FakeBotApi, FakeChat, FakeUser, Json
+from bot.testing.fakeapi import FakeBotApi, FakeUser, Json
 from bot.testing.harness import BotHarness
 
 CASES = ("alone", "/report", "/attendance")
@@ -72,49 +74,48 @@ async def _case(h: BotHarness, secretary: FakeUser, members: list[FakeUser], cas
     return list(fake.answer_latencies), view
 
 
-async def years_of_data(h: BotHarness, group: FakeChat, path: Path, people: int, years: int,
-                        members: int) -> tuple[FakeUser, list[FakeUser], dict[str, float]]:
-    """`people` in the roster, the secretary and `members` of them linked and in the
-    group, `years` of history (`bench.growth.fill`); the clock at 10:30 the next day, when
-    every card of the meetings `_card` arranges is open. The secretary, the members, and
-    what was filled."""
-    fake = h.fake
-    assert (await h.deps.roster.import_rows(big_roster(people), actor_tg=None)).ok
-    users = []
-    for i, person in enumerate((await h.deps.people.all())[:members + 1]):
-        user = fake.add_user(SECRETARY_TG + i, person.name)
-        fake.opened_private.add(user.id)
-        group.members.add(user.id)
-        await h.deps.people.link_account(person.id, user.id, at=NOW.isoformat(),
-                                         actor_tg=None, how="bench")
-        users.append(user)
-    facts = await asyncio.to_thread(fill, path, people, years)
-    assert isinstance(h.clock, FrozenClock)
-    h.clock.set(datetime.fromisoformat("2026-11-23T10:30:00+08:00"))
-    return users[0], users[1:], facts
-
-
-async def measure(people: int, years: int, rounds: int, members: int) -> dict[str, Any]:
+@asynccontextmanager
+async def years_branch(people: int, years: int, members: int, cards: int) -> AsyncIterator[
+        tuple[BotHarness, FakeUser, list[FakeUser], dict[str, float], list[tuple[int, Json]]]]:
+    """The bot over `people` in the roster, the secretary and `members` of them linked and
+    in the group, `years` of history (`bench.growth.fill`), and `cards` meeting cards open
+    at 10:30 the next day. Yields the harness, the secretary, the members, what was
+    filled, and the cards."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "v.db"
+        path = Path(tmp) / "y.db"
         clock = FrozenClock(NOW)
         fake = FakeBotApi(clock=clock)
         group = fake.add_group(GROUP_ID, "支部群")
         fake.add_group(COMMITTEE_ID, "支委群")
         async with BotHarness(config(), path, clock=clock, fake=fake, poll_timeout=2.0) as h:
-            secretary, crowd, facts = await years_of_data(h, group, path, people, years,
-                                                          members)
-            cards = [await _card(h, secretary, n) for n in range(rounds * len(CASES))]
-            taps: dict[str, list[float]] = {c: [] for c in CASES}
-            views: dict[str, list[float]] = {c: [] for c in CASES if c != "alone"}
-            for r in range(rounds):
-                order = CASES[r % 3:] + CASES[:r % 3]
-                for i, case in enumerate(order):
-                    meeting_id, card = cards[r * len(CASES) + i]
-                    latencies, view = await _case(h, secretary, crowd, case, meeting_id, card)
-                    taps[case] += latencies
-                    if view is not None:
-                        views[case].append(view)
+            assert (await h.deps.roster.import_rows(big_roster(people), actor_tg=None)).ok
+            users = []
+            for i, person in enumerate((await h.deps.people.all())[:members + 1]):
+                user = fake.add_user(SECRETARY_TG + i, person.name)
+                fake.opened_private.add(user.id)
+                group.members.add(user.id)
+                await h.deps.people.link_account(person.id, user.id, at=NOW.isoformat(),
+                                                 actor_tg=None, how="bench")
+                users.append(user)
+            facts = await asyncio.to_thread(fill, path, people, years)
+            clock.set(datetime.fromisoformat("2026-11-23T10:30:00+08:00"))
+            made = [await _card(h, users[0], n) for n in range(cards)]
+            yield h, users[0], users[1:], facts, made
+
+
+async def measure(people: int, years: int, rounds: int, members: int) -> dict[str, Any]:
+    async with years_branch(people, years, members, rounds * len(CASES)) as (
+            h, secretary, crowd, facts, cards):
+        taps: dict[str, list[float]] = {c: [] for c in CASES}
+        views: dict[str, list[float]] = {c: [] for c in CASES if c != "alone"}
+        for r in range(rounds):
+            order = CASES[r % 3:] + CASES[:r % 3]
+            for i, case in enumerate(order):
+                meeting_id, card = cards[r * len(CASES) + i]
+                latencies, view = await _case(h, secretary, crowd, case, meeting_id, card)
+                taps[case] += latencies
+                if view is not None:
+                    views[case].append(view)
     alone_p99 = percentile(taps["alone"], 0.99)
     out: dict[str, Any] = {"years": years, **facts}
     for case in CASES:

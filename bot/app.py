@@ -172,7 +172,7 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
 
 async def open_deps(config: Config, clock: Clock, *, reader: bool = False) -> Deps:
     """Everything the bot's handlers and jobs use, over one database connection. A
-    `reader` (the desk's pages built in the worker process, bot/web/reader.py) leaves the
+    `reader` (a heavy view built in the worker process, bot/reader.py) leaves the
     schema as the bot made it and writes nothing."""
     db = await Database.open(config.storage.path, migrate=not reader)
     people = PeopleRepo(db)
@@ -260,17 +260,23 @@ async def staff_roles(deps: Deps) -> dict[int, frozenset[Role]]:
     return staff
 
 
-async def start_application(app: BranchApp, *, poll_timeout: float = 10.0) -> None:
-    """Start polling inside a running event loop (tests, demo). Mirrors run_polling."""
+async def start_application(app: BranchApp, *, poll_timeout: float = 10.0,
+                            webhook: dict[str, Any] | None = None) -> None:
+    """Start inside a running event loop (tests, demo, the desk beside the bot): long
+    polling, or PTB's webhook server with `webhook` (`webhook_settings`). Mirrors
+    run_polling / run_webhook."""
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
     assert app.updater is not None
-    await app.updater.start_polling(
-        poll_interval=0.0,
-        timeout=timedelta(seconds=poll_timeout),
-        allowed_updates=Update.ALL_TYPES,
-    )
+    if webhook is not None:
+        await app.updater.start_webhook(**webhook)
+    else:
+        await app.updater.start_polling(
+            poll_interval=0.0,
+            timeout=timedelta(seconds=poll_timeout),
+            allowed_updates=Update.ALL_TYPES,
+        )
     await app.start()
 
 
@@ -304,16 +310,9 @@ async def _run_with_desk(app: BranchApp, config: Config) -> None:
     """PTB's manual lifecycle around uvicorn (bot/web/server.py)."""
     from bot.web.server import desk_for, desk_server, serve_until_stopped
 
-    await app.initialize()
     try:
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        if config.telegram.mode == "webhook":
-            await app.updater.start_webhook(**webhook_settings(config))
-        else:
-            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        await app.start()
+        await start_application(app, webhook=webhook_settings(config)
+                                if config.telegram.mode == "webhook" else None)
         log.info("desk on http://%s:%s", config.web.listen, config.web.port)
         await serve_until_stopped(desk_server(desk_for(app, config.web), config.web))
     finally:

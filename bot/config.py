@@ -223,6 +223,11 @@ class WebConfig:
     port: int = 8080
     public_url: str = ""        # the address people open, for /web's link; "" = http://listen:port
 
+    @property
+    def address(self) -> str:
+        """Where people open the desk: the public address, else the listening one."""
+        return (self.public_url or f"http://{self.listen}:{self.port}").rstrip("/")
+
 
 @dataclass(frozen=True)
 class SchedulerConfig:

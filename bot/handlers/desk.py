@@ -13,11 +13,6 @@ from bot.guard import guarded
 from bot.services.access import Actor
 
 
-def desk_url(config_public_url: str, listen: str, port: int) -> str:
-    """Where people open the desk: the configured public address, else the listening one."""
-    return (config_public_url or f"http://{listen}:{port}").rstrip("/")
-
-
 @guarded("web")
 async def web_command(update: Update, context: BranchContext, actor: Actor) -> None:
     message = update.effective_message
@@ -30,7 +25,7 @@ async def web_command(update: Update, context: BranchContext, actor: Actor) -> N
     if token is None:
         await message.reply_text(texts.NOT_LINKED)
         return
-    url = f"{desk_url(web.public_url, web.listen, web.port)}/login?t={token}"
+    url = f"{web.address}/login?t={token}"
     await message.reply_text(texts.WEB_LINK.format(url=url),
                              link_preview_options=LinkPreviewOptions(is_disabled=True))
 

@@ -15,7 +15,6 @@ from several places.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import BranchTime, Clock, iso
 from bot.services.access import Actor, Role
-from bot.services.org import Org, carer_id
+from bot.services.org import Org
 from bot.services.rounds import REACHED, RoundService, Sheet
 from storage.models import (
     Ack,
@@ -313,15 +312,6 @@ class PostService(BranchTime):
 
     async def missing(self, post: Post) -> list[Missing]:
         return [m for cov in (await self.coverage(post)).values() for m in cov.missing]
-
-    async def missing_by_leader(self, post: Post) -> dict[int | None, list[Missing]]:
-        """Who each leader (None: the secretary) still has to reach."""
-        leaders = await self.org.leaders()
-        out: dict[int | None, list[Missing]] = defaultdict(list)
-        for cov in (await self.coverage(post)).values():
-            for m in cov.missing:
-                out[carer_id(m.person, leaders)].append(m)
-        return dict(out)
 
     async def status_of(self, post: Post, person: Person) -> str | Missing:
         deliveries = {d.person_id: d for d in await self.repo.deliveries(post.id)}

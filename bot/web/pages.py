@@ -57,14 +57,13 @@ async def overview(deps: Deps, actor: Actor) -> Overview:
     mine = visible_people(actor, everyone)
     names = {p.id: p.name for p in everyone}
     ov = Overview(month=today.month, year=today.year)
-    leaders = {g.id: g.leader_id for g in await deps.roster.groups()}
-    for g in await deps.roster.groups():
+    groups = await deps.roster.groups()
+    for g in groups:
         members = [p for p in mine if p.group_id == g.id]
-        if members or (actor.sees_whole_branch and g.id in leaders):
-            leader = leaders.get(g.id)
+        if members or actor.sees_whole_branch:
             ov.groups.append((g.name, len(members), sum(p.tg_user_id is not None
                                                         for p in members),
-                              names.get(leader, "") if leader else ""))
+                              names.get(g.leader_id, "") if g.leader_id else ""))
     # This month's closed meetings, counted as /attendance counts them.
     year_counts = await deps.meetings.year_counts(today.year)
     month_counts = [c for c in year_counts if c.meeting is not None
@@ -74,7 +73,7 @@ async def overview(deps: Deps, actor: Actor) -> Overview:
     ov.meetings = len({c.meeting.id for c in month_counts if c.meeting is not None})
     ov.present, ov.expected = row.present, row.expected
     rates = (await deps.meetings.branch_rates(today.year, year_counts)).get("group", [])
-    own = {g.name for g in await deps.roster.groups() if g.id in actor.led_group_ids}
+    own = {g.name for g in groups if g.id in actor.led_group_ids}
     ov.group_rates = [r for r in rates if actor.sees_whole_branch or r.label in own]
     ov.makeups = len(await deps.meetings.open_makeups(actor))
     for post in [p for p in await deps.posts.recent("notice", 10)
