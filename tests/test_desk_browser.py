@@ -78,7 +78,13 @@ async def test_a_secretary_works_at_the_desk_in_chromium(branch: Branch, desk_ur
 
     await asyncio.to_thread(SHOTS.mkdir, parents=True, exist_ok=True)
     async with playwright.async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM,
+        # The browser runs on the machine's own time: when the suite runs under faketime
+        # (.ci/run), Chromium with libfaketime and a real monotonic clock
+        # (DONT_FAKE_MONOTONIC=1) never finishes loading a page. The bot's time is the
+        # test's clock either way.
+        env = {k: v for k, v in os.environ.items()
+               if k != "LD_PRELOAD" and not k.startswith(("FAKETIME", "DONT_FAKE"))}
+        browser = await p.chromium.launch(executable_path=CHROMIUM, env=env,
                                           args=["--no-sandbox", "--lang=zh-CN"])
         page = await browser.new_page(viewport={"width": 1100, "height": 900})
         await page.goto(link)
