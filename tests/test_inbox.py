@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot.inbox import DurableQueue
+from bot.inbox import DurableQueue, FlushingRequest
 from storage.db import Database
 from storage.inbox import InboxRepo
 
@@ -88,3 +88,31 @@ async def test_a_press_that_took_effect_before_a_kill_is_queued_to_be_answered(
     queued = [queue.get_nowait(), queue.get_nowait()]
     assert [u.update_id for u in queued] == [7, 8]  # type: ignore[attr-defined]
     assert 7 in queue.applied  # so its effect is skipped, and the press answered
+
+
+async def test_a_polled_update_is_written_as_telegram_sent_it(
+    inbox: tuple[InboxRepo, list[str]],
+) -> None:
+    """The inbox keeps the update's JSON as it came from `getUpdates`, not PTB's rendering
+    of it again (`Update.to_dict` was the bot's largest cost per tap at saturation,
+    docs/PERFORMANCE.md §1); a restart reads it back into the same update."""
+    repo, _ = inbox
+    queue = DurableQueue(grace=0.0)
+    queue.inbox = repo
+    press = {"update_id": 41, "callback_query": {
+        "id": "q41", "chat_instance": "1", "data": "att:ci:3",
+        "from": {"id": 9003, "is_bot": False, "first_name": "李"}}}
+    payload = json.dumps({"ok": True, "result": [press]}).encode()
+    request = FlushingRequest(queue)
+    [item] = request.parse_json_payload(payload)["result"]
+    update = Update.de_json(item, None)
+    assert item == press  # PTB built the update without altering what it was given
+    await queue.put(update)
+    await queue.flush()
+    [(uid, body)] = await repo.pending()
+    assert uid == 41 and body == json.dumps(press, ensure_ascii=False)
+    again = Update.de_json(json.loads(body), None)
+    assert again.callback_query is not None and again.callback_query.data == "att:ci:3"
+    queue.handled(41)
+    await queue.flush()
+    assert await repo.pending() == [] and not queue._raw
