@@ -57,6 +57,8 @@ BACKSTOP_PAGES = 10_000  # about 40 MB of log
 applying_update: ContextVar[int | None] = ContextVar("applying_update", default=None)
 _MARK_APPLIED = "INSERT OR IGNORE INTO applied_updates (update_id) VALUES (?)"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# What a person is made of as `PeopleRepo` returns one (storage/people.py).
+ROSTER_TABLES = ("people", "party_groups", "person_roles", "care_flags")
 
 
 def load_migrations() -> list[tuple[int, str, str]]:
@@ -116,6 +118,9 @@ class Database:
         self._path = str(path)
         self._side: aiosqlite.Connection | None = None  # for checkpoints, opened when needed
         self.traceless: set[int] = set()  # handled updates to wipe from the files
+        # Moves on with every write to the roster's tables through this connection
+        # (`_watch_roster`): what a cache of people compares against.
+        self.roster_version = 0
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
@@ -133,10 +138,25 @@ class Database:
             await conn.execute("PRAGMA secure_delete = ON")
             if migrate:
                 await db.migrate()
+                await db._watch_roster()
         except BaseException:
             await conn.close()
             raise
         return db
+
+    async def _watch_roster(self) -> None:
+        """Temporary triggers (this connection's only: another process or the sqlite3
+        shell writes without them) that move `roster_version` on when a row of the
+        roster's tables is written, however the statement came to be written."""
+        def changed() -> None:
+            self.roster_version += 1
+
+        await self._conn.create_function("roster_changed", 0, changed)
+        for table in ROSTER_TABLES:
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                await self._conn.execute(
+                    f"CREATE TEMP TRIGGER IF NOT EXISTS roster_{table}_{event.lower()} "
+                    f"AFTER {event} ON main.{table} BEGIN SELECT roster_changed(); END")
 
     async def close(self) -> None:
         if self._side is not None:

@@ -4,14 +4,18 @@ meetings kept in memory by id; checkpoints on their own connection."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from storage import db as db_module
+from storage import people as people_module
 from storage.db import Database, load_migrations
 from storage.meetings import MeetingRepo
 from storage.models import Meeting
+from storage.people import PeopleRepo
+from storage.privacy import erase_person
 
 
 async def test_migrations_from_empty_create_the_schema(tmp_path: Path) -> None:
@@ -110,6 +114,68 @@ async def test_a_meeting_read_by_id_is_never_older_than_its_last_change(db: Data
     assert await closing
     assert (await now()).status == "closed"
     assert await repo.get(mid + 1) is None
+
+
+async def test_who_is_pressing_is_kept_only_while_the_roster_is_unchanged(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`PeopleRepo.account` keeps each presser between presses (one trip less per tap);
+    every write to the roster, by whatever statement, shows in the next press."""
+    repo = PeopleRepo(db)
+    at = "2026-12-01T00:00:00+00:00"
+    queries: list[str] = []
+    await db.connection.set_trace_callback(
+        lambda sql: queries.append(sql) if "led" in sql else None)
+    pid = await repo.add("A1", "王芳", None, "tuixiu", "member", at=at, actor_tg=1)
+    other = await repo.add("A2", "李强", None, "tuixiu", "member", at=at, actor_tg=1)
+    assert pid is not None and other is not None
+    await repo.link_account(pid, 777, at=at, actor_tg=None, how="test")
+
+    async def check() -> tuple[frozenset[str], list[int], bool]:
+        """The kept answer is the table's answer."""
+        person, led = await repo.account(777)
+        fresh = await repo.by_tg_user(777)
+        assert person == fresh
+        if fresh is not None:
+            assert sorted(led) == sorted(await repo.groups_led_by(fresh.id))
+        return (person.roles if person else frozenset()), led, person is not None
+
+    await check()
+    queries.clear()
+    await repo.account(777)
+    await repo.account(777)
+    assert queries == []  # the second and third press read nobody
+    await repo.set_role(pid, "committee", True, at=at, actor_tg=1)
+    assert (await check())[0] == {"committee"}
+    group = await repo.group_by_name("第一组")
+    if group is None:
+        await db.write("INSERT INTO party_groups (name, sort) VALUES ('第一组', 1)")
+        group = await repo.group_by_name("第一组")
+    assert group is not None
+    await repo.set_leader(group.id, pid, at=at, actor_tg=1)
+    assert (await check())[1] == [group.id]
+    await repo.set_flag(pid, "hospital", True, since="2026-12-01", at=at, actor_tg=1)
+    flagged, _ = await repo.account(777)
+    assert flagged is not None and "hospital" in {f.value for f in flagged.care_flags}
+    await repo.edit(pid, {"phone": "19900000001"}, at=at, actor_tg=1)
+    await check()
+    await db.write("DELETE FROM person_roles WHERE person_id = ?", (pid,))  # any statement
+    assert (await check())[0] == frozenset()
+    await erase_person(db, pid, at=at, actor_tg=1)
+    await check()
+    await repo.link_account(other, 777, at=at, actor_tg=None, how="test")  # moved
+    person, _ = await repo.account(777)
+    assert person is not None and person.id == other
+    # A write from another process (the import-roster command while the bot runs) has
+    # no trigger on this connection: it shows once the kept answer is a minute old.
+    await db.checkpoint()
+    outside = sqlite3.connect(tmp_path / "test.db")
+    outside.execute("UPDATE people SET name = '李刚' WHERE id = ?", (other,))
+    outside.commit()
+    outside.close()
+    monkeypatch.setattr(people_module, "ACCOUNT_SECONDS", 0.0)  # the minute has passed
+    person, _ = await repo.account(777)
+    assert person is not None and person.name == "李刚"
 
 
 async def test_checkpoints_run_beside_the_shared_connection(tmp_path: Path) -> None:
