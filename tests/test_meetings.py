@@ -289,6 +289,28 @@ async def test_forty_members_tap_within_a_second(config, tmp_path) -> None:  # t
         assert len(h.fake.calls_of("editMessageText")) - edits_before <= 2
 
 
+async def test_a_card_edit_the_scheduler_dropped_is_asked_for_again(branch: Branch) -> None:
+    """APScheduler drops a one-off job that runs too late to count; the card's next tap
+    must schedule another edit (the refresher looks its job up by id, not by name: a
+    remembered job that no longer exists would leave the card unchanged for good)."""
+    m = await arrange(branch)
+    card = await open_card(branch, m)
+    first, second, third = [await branch.link(n) for n in ("尤凤英", "何秀兰", "施慧敏")]
+    branch.fake.press(first, card, "✅ 签到")
+    await branch.h.settle()  # the first edit goes out at once
+    branch.fake.press(second, card, "✅ 签到")
+    await branch.h.settle()  # the next waits for the interval
+    assert branch.h.app is not None and branch.h.app.job_queue is not None
+    [waiting] = branch.h.app.job_queue.get_jobs_by_name(f"card:{card['chat']['id']}")
+    # As APScheduler does with a missed run: the job is gone, PTB's Job is not told.
+    branch.h.app.job_queue.scheduler.remove_job(waiting.job.id)
+    branch.fake.press(third, card, "✅ 签到")
+    await branch.h.settle()
+    await branch.flush_cards()
+    text = branch.fake.message(card["chat"]["id"], card["message_id"])["text"]
+    assert "已签到 3" in text
+
+
 async def test_leave_with_reason_in_private_chat(branch: Branch) -> None:
     m = await arrange(branch)
     card = await open_card(branch, m)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackContext, JobQueue
+from telegram.ext import CallbackContext, Job, JobQueue
 
 from bot.context import BranchContext, Deps
 from bot.services.meetings import Closing, card_audience
@@ -64,6 +64,7 @@ class CardRefresher:
         self.interval = interval
         self._pending: dict[int, set[int]] = defaultdict(set)
         self._last_edit: dict[int, float] = {}
+        self._jobs: dict[int, Job[Any]] = {}  # the last edit job scheduled per chat
 
     @staticmethod
     def job_name(chat_id: int) -> str:
@@ -74,12 +75,16 @@ class CardRefresher:
         self._schedule(job_queue, chat_id)
 
     def _schedule(self, job_queue: JobQueue[Any], chat_id: int) -> None:
-        name = self.job_name(chat_id)
-        if job_queue.get_jobs_by_name(name):
+        # Still to run? Looked up by its id, not by name: every tap asks, and a search by
+        # name goes through every job the bot has scheduled. A job APScheduler dropped
+        # (run too late to count) is no longer found, so the next tap schedules another.
+        job = self._jobs.get(chat_id)
+        if job is not None and job_queue.scheduler.get_job(job.job.id) is not None:
             return
         last = self._last_edit.get(chat_id)
         delay = 0.0 if last is None else max(0.0, last + self.interval - _now())
-        job_queue.run_once(self._flush, when=delay, name=name, chat_id=chat_id)
+        self._jobs[chat_id] = job_queue.run_once(self._flush, when=delay,
+                                                 name=self.job_name(chat_id), chat_id=chat_id)
 
     async def _flush(self, context: BranchContext) -> None:
         job = context.job
