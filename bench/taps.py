@@ -42,13 +42,15 @@ async def _burst(fake: FakeBotApi, presses: list[tuple[Any, Json, str]],
             await asyncio.sleep(gap)
 
 
-async def _no_gate() -> None:
+Gate = Callable[[Json | None], Awaitable[Json | None]]
+
+
+async def _no_gate(card: Json | None = None) -> Json | None:
     return None
 
 
 async def bot_run(rounds: int, members: int,
-                  gate: Callable[[], Awaitable[None]] = _no_gate,
-                  pace: bool = True) -> dict[str, Any]:
+                  gate: Gate = _no_gate, pace: bool = True) -> dict[str, Any]:
     async with branch(members) as (h, users, group):
         secretary = users[0]
         for n in range(rounds):
@@ -71,7 +73,7 @@ async def bot_run(rounds: int, members: int,
             fresh = await h.deps.meeting_repo.get(m.id)
             assert fresh is not None and fresh.card_message_id is not None
             cards.append((fresh, h.fake.message(group.id, fresh.card_message_id)))
-        await gate()  # both sides ready: time them in the same window
+        await gate(cards[0][1])  # both sides ready: time them in the same window
         h.fake.answer_latencies.clear()  # the ✅ taps that arranged the meetings
         start = time.perf_counter()
         for m, card in cards:
@@ -88,8 +90,7 @@ async def bot_run(rounds: int, members: int,
 
 
 async def floor_run(rounds: int, members: int,
-                    gate: Callable[[], Awaitable[None]] = _no_gate,
-                    pace: bool = True) -> dict[str, Any]:
+                    gate: Gate = _no_gate, pace: bool = True) -> dict[str, Any]:
     async with FakeBotApi() as fake:
         group = fake.add_group(-1001, "群")
         users = [fake.add_user(600000 + i, f"u{i}") for i in range(members)]
@@ -106,7 +107,11 @@ async def floor_run(rounds: int, members: int,
         await app.start()
         try:
             card = {"message_id": 1, "date": 0, "chat": group.json(), "text": "card"}
-            await gate()
+            # The bot's own card when run beside it: both sides parse the same presses
+            # (until session 9 the floor's card was this bare one, a third of the size).
+            bots = await gate(None)
+            if bots is not None:
+                card = {**bots, "chat": group.json()}
             start = time.perf_counter()
             for _ in range(rounds):
                 await _burst(fake, [(u, card, "att:ci:1") for u in users], pace)
@@ -122,10 +127,13 @@ async def floor_run(rounds: int, members: int,
 
 
 async def side(which: str, rounds: int, members: int, pace: bool) -> None:
-    async def gate() -> None:
-        """Say ready, then wait for the word to start (`pair`)."""
-        print("ready", flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    async def gate(card: Json | None) -> Json | None:
+        """Say ready (the bot with its card), then wait for the word to start (`pair`),
+        which brings the floor the bot's card."""
+        print("ready", json.dumps(card, ensure_ascii=False) if card else "", flush=True)
+        word = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        found: Json | None = json.loads(word[3:]) if word.startswith("go ") else None
+        return found
 
     run = bot_run if which == "bot" else floor_run
     print(json.dumps(await run(rounds, members, gate, pace)))
@@ -140,13 +148,17 @@ async def pair(rounds: int, members: int, pace: bool = True) -> dict[str, Any]:
         "--members", str(members), *(() if pace else ("--saturate",)),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE) for which in ("bot", "floor")]
+    said = []
     for proc in procs:
         assert proc.stdout is not None
-        while (await proc.stdout.readline()).strip() != b"ready":
-            pass
-    for proc in procs:
+        while not (line := (await proc.stdout.readline()).decode()).startswith("ready"):
+            if not line:
+                raise RuntimeError("a side stopped before it was ready")
+        said.append(line[len("ready"):].strip())
+    card = said[0]  # the bot's; the floor presses the same message
+    for proc, word in zip(procs, ("go\n", f"go {card}\n"), strict=True):
         assert proc.stdin is not None
-        proc.stdin.write(b"go\n")
+        proc.stdin.write(word.encode())
         await proc.stdin.drain()
 
     async def result_of(proc: asyncio.subprocess.Process) -> dict[str, Any]:
