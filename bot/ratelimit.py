@@ -16,7 +16,9 @@ bursts.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram.ext import AIORateLimiter
 
@@ -41,9 +43,30 @@ def bucket(limit: float, window: float) -> Bucket:
     return Bucket(capacity, capacity / per_second)
 
 
+class BranchRateLimiter(AIORateLimiter):
+    """PTB's limiter, except for answers to button presses: they are not messages and
+    count towards no flood limit, and passing them through the limiter would hold every
+    tap's answer while the limiter waits out a 429 on a broadcast (the old person's
+    button would spin for the whole `retry_after`); it also cost each tap at saturation."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        if endpoint == "answerCallbackQuery":
+            return await callback(*args, **kwargs)
+        return await super().process_request(callback, args, kwargs, endpoint, data,
+                                             rate_limit_args)
+
+
 def rate_limiter(per_second: float, group_per_minute: float, max_retries: int) -> AIORateLimiter:
     overall, group = bucket(per_second, 1.0), bucket(group_per_minute, 60.0)
-    return AIORateLimiter(overall_max_rate=overall.capacity,
+    return BranchRateLimiter(overall_max_rate=overall.capacity,
                           overall_time_period=overall.period,
                           group_max_rate=group.capacity, group_time_period=group.period,
                           max_retries=max_retries)

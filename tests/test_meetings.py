@@ -6,6 +6,7 @@ member and is not expected at a 党小组会); its leader 刘建华 is not on th
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -309,6 +310,27 @@ async def test_a_card_edit_the_scheduler_dropped_is_asked_for_again(branch: Bran
     await branch.flush_cards()
     text = branch.fake.message(card["chat"]["id"], card["message_id"])["text"]
     assert "已签到 3" in text
+
+
+async def test_a_tap_is_answered_while_a_message_waits_out_a_429(branch: Branch) -> None:
+    """A 429 makes PTB's rate limiter hold every request for `retry_after`; answers to
+    presses are not messages and do not wait (bot/ratelimit.py): while a job's message
+    (a notice going out, a reminder) waits out the 429, a member hears back at once."""
+    m = await arrange(branch)
+    card = await open_card(branch, m)
+    member = await branch.link("尤凤英")
+    leader = branch.user("刘建华")
+    assert branch.h.app is not None
+    branch.fake.fail("sendMessage", 429, retry_after=1)
+    fault = branch.fake.faults[-1]
+    sending = asyncio.create_task(branch.h.app.bot.send_message(leader.id, "通知"))
+    await branch.fake.wait_for(lambda: fault.times == 0)  # the limiter now waits 1 s
+    branch.fake.press(member, card, "✅ 签到")
+    await branch.fake.wait_for(lambda: bool(branch.fake.toasts_for(member)), timeout=0.8)
+    assert branch.fake.toasts_for(member) == ["尤凤英同志，已为您签到"]
+    assert not sending.done()
+    await sending  # and the message went out after its wait
+    assert branch.reply(leader) == "通知"
 
 
 async def test_leave_with_reason_in_private_chat(branch: Branch) -> None:
