@@ -59,6 +59,7 @@ from bot.jobs import posts as post_jobs
 from bot.jobs import pushes as push_jobs
 from bot.jobs.follow_ups import JobFollowUps
 from bot.limits import BranchBot
+from bot.order import PerPersonOrder
 from bot.ratelimit import rate_limiter
 from bot.services.access import AccessService, Role
 from bot.services.care import CareService
@@ -158,6 +159,8 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         .application_class(BranchApplication)
         .bot(bot)
         .update_queue(queue)
+        # Different people's updates at the same time, each person's in order (bot/order.py).
+        .concurrent_updates(PerPersonOrder())
         .context_types(context_types)
         # Jobs are placed (and, except with the machine's clock, fired) by `clock`.
         .job_queue(BranchJobQueue(clock))

@@ -333,6 +333,27 @@ async def test_a_tap_is_answered_while_a_message_waits_out_a_429(branch: Branch)
     assert branch.reply(leader) == "通知"
 
 
+async def test_one_members_stuck_answer_does_not_keep_another_waiting(
+    branch: Branch,
+) -> None:
+    """Different people's updates are handled at the same time (bot/order.py): a tap
+    whose answer is stuck on its way to Telegram does not hold up the next member's."""
+    m = await arrange(branch)
+    card = await open_card(branch, m)
+    first, second = [await branch.link(n) for n in ("尤凤英", "何秀兰")]
+    released = branch.fake.hold("answerCallbackQuery")
+    held = branch.fake.faults[-1]
+    branch.fake.press(first, card, "✅ 签到")
+    await branch.fake.wait_for(lambda: held.times == 0)  # her answer is on its way
+    branch.fake.press(second, card, "✅ 签到")
+    await branch.fake.wait_for(lambda: bool(branch.fake.toasts_for(second)))
+    assert branch.fake.toasts_for(first) == []
+    released.set()
+    await branch.h.settle()
+    assert branch.fake.toasts_for(first) == ["尤凤英同志，已为您签到"]
+    assert len(await branch.h.deps.meeting_repo.attendance(m.id)) == 2
+
+
 async def test_leave_with_reason_in_private_chat(branch: Branch) -> None:
     m = await arrange(branch)
     card = await open_card(branch, m)

@@ -63,6 +63,13 @@ class Faults(World):
     def slow(self, method: str, delay: float, *, times: int = 1) -> None:
         self.faults.append(Fault(method, None, times, delay=delay))
 
+    def hold(self, method: str) -> asyncio.Event:
+        """The next call of `method` is answered only once the test sets the event: a
+        request stuck on the network, for as long as the test needs, in no real time."""
+        released = asyncio.Event()
+        self.faults.append(Fault(method, None, 1, until=released))
+        return released
+
     async def _apply_faults(self, method: str) -> None:
         for fault in self.faults:
             if fault.times <= 0 or fault.method not in (method, "*"):
@@ -71,6 +78,8 @@ class Faults(World):
                 fault.skip -= 1
                 continue
             fault.times -= 1
+            if fault.until is not None:
+                await fault.until.wait()
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             if fault.status is not None:

@@ -97,6 +97,8 @@ class _MethodHandler(tornado.web.RequestHandler):
         if token != fake.token:
             self._reply(fake, method, params, files, ApiError(401, "Unauthorized"))
             return
+        if fake.round_trip:
+            await asyncio.sleep(fake.round_trip / 2)  # the request on its way
         loss = fake._chaos_loss(method)
         if loss is not None and not loss[1]:
             await self._lose(loss[0])  # before acting: as if the request never arrived
@@ -112,6 +114,8 @@ class _MethodHandler(tornado.web.RequestHandler):
             fake.lost_replies.append((method.lower(), _int(params.get("chat_id"), None)))
             await self._lose(loss[0])
             return
+        if fake.round_trip:
+            await asyncio.sleep(fake.round_trip / 2)  # the answer on its way back
         self._reply(fake, method, params, files, result)
 
     async def _lose(self, kind: str) -> None:

@@ -104,6 +104,7 @@ class Fault:
     delay: float = 0.0
     description: str | None = None
     skip: int = 0  # let this many matching calls through first
+    until: asyncio.Event | None = None  # held until the test sets it (`hold`)
 
 
 @dataclass
@@ -181,6 +182,9 @@ class World:
         # overall, and a minute per group chat. Beyond them: 429 with retry_after.
         self.limits: tuple[float, float] | None = None
         self.too_many = 0
+        # The network between the bot and Telegram (benchmarks): seconds for a request to
+        # reach the fake and its answer to come back, half each way. Loopback's is ~0.
+        self.round_trip = 0.0
         self._sent_at: list[float] = []
         self._group_sent_at: dict[int, list[float]] = {}
         # Seconds from a button press entering the fake to the bot's answer.
