@@ -50,7 +50,8 @@ async def _no_gate(card: Json | None = None) -> Json | None:
 
 
 async def bot_run(rounds: int, members: int,
-                  gate: Gate = _no_gate, pace: bool = True) -> dict[str, Any]:
+                  gate: Gate = _no_gate, pace: bool = True,
+                  rtt: float = 0.0) -> dict[str, Any]:
     async with branch(members) as (h, users, group):
         secretary = users[0]
         for n in range(rounds):
@@ -74,6 +75,7 @@ async def bot_run(rounds: int, members: int,
             assert fresh is not None and fresh.card_message_id is not None
             cards.append((fresh, h.fake.message(group.id, fresh.card_message_id)))
         await gate(cards[0][1])  # both sides ready: time them in the same window
+        h.fake.round_trip = rtt
         h.fake.answer_latencies.clear()  # the ✅ taps that arranged the meetings
         start = time.perf_counter()
         for m, card in cards:
@@ -90,7 +92,8 @@ async def bot_run(rounds: int, members: int,
 
 
 async def floor_run(rounds: int, members: int,
-                    gate: Gate = _no_gate, pace: bool = True) -> dict[str, Any]:
+                    gate: Gate = _no_gate, pace: bool = True,
+                    rtt: float = 0.0) -> dict[str, Any]:
     async with FakeBotApi() as fake:
         group = fake.add_group(-1001, "群")
         users = [fake.add_user(600000 + i, f"u{i}") for i in range(members)]
@@ -112,6 +115,7 @@ async def floor_run(rounds: int, members: int,
             bots = await gate(None)
             if bots is not None:
                 card = {**bots, "chat": group.json()}
+            fake.round_trip = rtt
             start = time.perf_counter()
             for _ in range(rounds):
                 await _burst(fake, [(u, card, "att:ci:1") for u in users], pace)
@@ -126,7 +130,7 @@ async def floor_run(rounds: int, members: int,
                 "throughput_per_s": rounds * members / elapsed}
 
 
-async def side(which: str, rounds: int, members: int, pace: bool) -> None:
+async def side(which: str, rounds: int, members: int, pace: bool, rtt: float) -> None:
     async def gate(card: Json | None) -> Json | None:
         """Say ready (the bot with its card), then wait for the word to start (`pair`),
         which brings the floor the bot's card."""
@@ -136,16 +140,18 @@ async def side(which: str, rounds: int, members: int, pace: bool) -> None:
         return found
 
     run = bot_run if which == "bot" else floor_run
-    print(json.dumps(await run(rounds, members, gate, pace)))
+    print(json.dumps(await run(rounds, members, gate, pace, rtt)))
 
 
-async def pair(rounds: int, members: int, pace: bool = True) -> dict[str, Any]:
+async def pair(rounds: int, members: int, pace: bool = True,
+               rtt: float = 0.0) -> dict[str, Any]:
     """Bot and floor at the same time, one process each, both prepared before either
     starts its clock (the bot opens its 20 cards first: until session 7 the floor's timed
     window fell while the bot was still preparing, so noise hit one side only)."""
     procs = [await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.taps", "--side", which, "--rounds", str(rounds),
-        "--members", str(members), *(() if pace else ("--saturate",)),
+        "--members", str(members), "--rtt", str(rtt * 1000),
+        *(() if pace else ("--saturate",)),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE) for which in ("bot", "floor")]
     said = []
@@ -176,8 +182,8 @@ async def pair(rounds: int, members: int, pace: bool = True) -> dict[str, Any]:
     }
 
 
-async def main(rounds: int, members: int, repeat: int, pace: bool) -> None:
-    runs = [await pair(rounds, members, pace) for _ in range(repeat)]
+async def main(rounds: int, members: int, repeat: int, pace: bool, rtt: float) -> None:
+    runs = [await pair(rounds, members, pace, rtt) for _ in range(repeat)]
     result = {
         "machine": machine(), "runs": runs,
         "median_of_ratio_median": statistics.median(r["ratio_median"] for r in runs),
@@ -200,9 +206,12 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--saturate", action="store_true",
                         help="press all at once: throughput at saturation")
+    parser.add_argument("--rtt", type=float, default=0.0,
+                        help="milliseconds for a request to Telegram and back (loopback: 0)")
     parser.add_argument("--side", choices=("bot", "floor"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    rtt = args.rtt / 1000
     if args.side:
-        asyncio.run(side(args.side, args.rounds, args.members, not args.saturate))
+        asyncio.run(side(args.side, args.rounds, args.members, not args.saturate, rtt))
     else:
-        asyncio.run(main(args.rounds, args.members, args.repeat, not args.saturate))
+        asyncio.run(main(args.rounds, args.members, args.repeat, not args.saturate, rtt))
