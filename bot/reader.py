@@ -26,8 +26,8 @@ T = TypeVar("T")
 
 
 def _here(config: Config, now: datetime, view: Callable[..., Awaitable[T]],
-          args: tuple[Any, ...]) -> T:
-    """In the worker: `view(deps, *args)` over a connection of its own, opened for this
+          args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    """In the worker: `view(deps, *args, **kwargs)` over a connection of its own, opened for this
     view and closed after it (a connection kept open would keep its thread, and so the
     worker process, alive when the bot stops)."""
     from bot.app import close_deps, open_deps
@@ -36,16 +36,18 @@ def _here(config: Config, now: datetime, view: Callable[..., Awaitable[T]],
         data = BotData()
         data.deps = await open_deps(config, FrozenClock(now), reader=True)
         try:
-            return await view(data.deps, *args)
+            return await view(data.deps, *args, **kwargs)
         finally:
             await close_deps(data)
 
     return asyncio.run(go())
 
 
-async def read_off_loop(deps: Deps, view: Callable[..., Awaitable[T]], *args: Any) -> T:
-    """`await view(deps, *args)`, built in the worker process. `view` is a module-level
-    async function that only reads; it, its arguments and its result are pickled."""
+async def read_off_loop(deps: Deps, view: Callable[..., Awaitable[T]], *args: Any,
+                        **kwargs: Any) -> T:
+    """`await view(deps, *args, **kwargs)`, built in the worker process. `view` is a
+    module-level async function that only reads; it, its arguments and its result are
+    pickled."""
     if str(deps.config.storage.path) == ":memory:":
-        return await view(deps, *args)
-    return await off_loop(_here, deps.config, deps.clock.now(), view, args)
+        return await view(deps, *args, **kwargs)
+    return await off_loop(_here, deps.config, deps.clock.now(), view, args, kwargs)

@@ -13,10 +13,7 @@ from bot.context import BranchApp, BranchContext
 from bot.guard import guarded
 from bot.reader import read_off_loop
 from bot.services.access import Actor
-from bot.services.charts import report_charts
-from bot.services.offload import off_loop
-from bot.services.report import report_workbook
-from bot.ui.report import report_rows, year_report
+from bot.ui.report import report_files
 
 
 @guarded("report")
@@ -28,15 +25,15 @@ async def report_command(update: Update, context: BranchContext, actor: Actor) -
     year = deps.care.today().year
     if context.args and context.args[0].isdigit() and 2000 <= int(context.args[0]) <= 2100:
         year = int(context.args[0])
-    report = await read_off_loop(deps, year_report, year)  # beside the taps, not between
-    rows = report_rows(report)
+    # Built beside the taps, not between them (on the loop only with an in-memory database).
+    files = await read_off_loop(deps, report_files, year)
     await message.reply_text("\n".join(
         [texts.REPORT_TITLE.format(year=year)] +
-        [texts.REPORT_LINE.format(label=label, value=value) for label, value in rows]))
-    for name, png in await off_loop(report_charts, report):
+        [texts.REPORT_LINE.format(label=label, value=value) for label, value in files.rows]))
+    for name, png in files.charts:
         await message.reply_photo(io.BytesIO(png), filename=name)
-    workbook = await off_loop(report_workbook, report, rows)
-    await message.reply_document(io.BytesIO(workbook),
+    assert files.workbook is not None
+    await message.reply_document(io.BytesIO(files.workbook),
                                  filename=texts.REPORT_FILE.format(year=year))
 
 

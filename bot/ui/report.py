@@ -1,13 +1,16 @@
 """The year's report as lines of (label, value): the bot's message, the workbook and the
-desk's page all show these (bot/handlers/report.py, bot/web); and the report itself as
-the worker process builds it (`bot.reader`)."""
+desk's page all show these (bot/handlers/report.py, bot/web); and the report with its
+files as the worker process builds them (`bot.reader`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot import texts
 from bot.context import Deps
+from bot.services.charts import report_charts
 from bot.services.dues import fen_text
-from bot.services.report import Report
+from bot.services.report import Report, report_workbook
 
 
 def report_rows(r: Report) -> list[tuple[str, str]]:
@@ -50,6 +53,23 @@ def report_rows(r: Report) -> list[tuple[str, str]]:
     ]
 
 
-async def year_report(deps: Deps, year: int) -> Report:
-    """The year's figures (run in the worker process: `bot.reader.read_off_loop`)."""
-    return await deps.report.build(year)
+@dataclass(frozen=True)
+class ReportFiles:
+    """The report as `/report` sends it."""
+
+    rows: list[tuple[str, str]]
+    charts: list[tuple[str, bytes]]  # (file name, PNG); none unless asked for
+    workbook: bytes | None  # unless not asked for
+
+
+async def report_files(deps: Deps, year: int, *, charts: bool = True,
+                       workbook: bool = True) -> ReportFiles:
+    """The report's lines, with its two chart images and its workbook, all made in one
+    call in the worker process (`bot.reader.read_off_loop`): the report used to come back
+    to the loop and go out to the worker again, for the charts and for the workbook,
+    pickled each way, and those steps sat between the taps of a burst
+    (bench/views_taps.py)."""
+    report = await deps.report.build(year)
+    rows = report_rows(report)
+    return ReportFiles(rows, report_charts(report) if charts else [],
+                       report_workbook(report, rows) if workbook else None)

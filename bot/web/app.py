@@ -30,16 +30,14 @@ from bot.commands import COMMANDS
 from bot.context import Deps
 from bot.reader import read_off_loop
 from bot.services.access import LINKED, STAFF, Role
-from bot.services.charts import font_path, report_charts
+from bot.services.charts import font_path
 from bot.services.dates import show_date
 from bot.services.desk import DeskSession, LinkOutcome
-from bot.services.offload import off_loop
 from bot.services.problems import ServiceError
-from bot.services.report import report_workbook
 from bot.services.roster_file import RosterFileError
 from bot.services.tables import check_size
 from bot.ui import paper
-from bot.ui.report import report_rows, year_report
+from bot.ui.report import report_files
 from bot.web import pages
 
 log = logging.getLogger(__name__)
@@ -315,18 +313,17 @@ class Desk:
 
     async def report(self, request: Request, deps: Deps, session: DeskSession) -> Response:
         year = deps.care.today().year
-        report = await read_off_loop(deps, year_report, year)
-        charts = [base64.b64encode(png).decode() for _, png in
-                  await off_loop(report_charts, report)]
+        files = await read_off_loop(deps, report_files, year, workbook=False)
+        charts = [base64.b64encode(png).decode() for _, png in files.charts]
         return self.render("report.html", session, "report",
                            texts.WEB_REPORT_TITLE.format(year=year),
-                           rows=report_rows(report), charts=charts)
+                           rows=files.rows, charts=charts)
 
     async def workbook(self, request: Request, deps: Deps, session: DeskSession) -> Response:
         year = deps.care.today().year
-        report = await read_off_loop(deps, year_report, year)
-        data = await off_loop(report_workbook, report, report_rows(report))
-        return _download(data, texts.REPORT_FILE.format(year=year), XLSX)
+        files = await read_off_loop(deps, report_files, year, charts=False)
+        assert files.workbook is not None
+        return _download(files.workbook, texts.REPORT_FILE.format(year=year), XLSX)
 
     async def me(self, request: Request, deps: Deps, session: DeskSession) -> Response:
         values = await pages.me(deps, session.actor)
