@@ -97,8 +97,8 @@ class _MethodHandler(tornado.web.RequestHandler):
         if token != fake.token:
             self._reply(fake, method, params, files, ApiError(401, "Unauthorized"))
             return
-        if fake.round_trip:
-            await asyncio.sleep(fake.round_trip / 2)  # the request on its way
+        if fake.round_trip and not await _travel(fake.round_trip / 2):
+            return  # the request on its way; the client went away meanwhile
         loss = fake._chaos_loss(method)
         if loss is not None and not loss[1]:
             await self._lose(loss[0])  # before acting: as if the request never arrived
@@ -114,8 +114,8 @@ class _MethodHandler(tornado.web.RequestHandler):
             fake.lost_replies.append((method.lower(), _int(params.get("chat_id"), None)))
             await self._lose(loss[0])
             return
-        if fake.round_trip:
-            await asyncio.sleep(fake.round_trip / 2)  # the answer on its way back
+        if fake.round_trip and not await _travel(fake.round_trip / 2):
+            return  # the answer on its way back; the client went away meanwhile
         self._reply(fake, method, params, files, result)
 
     async def _lose(self, kind: str) -> None:
@@ -142,3 +142,12 @@ class _MethodHandler(tornado.web.RequestHandler):
         self.finish(json.dumps(body, ensure_ascii=False))
         fake._notify()
 
+
+async def _travel(seconds: float) -> bool:
+    """Wait out the network's share of a round trip; False if the request was cancelled
+    meanwhile (the bot stopping)."""
+    try:
+        await asyncio.sleep(seconds)
+    except asyncio.CancelledError:
+        return False
+    return True
