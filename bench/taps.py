@@ -61,7 +61,7 @@ async def bot_run(rounds: int, members: int,
         # Only the taps are timed: the meetings' reminders and closings, which moving the
         # clock from card to card would set off, are dropped (until session 8 they sent
         # thousands of private messages through the rate limiter during the timed window;
-        # at saturation they took a third of the bot's CPU, bench/PERFORMANCE.md §1).
+        # at saturation they took a third of the bot's CPU, docs/PERFORMANCE.md §1).
         assert h.app is not None and h.app.job_queue is not None
         for job in h.app.job_queue.jobs():
             if job.name and job.name.startswith("mtg:") and job.name.endswith(

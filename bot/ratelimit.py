@@ -44,10 +44,11 @@ def bucket(limit: float, window: float) -> Bucket:
 
 
 class BranchRateLimiter(AIORateLimiter):
-    """PTB's limiter, except for answers to button presses: they are not messages and
-    count towards no flood limit, and passing them through the limiter would hold every
-    tap's answer while the limiter waits out a 429 on a broadcast (the old person's
-    button would spin for the whole `retry_after`); it also cost each tap at saturation."""
+    """PTB's limiter, except for answers to button presses: Telegram's flood limits are on
+    the messages a bot sends, and passed through the limiter an answer waited, like every
+    request, while the limiter sat out a 429 on some message (the old person's button
+    would spin for the whole `retry_after`; tests/test_meetings.py). It also cost each
+    tap a little at saturation."""
 
     async def process_request(
         self,
@@ -67,6 +68,6 @@ class BranchRateLimiter(AIORateLimiter):
 def rate_limiter(per_second: float, group_per_minute: float, max_retries: int) -> AIORateLimiter:
     overall, group = bucket(per_second, 1.0), bucket(group_per_minute, 60.0)
     return BranchRateLimiter(overall_max_rate=overall.capacity,
-                          overall_time_period=overall.period,
-                          group_max_rate=group.capacity, group_time_period=group.period,
-                          max_retries=max_retries)
+                             overall_time_period=overall.period,
+                             group_max_rate=group.capacity, group_time_period=group.period,
+                             max_retries=max_retries)

@@ -27,9 +27,9 @@ T = TypeVar("T")
 
 def _here(config: Config, now: datetime, view: Callable[..., Awaitable[T]],
           args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
-    """In the worker: `view(deps, *args, **kwargs)` over a connection of its own, opened for this
-    view and closed after it (a connection kept open would keep its thread, and so the
-    worker process, alive when the bot stops)."""
+    """In the worker: `view(deps, *args, **kwargs)` over a connection of its own, opened
+    for this view and closed after it (a connection kept open would keep its thread, and
+    so the worker process, alive when the bot stops)."""
     from bot.app import close_deps, open_deps
 
     async def go() -> T:
