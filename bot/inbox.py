@@ -92,7 +92,8 @@ class DurableQueue(asyncio.Queue[object]):
             await self.flush()
 
     def arrived(self, items: list[Any]) -> None:
-        """Keep the updates of a `getUpdates` answer as sent, until written or handled."""
+        """Keep the updates of a `getUpdates` answer as sent, until handled (every one is
+        queued, and `handled` drops its copy, also for an update delivered twice)."""
         for item in items:
             if isinstance(item, dict) and isinstance(item.get("update_id"), int):
                 self._raw[item["update_id"]] = item
@@ -125,9 +126,6 @@ class DurableQueue(asyncio.Queue[object]):
                 await asyncio.wait_for(self._settled.wait(), self.grace)
         async with self._lock:
             fresh = {uid: self._as_json(u) for uid, u in self._fresh.items()}
-            # Every update of the last answer is queued by now: what is not fresh is
-            # handled or being written, and needs no raw copy.
-            self._raw = {uid: raw for uid, raw in self._raw.items() if uid in self._fresh}
             handled = set(self._handled)
             if not fresh and not handled:
                 return
