@@ -3,7 +3,10 @@
 Drawing a chart or writing a workbook holds the interpreter lock for tens to hundreds of
 milliseconds, so a worker thread would still stall the event loop and the check-in burst
 behind it (bench/views_taps.py). One worker process, made on first use and kept, does it
-instead; what it is given and returns is plain data (a `Report`, bytes). Where processes
+instead; what it is given and returns is plain data (a `Report`, bytes). On Linux the
+worker runs under SCHED_IDLE: on a 2-vCPU host a report built at normal priority took the
+other vCPU from the bot's own threads, and taps beside it slowed (p99 ~2x alone; nice(10)
+made no difference, SCHED_IDLE 1.2-1.6x; docs/PERFORMANCE.md §6). Where processes
 cannot be made or the host program cannot be re-imported by one (a script without a
 `__main__` guard), the work runs in a thread as before: slower for taps, never lost.
 """
@@ -26,13 +29,24 @@ _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
+def _yield_to_the_bot() -> None:
+    """In the worker process, at its start: run only when nothing else wants the CPU
+    (Linux's SCHED_IDLE; elsewhere, or where refused, at normal priority)."""
+    import os
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        pass
+
+
 def _worker() -> ProcessPoolExecutor | None:
     global _pool
     with _pool_lock:
         if _pool is None:
             try:
                 _pool = ProcessPoolExecutor(max_workers=1,
-                                            mp_context=multiprocessing.get_context("spawn"))
+                                            mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_yield_to_the_bot)
             except (OSError, NotImplementedError) as exc:
                 log.warning("no worker process (%s): heavy work runs in a thread", exc)
                 return None
