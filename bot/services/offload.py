@@ -3,19 +3,23 @@
 Drawing a chart or writing a workbook holds the interpreter lock for tens to hundreds of
 milliseconds, so a worker thread would still stall the event loop and the check-in burst
 behind it (bench/views_taps.py). One worker process, made on first use and kept, does it
-instead; what it is given and returns is plain data (a `Report`, bytes). On Linux the
-worker runs under SCHED_IDLE: on a 2-vCPU host a report built at normal priority took the
-other vCPU from the bot's own threads, and taps beside it slowed (p99 ~2x alone; nice(10)
-made no difference, SCHED_IDLE 1.2-1.6x; docs/PERFORMANCE.md §6). Where processes
+instead; what it is given and returns is plain data (a `Report`, bytes). Where processes
 cannot be made or the host program cannot be re-imported by one (a script without a
 `__main__` guard), the work runs in a thread as before: slower for taps, never lost.
+
+On Linux the worker runs under SCHED_IDLE: built at normal priority on a 2-vCPU host, a
+report took the CPU from the bot's own threads, and taps beside it slowed (p99 ~2x
+alone; nice(10) made no difference; SCHED_IDLE 1.2-1.6x, docs/PERFORMANCE.md §6). And
+it dies with the bot, however the bot ends (`_die_with`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -24,19 +28,39 @@ from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def _yield_to_the_bot() -> None:
-    """In the worker process, at its start: run only when nothing else wants the CPU
-    (Linux's SCHED_IDLE; elsewhere, or where refused, at normal priority)."""
-    import os
-    try:
+def _start_worker(parent: int) -> None:
+    """In the worker process, at its start. On Linux: die with the bot, and run only when
+    nothing else wants the CPU. Elsewhere, or where refused, neither."""
+    import signal
+
+    _die_with(parent, signal.SIGKILL)
+    with contextlib.suppress(AttributeError, OSError):
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    except (AttributeError, OSError):
-        pass
+
+
+def _die_with(parent: int, signal_number: int) -> None:
+    """Have Linux send `signal_number` when the bot's thread that made this process ends
+    (prctl's PR_SET_PDEATHSIG; the event loop's thread, which lives as long as the bot).
+    A process pool's worker does not notice its parent's death by itself: after a
+    SIGKILL it ran on for good, and multiprocessing's resource tracker with it, both
+    holding the bot's stderr (tests/test_offload.py)."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:  # the C library is already loaded into the interpreter: no search needed
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal_number, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the bot died before the request was in place
+        os._exit(1)
 
 
 def _worker() -> ProcessPoolExecutor | None:
@@ -46,7 +70,8 @@ def _worker() -> ProcessPoolExecutor | None:
             try:
                 _pool = ProcessPoolExecutor(max_workers=1,
                                             mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_yield_to_the_bot)
+                                            initializer=_start_worker,
+                                            initargs=(os.getpid(),))
             except (OSError, NotImplementedError) as exc:
                 log.warning("no worker process (%s): heavy work runs in a thread", exc)
                 return None
