@@ -61,6 +61,7 @@ from bot.jobs.follow_ups import JobFollowUps
 from bot.limits import BranchBot
 from bot.order import PerPersonOrder
 from bot.ratelimit import rate_limiter
+from bot.reader import start_reader
 from bot.services.access import AccessService, Role
 from bot.services.care import CareService
 from bot.services.chats import ChatDirectory
@@ -127,6 +128,7 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         await post_jobs.schedule_all(app)
         await push_jobs.schedule_all(app)
         await backup_jobs.schedule_all(app)
+        start_reader(config)  # the heavy views' worker process (bot/reader.py)
         # Last: the updates a previous run left unhandled are handled with all in place.
         assert isinstance(app.update_queue, DurableQueue)
         await app.update_queue.attach(deps.inbox, app.bot)

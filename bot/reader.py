@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from bot.clock import FrozenClock
 from bot.config import Config
 from bot.context import BotData, Deps
-from bot.services.offload import off_loop
+from bot.services.offload import off_loop, start_worker
 
 T = TypeVar("T")
 
@@ -41,6 +41,21 @@ def _here(config: Config, now: datetime, view: Callable[..., Awaitable[T]],
             await close_deps(data)
 
     return asyncio.run(go())
+
+
+def _imports() -> int:
+    """In the worker, as it starts: what every view needs (`_here`). Its process id."""
+    import os
+
+    import bot.app  # noqa: F401
+
+    return os.getpid()
+
+
+def start_reader(config: Config) -> None:
+    """Start the worker process with the bot (`start_worker`), where views use it."""
+    if str(config.storage.path) != ":memory:":
+        start_worker(_imports)
 
 
 async def read_off_loop(deps: Deps, view: Callable[..., Awaitable[T]], *args: Any,

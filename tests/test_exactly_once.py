@@ -76,6 +76,8 @@ class _Bot:
         self.cfg, self.tmp = cfg, tmp
         self.proc: asyncio.subprocess.Process | None = None
         self._drain: asyncio.Task[None] | None = None
+        self._lines: list[bytes] = []
+        self._more = asyncio.Event()
 
     async def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
@@ -93,8 +95,17 @@ class _Bot:
         with (self.tmp / "bot.log").open("ab") as log:
             while line := await self.proc.stderr.readline():
                 log.write(line)
+                self._lines.append(line)
+                self._more.set()
                 if b"Application started" in line:
                     started.set()
+
+    async def logged(self, text: bytes) -> bytes:
+        """The first line of the bot's log that holds `text`, once it is written."""
+        while not (found := [line for line in self._lines if text in line]):
+            self._more.clear()
+            await self._more.wait()
+        return found[0]
 
     async def kill(self) -> None:
         """SIGKILL: no chance to flush or clean up."""

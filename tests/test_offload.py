@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Config
 from bot.services.offload import off_loop
+from bot.testing.fakeapi import FakeBotApi
+from tests.test_exactly_once import _Bot, _config, _prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
@@ -31,7 +34,10 @@ async def test_the_worker_runs_only_when_the_bot_has_nothing_to_run() -> None:
 
 _CHILD = """
 import asyncio, os, sys
+from bot.config import Config
 from bot.services.offload import off_loop
+from bot.testing.fakeapi import FakeBotApi
+from tests.test_exactly_once import _Bot, _config, _prepare
 
 async def main():
     print(await off_loop(os.getpid), flush=True)
@@ -73,3 +79,31 @@ async def test_the_worker_does_not_outlive_a_killed_bot(tmp_path: Path) -> None:
     finally:
         if _alive(worker):  # not left running after a failure
             os.kill(worker, signal.SIGKILL)
+
+
+@linux_only
+async def test_the_worker_starts_with_the_bot_and_ends_with_it(
+    config: Config, tmp_path: Path
+) -> None:
+    """`python -m bot`: the worker process is there before anyone asks for a view (its
+    start no longer falls in the first view's time, nor in a step of the event loop
+    amid taps), and a SIGKILL of the bot ends it too: the bot's log reaches its end."""
+    async with FakeBotApi() as fake:
+        fake.add_group(config.chats.group_chat_id, "支部群")
+        fake.add_group(config.chats.committee_chat_id, "支委群")
+        db_path = tmp_path / "bot.db"
+        await _prepare(db_path, config)
+        bot = _Bot(_config(tmp_path, fake, config, db_path, webhook_port=None), tmp_path)
+        try:
+            await bot.start()
+            line = await asyncio.wait_for(bot.logged(b"worker process ready"), 30)
+            worker = int(line.rsplit(b"pid ", 1)[1].split(b")")[0])
+            assert bot.proc is not None and _parent(worker) == bot.proc.pid
+        finally:
+            await asyncio.wait_for(bot.kill(), 30)  # waits for the end of the log
+        assert not _alive(worker)
+
+
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(") ", 1)[1].split()[1])
