@@ -88,6 +88,8 @@ async def main(updates: int, reports: int) -> None:
             card = fake.message(group.id, fresh.card_message_id)
             gc.collect()
             result["rss_after_startup_mb"] = round(rss_mb(), 1)
+            # Since session 10 the worker starts with the bot (bot/reader.py).
+            result["worker_after_startup_mb"] = worker_rss_mb()
             t1 = time.perf_counter()
             await feed(h, users, card, m.id, updates)
             gc.collect()
