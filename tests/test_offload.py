@@ -22,10 +22,9 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
 
 @linux_only
 async def test_the_worker_runs_only_when_the_bot_has_nothing_to_run() -> None:
-    """A report built beside a check-in burst took the other vCPU from the bot's own
-    threads (its database thread, the kernel's wake-ups): taps' p99 ~2x alone
-    (bench/views_taps.py). The worker asks Linux for SCHED_IDLE, under which any thread
-    of normal priority that wakes up takes the CPU from it at once."""
+    """A report built beside a check-in burst took the CPU from the bot's own threads:
+    taps' p99 ~2x alone (bench/views_taps.py). The worker asks Linux for SCHED_IDLE,
+    under which any thread of normal priority that wakes up takes the CPU from it."""
     pid = await off_loop(os.getpid)
     assert pid != os.getpid()  # built in the worker process, not in a thread
     assert await off_loop(os.sched_getscheduler, 0) == os.SCHED_IDLE
@@ -33,11 +32,8 @@ async def test_the_worker_runs_only_when_the_bot_has_nothing_to_run() -> None:
 
 
 _CHILD = """
-import asyncio, os, sys
-from bot.config import Config
+import asyncio, os
 from bot.services.offload import off_loop
-from bot.testing.fakeapi import FakeBotApi
-from tests.test_exactly_once import _Bot, _config, _prepare
 
 async def main():
     print(await off_loop(os.getpid), flush=True)

@@ -2,10 +2,11 @@
 
 Drawing a chart or writing a workbook holds the interpreter lock for tens to hundreds of
 milliseconds, so a worker thread would still stall the event loop and the check-in burst
-behind it (bench/views_taps.py). One worker process, made on first use and kept, does it
-instead; what it is given and returns is plain data (a `Report`, bytes). Where processes
-cannot be made or the host program cannot be re-imported by one (a script without a
-`__main__` guard), the work runs in a thread as before: slower for taps, never lost.
+behind it (bench/views_taps.py). One worker process, made as the bot starts
+(`start_worker`, else on first use) and kept, does it instead; what it is given and
+returns is plain data (a `Report`, bytes). Where processes cannot be made or the host
+program cannot be re-imported by one (a script without a `__main__` guard), the work
+runs in a thread as before: slower for taps, never lost.
 
 On Linux the worker runs under SCHED_IDLE: built at normal priority on a 2-vCPU host, a
 report took the CPU from the bot's own threads, and taps beside it slowed (p99 ~2x
