@@ -9,7 +9,11 @@ The two run at the same time, each in its own process with its own fake (one cor
 on a 2-core machine), so that the machine's noise, which comes in bursts on a shared
 host, falls on both alike; `--repeat` runs the pair again and reports each run.
 
-    python -m bench.taps [--rounds 20] [--members 100] [--repeat 3]
+    python -m bench.taps [--rounds 20] [--members 100] [--repeat 3] [--saturate]
+                         [--rtt MS] [--floor-at-once N]
+
+`--floor-at-once 64` gives the floor PTB's own concurrent updates, as many at once as the
+bot handles (bot/order.py; the floor without the bot's per-person order).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes
 
 from bench.common import branch, machine, summary
+from bot.order import MAX_AT_ONCE
 from bot.testing.fakeapi import FakeBotApi, Json
 
 
@@ -93,7 +98,7 @@ async def bot_run(rounds: int, members: int,
 
 async def floor_run(rounds: int, members: int,
                     gate: Gate = _no_gate, pace: bool = True,
-                    rtt: float = 0.0) -> dict[str, Any]:
+                    rtt: float = 0.0, at_once: int = 1) -> dict[str, Any]:
     async with FakeBotApi() as fake:
         group = fake.add_group(-1001, "群")
         users = [fake.add_user(600000 + i, f"u{i}") for i in range(members)]
@@ -102,7 +107,10 @@ async def floor_run(rounds: int, members: int,
             assert update.callback_query is not None
             await update.callback_query.answer("ok")
 
-        app = (ApplicationBuilder().token(fake.token).base_url(fake.base_url).build())
+        builder = ApplicationBuilder().token(fake.token).base_url(fake.base_url)
+        if at_once > 1:  # PTB's own concurrency, as many at once as the bot (bot/order.py)
+            builder = builder.concurrent_updates(at_once)
+        app = builder.build()
         app.add_handler(CallbackQueryHandler(answer))
         await app.initialize()
         assert app.updater is not None
@@ -130,7 +138,8 @@ async def floor_run(rounds: int, members: int,
                 "throughput_per_s": rounds * members / elapsed}
 
 
-async def side(which: str, rounds: int, members: int, pace: bool, rtt: float) -> None:
+async def side(which: str, rounds: int, members: int, pace: bool, rtt: float,
+               floor_at_once: int = 1) -> None:
     async def gate(card: Json | None) -> Json | None:
         """Say ready (the bot with its card), then wait for the word to start (`pair`),
         which brings the floor the bot's card."""
@@ -139,18 +148,22 @@ async def side(which: str, rounds: int, members: int, pace: bool, rtt: float) ->
         found: Json | None = json.loads(word[3:]) if word.startswith("go ") else None
         return found
 
-    run = bot_run if which == "bot" else floor_run
-    print(json.dumps(await run(rounds, members, gate, pace, rtt)))
+    if which == "bot":
+        result = await bot_run(rounds, members, gate, pace, rtt)
+    else:
+        result = await floor_run(rounds, members, gate, pace, rtt, floor_at_once)
+    print(json.dumps(result))
 
 
 async def pair(rounds: int, members: int, pace: bool = True,
-               rtt: float = 0.0) -> dict[str, Any]:
+               rtt: float = 0.0, floor_at_once: int = 1) -> dict[str, Any]:
     """Bot and floor at the same time, one process each, both prepared before either
     starts its clock (the bot opens its 20 cards first: until session 7 the floor's timed
     window fell while the bot was still preparing, so noise hit one side only)."""
     procs = [await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.taps", "--side", which, "--rounds", str(rounds),
         "--members", str(members), "--rtt", str(rtt * 1000),
+        "--floor-at-once", str(floor_at_once),
         *(() if pace else ("--saturate",)),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE) for which in ("bot", "floor")]
@@ -182,10 +195,11 @@ async def pair(rounds: int, members: int, pace: bool = True,
     }
 
 
-async def main(rounds: int, members: int, repeat: int, pace: bool, rtt: float) -> None:
-    runs = [await pair(rounds, members, pace, rtt) for _ in range(repeat)]
+async def main(rounds: int, members: int, repeat: int, pace: bool, rtt: float,
+               floor_at_once: int) -> None:
+    runs = [await pair(rounds, members, pace, rtt, floor_at_once) for _ in range(repeat)]
     result = {
-        "machine": machine(), "runs": runs,
+        "machine": machine(), "floor_at_once": floor_at_once, "runs": runs,
         "median_of_ratio_median": statistics.median(r["ratio_median"] for r in runs),
         "median_of_ratio_p99": statistics.median(r["ratio_p99"] for r in runs),
         # The spread, not only the middle: one noisy pair shows here.
@@ -208,10 +222,15 @@ if __name__ == "__main__":
                         help="press all at once: throughput at saturation")
     parser.add_argument("--rtt", type=float, default=0.0,
                         help="milliseconds for a request to Telegram and back (loopback: 0)")
+    parser.add_argument("--floor-at-once", type=int, default=1,
+                        help="updates the floor handles at once (PTB's concurrent_updates); "
+                        f"the bot handles up to {MAX_AT_ONCE}")
     parser.add_argument("--side", choices=("bot", "floor"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     rtt = args.rtt / 1000
     if args.side:
-        asyncio.run(side(args.side, args.rounds, args.members, not args.saturate, rtt))
+        asyncio.run(side(args.side, args.rounds, args.members, not args.saturate, rtt,
+                         args.floor_at_once))
     else:
-        asyncio.run(main(args.rounds, args.members, args.repeat, not args.saturate, rtt))
+        asyncio.run(main(args.rounds, args.members, args.repeat, not args.saturate, rtt,
+                         args.floor_at_once))
