@@ -52,9 +52,14 @@ def _imports() -> int:
     return os.getpid()
 
 
+def _shared(config: Config) -> bool:
+    """Whether the worker can open the bot's database (an in-memory one it cannot)."""
+    return str(config.storage.path) != ":memory:"
+
+
 def start_reader(config: Config) -> None:
     """Start the worker process with the bot (`start_worker`), where views use it."""
-    if str(config.storage.path) != ":memory:":
+    if _shared(config):
         start_worker(_imports)
 
 
@@ -63,6 +68,6 @@ async def read_off_loop(deps: Deps, view: Callable[..., Awaitable[T]], *args: An
     """`await view(deps, *args, **kwargs)`, built in the worker process. `view` is a
     module-level async function that only reads; it, its arguments and its result are
     pickled."""
-    if str(deps.config.storage.path) == ":memory:":
+    if not _shared(deps.config):
         return await view(deps, *args, **kwargs)
     return await off_loop(_here, deps.config, deps.clock.now(), view, args, kwargs)

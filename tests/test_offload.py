@@ -37,7 +37,7 @@ from bot.services.offload import off_loop
 
 async def main():
     print(await off_loop(os.getpid), flush=True)
-    await asyncio.sleep(3600)
+    await asyncio.Event().wait()  # until killed
 
 if __name__ == "__main__":
     asyncio.run(main())
