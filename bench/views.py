@@ -57,6 +57,7 @@ async def measure(people: int, years: int, repeat: int) -> dict[str, Any]:
                 replies[view] = len(arrivals)
         return {"years": years, **facts,
                 "views": {v: {"median_s": round(statistics.median(t), 3),
+                              "first_s": round(t[0], 3),
                               "max_s": round(max(t), 3), "replies": replies[v]}
                           for v, t in times.items()}}
 

@@ -52,6 +52,20 @@ def _imports() -> int:
     return os.getpid()
 
 
+def _report_libraries() -> str:
+    """In the worker, after `_imports`: what `/report` alone needs, matplotlib with the
+    CJK font and openpyxl, loaded by drawing an empty chart. The first `/report` after
+    each start-up took 1.2-1.3 s, ~0.5 s of it these (docs/PERFORMANCE.md §0); the
+    worker loads them at idle priority while nobody waits. The cost: the idle worker
+    holds ~125 MB from start-up, as it did after the first report anyway."""
+    import openpyxl.chart  # noqa: F401
+
+    from bot.services.charts import warm
+
+    warm()
+    return "the report's charts and workbook"
+
+
 def _shared(config: Config) -> bool:
     """Whether the worker can open the bot's database (an in-memory one it cannot)."""
     return str(config.storage.path) != ":memory:"
@@ -60,7 +74,7 @@ def _shared(config: Config) -> bool:
 def start_reader(config: Config) -> None:
     """Start the worker process with the bot (`start_worker`), where views use it."""
     if _shared(config):
-        start_worker(_imports)
+        start_worker(_imports, _report_libraries)
 
 
 async def read_off_loop(deps: Deps, view: Callable[..., Awaitable[T]], *args: Any,

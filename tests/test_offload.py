@@ -83,7 +83,8 @@ async def test_the_worker_starts_with_the_bot_and_ends_with_it(
 ) -> None:
     """`python -m bot`: the worker process is there before anyone asks for a view (its
     start no longer falls in the first view's time, nor in a step of the event loop
-    amid taps), and a SIGKILL of the bot ends it too: the bot's log reaches its end."""
+    amid taps), it loads what `/report` needs while nobody waits, and a SIGKILL of the
+    bot ends it too: the bot's log reaches its end."""
     async with FakeBotApi() as fake:
         fake.add_group(config.chats.group_chat_id, "支部群")
         fake.add_group(config.chats.committee_chat_id, "支委群")
@@ -95,6 +96,10 @@ async def test_the_worker_starts_with_the_bot_and_ends_with_it(
             line = await asyncio.wait_for(bot.logged(b"worker process ready"), 30)
             worker = int(line.rsplit(b"pid ", 1)[1].split(b")")[0])
             assert bot.proc is not None and _parent(worker) == bot.proc.pid
+            # Then the report's libraries, before any /report: matplotlib's font
+            # renderer is mapped into the worker (it used to load in the first /report).
+            await asyncio.wait_for(bot.logged(b"has loaded the report's charts"), 60)
+            assert "ft2font" in Path(f"/proc/{worker}/maps").read_text()
         finally:
             await asyncio.wait_for(bot.kill(), 30)  # waits for the end of the log
         assert not _alive(worker)

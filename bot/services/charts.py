@@ -113,6 +113,13 @@ def visits_chart(report: Report) -> bytes:
     return _render(_visits, report.year, report.visits_by_kind)
 
 
+def warm() -> None:
+    """Load matplotlib and the CJK font by drawing an empty chart (the worker does this
+    as the bot starts, `bot.reader`): the first `/report` after each start-up spent
+    ~0.5 s on them."""
+    _render(_attendance, 2000, {})
+
+
 def report_charts(report: Report) -> list[tuple[str, bytes]]:
     """(file name, PNG) for each chart the report sends."""
     return [
