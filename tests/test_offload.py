@@ -99,10 +99,16 @@ async def test_the_worker_starts_with_the_bot_and_ends_with_it(
             # Then the report's libraries, before any /report: matplotlib's font
             # renderer is mapped into the worker (it used to load in the first /report).
             await asyncio.wait_for(bot.logged(b"has loaded the report's charts"), 60)
-            assert "ft2font" in Path(f"/proc/{worker}/maps").read_text()
+            assert "ft2font" in _maps(worker)
         finally:
             await asyncio.wait_for(bot.kill(), 30)  # waits for the end of the log
         assert not _alive(worker)
+
+
+def _maps(pid: int) -> str:
+    """The files mapped into a process's memory (its loaded extension modules)."""
+    with open(f"/proc/{pid}/maps") as maps:
+        return maps.read()
 
 
 def _parent(pid: int) -> int:
