@@ -7,7 +7,7 @@ fresh card for each of the three cases, in a rotating order so the machine's noi
 on all three alike. Latency is from a press entering the fake to the bot's answer reaching
 it (`FakeBotApi.answer_latencies`); the view's own time is to its last reply.
 
-    python -m bench.views_taps [--people 1000] [--years 10] [--rounds 5]
+    python -m bench.views_taps [--people 1000] [--years 10] [--rounds 5]  (at most 20)
 
 The goal (issue 20): the taps' p99 during a view ≤ 1.5 × the p99 alone.
 """
@@ -142,4 +142,6 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--members", type=int, default=100)
     args = parser.parse_args()
+    if args.rounds * len(CASES) > 60:  # a card a minute within the hour (`_card`)
+        parser.error("at most 20 rounds")
     asyncio.run(main(args.people, args.years, args.rounds, args.members))
