@@ -116,7 +116,7 @@ def visits_chart(report: Report) -> bytes:
 def warm() -> None:
     """Load matplotlib and the CJK font by drawing an empty chart (the worker does this
     as the bot starts, `bot.reader`): the first `/report` after each start-up spent
-    ~0.5 s on them."""
+    0.4-0.5 s on them."""
     _render(_attendance, 2000, {})
 
 
