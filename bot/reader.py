@@ -43,13 +43,13 @@ def _here(config: Config, now: datetime, view: Callable[..., Awaitable[T]],
     return asyncio.run(go())
 
 
-def _imports() -> int:
-    """In the worker, as it starts: what every view needs (`_here`). Its process id."""
+def _imports() -> str:
+    """In the worker, as it starts: what every view needs (`_here`)."""
     import os
 
     import bot.app  # noqa: F401
 
-    return os.getpid()
+    return f"ready (pid {os.getpid()})"
 
 
 def _report_libraries() -> str:
@@ -65,7 +65,7 @@ def _report_libraries() -> str:
     from bot.services.charts import warm
 
     warm()
-    return "the report's charts and workbook"
+    return "has loaded the report's charts and workbook"
 
 
 def _shared(config: Config) -> bool:

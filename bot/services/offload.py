@@ -87,41 +87,32 @@ def _forget(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def start_worker(ready: Callable[[], int], *then: Callable[[], str]) -> None:
+def start_worker(*steps: Callable[[], str]) -> None:
     """Start the worker process now, with the bot, rather than at the first heavy view,
-    and have it run `ready` (its imports; it returns its process id), then each of
-    `then` (it returns what it loaded, for the log). Its start took ~0.4 s of the first
-    view's time after each start-up, and making the process (fork and exec) took a step
-    of the event loop amid whatever the members were tapping."""
+    and have it run each of `steps` in turn (its imports, what the report needs); each
+    returns what it did, for the log. Its start took ~0.4 s of the first view's time
+    after each start-up, and making the process (fork and exec) took a step of the event
+    loop amid whatever the members were tapping."""
     pool = _worker()
     if pool is None:
         return
     try:
-        pool.submit(ready).add_done_callback(_note_ready)
-        for step in then:
-            pool.submit(step).add_done_callback(_note_loaded)
+        for step in steps:
+            pool.submit(step).add_done_callback(_note_step)
     except (BrokenProcessPool, OSError, RuntimeError) as exc:
         log.warning("the worker process did not start (%s): it is tried again when "
                     "needed", exc)
         _forget(pool)
 
 
-def _note_ready(future: Future[int]) -> None:
+def _note_step(future: Future[str]) -> None:
     if future.cancelled():
         return
-    if future.exception() is not None:
-        log.warning("the worker process did not get ready: %s", future.exception())
+    if future.exception() is not None:  # a view that needs it does it then, or fails there
+        log.warning("the heavy views' worker process failed a step ahead of use: %s",
+                    future.exception())
     else:
-        log.info("the heavy views' worker process ready (pid %d)", future.result())
-
-
-def _note_loaded(future: Future[str]) -> None:
-    if future.cancelled():
-        return
-    if future.exception() is not None:  # a view that needs it loads it then, or fails there
-        log.warning("the worker process could not load ahead: %s", future.exception())
-    else:
-        log.info("the worker process has loaded %s", future.result())
+        log.info("the heavy views' worker process %s", future.result())
 
 
 async def off_loop(func: Callable[..., T], *args: Any) -> T:
