@@ -55,13 +55,13 @@ class DuesRepo:
                                subject_person=p.person_id,
                                detail=f"{p.month_from}..{p.month_to} {p.amount_fen}")
 
-    async def payments(self, year: int) -> list[Payment]:
+    async def collected_by_month(self, year: int) -> dict[int, int]:
+        """Fen paid in each month of `year` (by the day paid, whatever months it covers),
+        summed in SQL: a year of a large branch is 12,000 payments, 57 ms as objects."""
         rows = await self.db.fetchall(
-            "SELECT * FROM dues_payments WHERE month_from <= ? AND month_to >= ? "
-            "OR paid_on LIKE ? ORDER BY paid_on, id",
-            (f"{year}-12", f"{year}-01", f"{year}-%"))
-        return [Payment(r["person_id"], r["paid_on"], r["month_from"], r["month_to"],
-                        r["amount_fen"], r["method"]) for r in rows]
+            "SELECT CAST(substr(paid_on, 6, 2) AS INTEGER) AS month, SUM(amount_fen) AS fen "
+            "FROM dues_payments WHERE paid_on LIKE ? GROUP BY month", (f"{year}-%",))
+        return {r["month"]: r["fen"] for r in rows}
 
     async def covered_months(self, year: int) -> dict[int, set[int]]:
         """Each person's months of `year` that some payment covers, counted in SQL."""

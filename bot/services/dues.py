@@ -134,12 +134,9 @@ class DuesService(BranchTime):
         return fen
 
     async def statement(self, year: int) -> Statement:
-        collected: dict[int, int] = defaultdict(int)
-        for pay in await self.repo.payments(year):
-            if pay.paid_on.startswith(f"{year}-"):
-                collected[int(pay.paid_on[5:7])] += pay.amount_fen
+        collected = await self.repo.collected_by_month(year)
         spending = await self.repo.spending(year)
         spent: dict[int, int] = defaultdict(int)
         for s in spending:
             spent[int(s.spent_on[5:7])] += s.amount_fen
-        return Statement(year, dict(collected), dict(spent), spending)
+        return Statement(year, collected, dict(spent), spending)
