@@ -16,6 +16,9 @@ from storage import audit
 from storage.db import Database
 from storage.models import Ack, Delivery, PassedOn, Post, Reflection
 
+# Each person's (delivery state, how he acknowledged) for a post, None where there is none.
+Marks = dict[int, tuple[str | None, str | None]]
+
 
 def _post(r: sqlite3.Row) -> Post:
     return Post(
@@ -132,6 +135,26 @@ class PostRepo:
             "UPDATE post_deliveries SET state = ?, message_id = ?, at = ? "
             "WHERE post_id = ? AND person_id = ? AND state = 'pending'",
             (state, message_id, at, post_id, person_id))
+
+    async def marks(self, post_ids: Sequence[int]) -> dict[int, Marks]:
+        """For each post, each person's delivery state and acknowledgement (`how`), either
+        None where there is none: what decides whether he was reached
+        (`PostService._standing`), for many posts at once and as plain values (as
+        objects, one post at a time, 4 ms a post of 1,000 people)."""
+        if not post_ids:
+            return {}
+        slots = ",".join("?" * len(post_ids))
+        out: dict[int, Marks] = {}
+        for post_id, person_id, state in await self.db.fetchall(
+                "SELECT post_id, person_id, state FROM post_deliveries "  # noqa: S608 (?s)
+                f"WHERE post_id IN ({slots})", post_ids):
+            out.setdefault(post_id, {})[person_id] = (state, None)
+        for post_id, person_id, how in await self.db.fetchall(
+                "SELECT post_id, person_id, how FROM post_acks "  # noqa: S608 (?s)
+                f"WHERE post_id IN ({slots})", post_ids):
+            marks = out.setdefault(post_id, {})
+            marks[person_id] = (marks.get(person_id, (None, None))[0], how)
+        return out
 
     # -- acknowledgements ---------------------------------------------------------------
 

@@ -472,3 +472,47 @@ async def test_a_list_asked_for_early_is_the_round_the_follow_up_sends(big: Big)
               if m.get("text", "").startswith("📞 通知「")]
     assert _called(fake, [sent]) == early - {reader}
     assert reader not in sent["text"]
+
+
+async def test_the_reports_count_of_reached_is_the_one_the_lists_show(big: Big) -> None:
+    """The year's report counts who was reached without listing anyone
+    (`PostService.reached_of`); it must count by the same rule as the lists the leaders
+    and `/notices` show (`coverage`): taps, a leader's calls either way, Telegram's 403s,
+    the unlinked, a notice without receipts to one group."""
+    fake, deps = big.h.fake, big.h.deps
+    await big.compose("📢 通知", NOTICE, "✉️ 全体成员（私信）", "👍 要回执", "现在发", "✅ 发送")
+    await big.wait_summary()
+    for name in sorted(set(big.users) - set(big.unreachable))[:20]:
+        notice = next(m for m in fake.bot_messages(big.users[name])
+                      if m.get("text", "").startswith("📢 通知"))
+        fake.press(big.users[name], notice, "👍 收到")
+    await big.h.settle()
+    [receipted] = await deps.post_repo.recent("notice", 1)
+    await big.h.run_job(f"post:{receipted.id}:followup")
+    leader = big.leaders["二组"]
+    sheet = next(m for m in fake.bot_messages(leader)
+                 if m.get("text", "").startswith("📞 通知「"))
+    for mark in ("📞", "❌", "🚪"):
+        current = fake.message(leader.id, sheet["message_id"])
+        fake.press(leader, current, next(b["text"] for row in current["reply_markup"][
+            "inline_keyboard"] for b in row if b["text"].startswith(mark)))
+        await big.h.settle()
+    # The second notice: one group, no receipts.
+    await big.compose("📢 通知", "三组下周换活动室", "🏘 一个党小组（私信）", "三组", "不用",
+                      "现在发", "✅ 发送")
+    await big.wait_summary()
+    posts = await deps.post_repo.recent("notice", 2)
+    assert {p.id for p in posts} > {receipted.id}
+
+    def sums(coverages: list[dict[int | None, Any]]) -> tuple[int, int]:
+        covs = [c for coverage in coverages for c in coverage.values()]
+        return (sum(len(c.direct) + len(c.via_leader) for c in covs),
+                sum(c.total for c in covs))
+
+    one_by_one = [sums([await deps.posts.coverage(p)]) for p in posts]
+    assert await deps.posts.reached_of(posts[:1], posts[1:], posts) == [
+        *one_by_one, sums([await deps.posts.coverage(p) for p in posts])]
+    by_id = dict(zip([p.id for p in posts], one_by_one, strict=True))
+    assert by_id[receipted.id] == (22, 60)  # 20 taps, two calls reached, one not
+    # Delivered counts as reached without receipts: 20 less three 403s and two unlinked.
+    assert [n for pid, n in by_id.items() if pid != receipted.id] == [(15, 20)]

@@ -102,11 +102,6 @@ async def build_report(figures: ReportService, year: int) -> Report:
     visits = await figures.care.year_counts(year)
     study_posts = [p for p in await figures.posts.recent("study", 500)
                    if p.send_at.startswith(str(year))]
-    done = expected = 0
-    for coverage in await figures.posts.coverages(study_posts):
-        for cov in coverage.values():
-            done += len(cov.direct) + len(cov.via_leader)
-            expected += cov.total
     greetings = Counter(key.split(":", 1)[0] for key in
                         await figures.pushes.sent_between(f"{year}-01-01", f"{year}-12-31"))
     statement = await figures.dues.statement(year)
@@ -120,12 +115,8 @@ async def build_report(figures: ReportService, year: int) -> Report:
             quizzes.append((quiz.title, len(scores), sum(scores) / len(scores)))
     notice_posts = [p for p in await figures.posts.recent("notice", 500)
                     if p.send_at.startswith(str(year))]
-    reached = total = 0
-    tracked = [post for post in notice_posts if figures.posts.is_tracked(post)]
-    for coverage in await figures.posts.coverages(tracked):
-        for cov in coverage.values():
-            reached += len(cov.direct) + len(cov.via_leader)
-            total += cov.total
+    (done, expected), (reached, total) = await figures.posts.reached_of(
+        study_posts, [post for post in notice_posts if figures.posts.is_tracked(post)])
     surveys = []
     for survey in await figures.surveys.recent(20):  # 民主评议's grades stay out of it
         results = await figures.surveys.results(survey)
