@@ -152,8 +152,8 @@ class PostRepo:
         for post_id, person_id, how in await self.db.fetchall(
                 "SELECT post_id, person_id, how FROM post_acks "  # noqa: S608 (?s)
                 f"WHERE post_id IN ({slots})", post_ids):
-            marks = out.setdefault(post_id, {})
-            marks[person_id] = (marks.get(person_id, (None, None))[0], how)
+            post_marks = out.setdefault(post_id, {})
+            post_marks[person_id] = (post_marks.get(person_id, (None, None))[0], how)
         return out
 
     # -- acknowledgements ---------------------------------------------------------------
