@@ -4,7 +4,6 @@ seeded chaos (duplicates, timeouts, dropped replies)."""
 from __future__ import annotations
 
 import asyncio
-import random
 
 from bot.testing.fakeapi.world import (
     _ERROR_TEXTS,
@@ -12,6 +11,7 @@ from bot.testing.fakeapi.world import (
     ApiError,
     Chaos,
     Fault,
+    Json,
     World,
 )
 
@@ -33,26 +33,26 @@ class Faults(World):
         once; deliver an update twice (Telegram's at-least-once). A timeout or a cut
         happens half the time before the fake acts and half the time after, when the
         bot cannot know its message went out (`lost_replies`)."""
-        self._chaos = Chaos(random.Random(seed), too_many, server_error, duplicate,  # noqa: S311
-                            timeout, dropped, hang)
+        self._chaos = Chaos(seed, too_many, server_error, duplicate, timeout, dropped, hang)
+        self._chaos_draws.clear()
 
-    def _chaos_loss(self, method: str) -> tuple[str, bool] | None:
+    def _chaos_loss(self, method: str, params: Json) -> tuple[str, bool] | None:
         """Whether this call's connection is lost, how, and whether after acting."""
         chaos = self._chaos
         if chaos is None or method.lower() in _NEVER_CHAOS:
             return None
-        roll = chaos.rng.random()
+        roll = self._roll("loss", method, params)
         if roll < chaos.timeout + chaos.dropped:
             kind = "timeout" if roll < chaos.timeout else "dropped"
             self.injected[kind] += 1
-            return kind, chaos.rng.random() < 0.5
+            return kind, self._roll("after", method, params) < 0.5
         return None
 
-    def _chaos_fault(self, method: str) -> None:
+    def _chaos_fault(self, method: str, params: Json) -> None:
         chaos = self._chaos
         if chaos is None or method.lower() in _NEVER_CHAOS:
             return
-        roll = chaos.rng.random()
+        roll = self._roll("fault", method, params)
         if roll < chaos.too_many:
             self.injected["429"] += 1
             raise ApiError(429, "Too Many Requests: retry after 1", 1)

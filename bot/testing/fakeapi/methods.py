@@ -47,7 +47,7 @@ class BotApiMethods(Faults):
 
     async def handle(self, method: str, params: Json, files: dict[str, str]) -> Any:
         await self._apply_faults(method)
-        self._chaos_fault(method)
+        self._chaos_fault(method, params)
         self._check_limits(method, params)
         handler = getattr(self, f"api_{method.lower()}", None)
         if handler is None:

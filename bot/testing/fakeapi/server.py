@@ -99,7 +99,7 @@ class _MethodHandler(tornado.web.RequestHandler):
             return
         if fake.round_trip and not await _travel(fake.round_trip / 2):
             return  # the request on its way; the client went away meanwhile
-        loss = fake._chaos_loss(method)
+        loss = fake._chaos_loss(method, params)
         if loss is not None and not loss[1]:
             await self._lose(loss[0])  # before acting: as if the request never arrived
             return

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,7 +111,7 @@ class Fault:
 
 @dataclass
 class Chaos:
-    rng: random.Random
+    seed: int
     too_many: float
     server_error: float
     duplicate: float
@@ -173,6 +175,7 @@ class World:
         self.uploads: dict[str, bytes] = {}  # files the bot sent, by file name
         # Seeded chaos (see `chaos`): what was injected, by kind.
         self._chaos: Chaos | None = None
+        self._chaos_draws: Counter[str] = Counter()
         self.injected: dict[str, int] = {"429": 0, "5xx": 0, "duplicate_update": 0,
                                          "timeout": 0, "dropped": 0}
         # Calls whose work was done but whose reply the bot never got (a connection cut
@@ -238,10 +241,22 @@ class World:
         self._update_ids = itertools.count(last)
         return last
 
+    def _roll(self, *call: Any) -> float:
+        """Chaos's draw for this call: the same for the same call (its kind, method and
+        parameters, and how many times the same was drawn for before), whatever order
+        the calls come in, so that a seed injects the same faults run after run while
+        the bot handles several updates at once."""
+        assert self._chaos is not None
+        key = json.dumps(call, sort_keys=True, ensure_ascii=False, default=str)
+        nth = self._chaos_draws[key]
+        self._chaos_draws[key] += 1
+        return random.Random(f"{self._chaos.seed}|{key}|{nth}").random()  # noqa: S311
+
     def _enqueue(self, kind: str, payload: Json) -> Json:
         update = {"update_id": next(self._update_ids), kind: payload}
         self._updates.append(update)
-        if self._chaos is not None and self._chaos.rng.random() < self._chaos.duplicate:
+        chaos = self._chaos
+        if chaos is not None and self._roll("duplicate", kind, payload) < chaos.duplicate:
             # Redelivered under a new id, as after a lost offset confirmation.
             self.injected["duplicate_update"] += 1
             self._updates.append({"update_id": next(self._update_ids), kind: payload})
