@@ -17,7 +17,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.db import RunLock, load_migrations, private_file
+from storage.db import Database, RunLock, load_migrations, private_file
 
 
 class BackupFault(StrEnum):
@@ -75,23 +75,19 @@ def check_file(path: Path) -> BackupInfo:
     return BackupInfo(path, path.stat().st_size, people, version)
 
 
-async def backup(source: aiosqlite.Connection | Path, dest: Path) -> BackupInfo:
-    """Copy the live database (a connection, or a file path) to `dest` and check it."""
+async def backup(source: Database | Path, dest: Path) -> BackupInfo:
+    """Copy the live database (the bot's, or a file path) to `dest` and check it."""
     partial = await asyncio.to_thread(_prepare, dest)
     target = sqlite3.connect(partial)
     try:
-        if isinstance(source, Path):
-            async with aiosqlite.connect(f"file:{source}?mode=ro", uri=True) as conn:
-                await _copy(conn, target)
+        if isinstance(source, Database):
+            await source.backup_onto(target)  # noqa: ASYNC240 (the Database here)
         else:
-            await _copy(source, target)
+            async with aiosqlite.connect(f"file:{source}?mode=ro", uri=True) as conn:
+                await conn.backup(target)
     finally:
         target.close()
     return await asyncio.to_thread(_finish, partial, dest)
-
-
-async def _copy(conn: aiosqlite.Connection, target: sqlite3.Connection) -> None:
-    await conn.backup(target)
 
 
 def _prepare(dest: Path) -> Path:

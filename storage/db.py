@@ -14,8 +14,11 @@ id (bot/inbox.py sets it), and every write made then also records that id in
 `applied_updates`, in the same transaction: the record of "this update took effect" is
 committed with the effect or not at all. An update replayed after a crash is then
 skipped, whether or not its handler is idempotent. A lone statement (`write`,
-`returning`) stays one round trip to SQLite's thread: the statement, the record and the
-commit run there together (`_apply_on_thread`).
+`returning`: a tap's) runs with the record and the commit on the event loop's own thread
+(`_apply`), not on aiosqlite's: with several updates handled at once, handing the
+interpreter lock to that thread and back cost the loop more than SQLite's work (40 µs;
+docs/PERFORMANCE.md §0). All statements hold `_lock`, so the two threads never share the
+connection at once.
 
 Checkpoints (copying the write-ahead log back into the database file, with an fsync) are
 not left to the shared connection: SQLite would run one inside whichever commit passes
@@ -53,6 +56,7 @@ log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
 BACKSTOP_PAGES = 10_000  # about 40 MB of log
+BUSY_MS = 5000
 # The update being handled in this task, if any (see the module docstring).
 applying_update: ContextVar[int | None] = ContextVar("applying_update", default=None)
 _MARK_APPLIED = "INSERT OR IGNORE INTO applied_updates (update_id) VALUES (?)"
@@ -76,12 +80,8 @@ def load_migrations() -> list[tuple[int, str, str]]:
 
 
 class Tx:
-    """Statements on the shared connection, each one round trip to SQLite's thread.
-
-    aiosqlite runs every call on its worker thread; a cursor's execute, fetch and close
-    would be three trips. `execute_fetchall` does it all in one, which is what keeps a
-    button tap close to the framework's own floor (see docs/PERFORMANCE.md).
-    """
+    """Statements on the shared connection, each one round trip to SQLite's thread
+    (a cursor's execute, fetch and close would be three: `execute_fetchall` is one)."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -121,19 +121,22 @@ class Database:
         # Moves on with every write to the roster's tables through this connection
         # (`_watch_roster`): what a cache of people compares against.
         self.roster_version = 0
+        self.busy_ms = BUSY_MS  # how long a statement waits for another's write lock
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
         if str(path) != ":memory:":
             private_file(Path(path))
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        # Used from two threads in turn, never at once (see the module's docstring).
+        conn = await aiosqlite.connect(str(path), isolation_level=None,
+                                       check_same_thread=False)
         conn.row_factory = sqlite3.Row
         db = cls(conn, path)
         try:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES:d}")
             await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute(f"PRAGMA busy_timeout = {db.busy_ms:d}")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA secure_delete = ON")
             if migrate:
@@ -195,6 +198,12 @@ class Database:
         if busy:
             log.warning("write-ahead log not truncated: the database was busy")
         return not busy
+
+    async def backup_onto(self, target: sqlite3.Connection) -> None:
+        """SQLite's backup API onto `target`, with none of the bot's statements on this
+        connection meanwhile (a tap's runs on the loop's thread, `_apply`)."""
+        async with self._lock:
+            await self._conn.backup(target)
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -271,7 +280,7 @@ class Database:
         async with self._lock:
             if update_id is None:
                 return await Tx(self._conn).execute(sql, params)
-            changed, _ = await self._apply_on_thread(sql, params, update_id)
+            changed, _ = await self._apply(sql, params, update_id)
             return changed
 
     async def returning(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
@@ -281,31 +290,22 @@ class Database:
         async with self._lock:
             if update_id is None:
                 return await Tx(self._conn).fetchall(sql, params)
-            _, rows = await self._apply_on_thread(sql, params, update_id)
+            _, rows = await self._apply(sql, params, update_id)
             return rows
 
-    async def _apply_on_thread(self, sql: str, params: Params,
-                               update_id: int) -> tuple[int, list[sqlite3.Row]]:
-        """One statement and the update's record, in one transaction, in one trip to
-        aiosqlite's thread (its `_execute` runs a function there: the only way to keep a
-        tap at one round trip; aiosqlite has had it unchanged since 0.17)."""
-
-        def run(conn: sqlite3.Connection) -> tuple[int, list[sqlite3.Row]]:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                before = conn.total_changes
-                rows = conn.execute(sql, params).fetchall()
-                changed = conn.total_changes - before
-                conn.execute(_MARK_APPLIED, (update_id,))
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+    async def _apply(self, sql: str, params: Params,
+                     update_id: int) -> tuple[int, list[sqlite3.Row]]:
+        """One statement and the update's record, in one transaction, on the event loop's
+        thread (see the module's docstring). If another process holds the write lock, on
+        aiosqlite's thread instead, which waits for it (`busy_ms`) while the loop goes on."""
+        conn, busy = self._conn._conn, self.busy_ms
+        try:
+            return _apply_now(conn, sql, params, update_id, 0, busy)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or conn.in_transaction:
                 raise
-            return changed, rows
-
         result: tuple[int, list[sqlite3.Row]] = await self._conn._execute(
-            run, self._conn._conn)
+            _apply_now, conn, sql, params, update_id, busy, busy)
         return result
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
@@ -322,6 +322,28 @@ class Database:
             "ORDER BY name"
         )
         return [r["name"] for r in rows]
+
+
+def _apply_now(conn: sqlite3.Connection, sql: str, params: Params, update_id: int,
+               wait_ms: int, busy_ms: int) -> tuple[int, list[sqlite3.Row]]:
+    """`sql` and the record that `update_id` took effect, in one transaction, waiting
+    `wait_ms` at most for another process's write lock (SQLITE_BUSY after that)."""
+    conn.execute(f"PRAGMA busy_timeout = {wait_ms:d}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {busy_ms:d}")  # the connection's own again
+    try:
+        before = conn.total_changes
+        rows = conn.execute(sql, params).fetchall()
+        changed = conn.total_changes - before
+        conn.execute(_MARK_APPLIED, (update_id,))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return changed, rows
 
 
 class RunLock:

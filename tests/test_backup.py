@@ -170,7 +170,7 @@ async def test_restore_is_refused_while_the_bot_runs(
     """The audit's case: 「已恢复」 while the bot went on writing to the file it had open."""
     db = Path(branch.h.deps.db._path)
     copy = tmp_path / "copy.db"
-    await backup(branch.h.deps.db.connection, copy)
+    await backup(branch.h.deps.db, copy)
     cfg = cli_config(tmp_path, db)
     before = _bytes(db)
     assert main(["restore", str(copy), "--config", str(cfg), "--yes"]) == 1

@@ -1,10 +1,12 @@
 """Migrations: from empty, re-run, and a failing migration leaving nothing behind; the
-meetings kept in memory by id; checkpoints on their own connection."""
+meetings kept in memory by id; checkpoints on their own connection; a tap's write on the
+loop's thread."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -355,3 +357,48 @@ async def test_stored_roster_words_become_ascii_keys(
         assert flags is not None and flags[0] == 0
     finally:
         await database.close()
+
+
+async def test_a_taps_write_runs_on_the_loops_thread_and_waits_for_a_lock_off_it(
+    db: Database, tmp_path: Path,
+) -> None:
+    """A lone statement during an update (a tap's check-in) runs with its record on the
+    event loop's own thread: no hand-off to aiosqlite's thread and back (until session
+    13 every tap made one, docs/PERFORMANCE.md §0). When another process holds the write
+    lock, the statement waits for it on aiosqlite's thread, and the loop goes on."""
+    ran: list[tuple[bool, str]] = []  # (on the loop's thread, statement)
+    await db.connection.set_trace_callback(lambda sql: ran.append(
+        (threading.get_ident() == threading.main_thread().ident, sql)))
+    insert = "INSERT INTO audit_log (at, action) VALUES ('', 'tap') RETURNING id"
+    token = db_module.applying_update.set(41)
+    try:
+        [row] = await db.returning(insert)
+    finally:
+        db_module.applying_update.reset(token)
+    assert (True, insert) in ran and (True, "COMMIT") in ran
+    assert all(here for here, _ in ran)
+
+    ran.clear()
+    other = sqlite3.connect(tmp_path / "test.db")
+    other.execute("BEGIN IMMEDIATE")  # another process writing, e.g. a roster import
+    try:
+        token = db_module.applying_update.set(42)
+        try:
+            tap = asyncio.create_task(db.returning(insert))
+        finally:
+            db_module.applying_update.reset(token)
+        # The first try, on the loop, gave up at once; the second waits on the thread.
+        for _ in range(1000):
+            await asyncio.sleep(0.001)
+            if (False, "BEGIN IMMEDIATE") in ran:
+                break
+        assert (True, "BEGIN IMMEDIATE") in ran and (False, "BEGIN IMMEDIATE") in ran
+        assert not tap.done()
+    finally:
+        other.rollback()
+        other.close()
+    [second] = await tap
+    assert second[0] == row[0] + 1 and (False, insert) in ran
+    applied = await db.fetchall("SELECT update_id FROM applied_updates ORDER BY update_id")
+    assert [r[0] for r in applied] == [41, 42]
+    assert (await db.fetchone("PRAGMA busy_timeout"))[0] == db.busy_ms  # type: ignore[index]

@@ -119,7 +119,7 @@ async def test_a_vote_and_a_shared_number_leave_no_trace_on_disk(
     assert "没有找到" in branch.reply(stranger) or "联系" in branch.reply(stranger)
     db_path = Path(branch.h.deps.db._path)
     backup_path = tmp_path / "after.db"
-    await backup(branch.h.deps.db.connection, backup_path)
+    await backup(branch.h.deps.db, backup_path)
     secrets = [f"svy:a:{survey.id}:".encode(), b"svy:skip", "食堂饭菜太咸\",".encode(),
                b"13812345678"]
     for path in (db_path, Path(f"{db_path}-wal"), backup_path):

@@ -30,7 +30,7 @@ async def daily_backup(context: BranchContext) -> None:
     directory = Path(deps.config.backup.dir)
     dest = directory / f"branch-{deps.scheduler.today():%Y%m%d}.db"
     try:
-        info = await backup(deps.db.connection, dest)
+        info = await backup(deps.db, dest)
     except (BackupError, OSError) as exc:
         log.error("daily backup failed: %s", exc)
         error = (texts.backup_problem(exc) if isinstance(exc, BackupError)
