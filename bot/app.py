@@ -17,12 +17,12 @@ from typing import Any, cast
 import httpx
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.commands import sync_menus
 from bot.config import Config
+from bot.connections import SeparatePools
 from bot.context import BotData, BranchApp, BranchContext, Deps
 from bot.handlers import (
     attendance,
@@ -147,8 +147,9 @@ def build_application(config: Config, *, clock: Clock | None = None) -> BranchAp
         base_url=config.telegram.base_url,
         base_file_url=config.telegram.base_url.replace("/bot", "/file/bot"),
         defaults=Defaults(tzinfo=config.branch.tz),
-        request=HTTPXRequest(connection_pool_size=256, connect_timeout=timeout,
-                             read_timeout=timeout, write_timeout=timeout),
+        # A connection pool for each request on its way (bot/connections.py).
+        request=SeparatePools(connect_timeout=timeout, read_timeout=timeout,
+                              write_timeout=timeout),
         get_updates_request=FlushingRequest(
             queue, connection_pool_size=1, connect_timeout=timeout, read_timeout=timeout,
             write_timeout=timeout),

@@ -26,7 +26,7 @@ JOB_LEDGERS = {"pushes.py": {"push_repo"}, "backup.py": {"db"}}
 # bot/services (rules), bot/handlers, bot/jobs and bot/ui (words, buttons, sending).
 FRAME = {"__init__", "__main__", "app", "buttons", "callbacks", "clock", "commands", "config",
          "context", "demo", "demo_data", "flows", "guard", "inbox", "jobqueue", "limits",
-         "order", "ratelimit", "reader", "texts"}
+         "order", "ratelimit", "reader", "texts", "connections"}
 # Frame-level, not a feature's data: the error handler asks whether an update's write was
 # committed before telling the user it was saved.
 ALLOWED_DEPS_STORAGE = {"inbox.was_applied"}
