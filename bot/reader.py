@@ -68,18 +68,6 @@ def _report_libraries() -> str:
     return "has loaded the report's charts and workbook"
 
 
-def _set_aside() -> str:
-    """In the worker, last at its start: what it has loaded by now lives as long as it
-    does, so the garbage collector is told to leave those objects be (`gc.freeze`). The
-    allocations of each report set off a full collection or two that walked the
-    ~130,000 objects of the libraries: 50-100 ms a report, sweeping memory through the
-    caches the bot's threads share (docs/PERFORMANCE.md §0)."""
-    import gc
-
-    gc.freeze()
-    return f"has set aside {gc.get_freeze_count()} loaded objects from the collector"
-
-
 def _shared(config: Config) -> bool:
     """Whether the worker can open the bot's database (an in-memory one it cannot)."""
     return str(config.storage.path) != ":memory:"
@@ -88,7 +76,7 @@ def _shared(config: Config) -> bool:
 def start_reader(config: Config) -> None:
     """Start the worker process with the bot (`start_worker`), where views use it."""
     if _shared(config):
-        start_worker(_imports, _report_libraries, _set_aside)
+        start_worker(_imports, _report_libraries)
 
 
 async def read_off_loop(deps: Deps, view: Callable[..., Awaitable[T]], *args: Any,
