@@ -7,7 +7,7 @@ share one httpcore connection pool, and httpcore 1.0.9 walks all of a pool's
 connections on each request and each response, asking the system for each idle one
 whether its socket has been closed, and builds a list of them all for each connection
 it looks at (encode/httpcore#1035, open upstream): the more connections, the more each
-request costs. With 64 in one pool, that work took a quarter of the bot's time on
+request costs. With 64 in one pool, that work took about a fifth of the bot's time on
 loopback at saturation (docs/PERFORMANCE.md §0).
 
 `SeparatePools` gives the requests one pool each: `MAX_AT_ONCE` pools (a PTB

@@ -56,7 +56,7 @@ def _report_libraries() -> str:
     """In the worker, after `_imports`: what `/report` alone needs, matplotlib with the
     CJK font and openpyxl, loaded by drawing an empty chart. The first `/report` after
     each start-up took 1.1-1.3 s, 0.4-0.5 s more than the next ones (docs/PERFORMANCE.md
-    §0a); the worker loads them at idle priority while nobody waits. The cost: the idle
+    §0b); the worker loads them at idle priority while nobody waits. The cost: the idle
     worker holds ~110 MB from start-up instead of ~37 MB, near what it held after the
     first report anyway (115-131 MB). A bot stopped in its first second or two waits for
     the loading to end before it exits."""
