@@ -302,7 +302,7 @@ class Database:
         try:
             return _apply_now(conn, sql, params, update_id, 0, busy)
         except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or conn.in_transaction:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or conn.in_transaction:
                 raise
         result: tuple[int, list[sqlite3.Row]] = await self._conn._execute(
             _apply_now, conn, sql, params, update_id, busy, busy)
