@@ -24,15 +24,12 @@ the requests that jobs send beside the updates. The pools share one TLS context
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
-from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.order import MAX_AT_ONCE
-
-if TYPE_CHECKING:
-    from telegram._utils.types import ODVInput
 
 CONNECTIONS_EACH = 4
 
@@ -57,22 +54,12 @@ class SeparatePools(BaseRequest):
     async def shutdown(self) -> None:
         await asyncio.gather(*(pool.shutdown() for pool in self.pools))
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def do_request(self, url: str, method: str, *args: Any,
+                         **kwargs: Any) -> tuple[int, bytes]:
         counts = self.on_their_way
         which = counts.index(min(counts))
         counts[which] += 1
         try:
-            return await self.pools[which].do_request(
-                url, method, request_data, read_timeout, write_timeout, connect_timeout,
-                pool_timeout)
+            return await self.pools[which].do_request(url, method, *args, **kwargs)
         finally:
             counts[which] -= 1
