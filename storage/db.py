@@ -207,7 +207,7 @@ class Database:
 
     @property
     def connection(self) -> aiosqlite.Connection:
-        """For SQLite's backup API only; everything else goes through the methods here."""
+        """For tests (tracing, settings); the bot goes through the methods here."""
         return self._conn
 
     async def user_version(self) -> int:

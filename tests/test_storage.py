@@ -367,8 +367,16 @@ async def test_a_taps_write_runs_on_the_loops_thread_and_waits_for_a_lock_off_it
     13 every tap made one, docs/PERFORMANCE.md §0). When another process holds the write
     lock, the statement waits for it on aiosqlite's thread, and the loop goes on."""
     ran: list[tuple[bool, str]] = []  # (on the loop's thread, statement)
-    await db.connection.set_trace_callback(lambda sql: ran.append(
-        (threading.get_ident() == threading.main_thread().ident, sql)))
+    loop = asyncio.get_running_loop()
+    waiting_on_thread = asyncio.Event()
+
+    def traced(sql: str) -> None:
+        here = threading.get_ident() == threading.main_thread().ident
+        ran.append((here, sql))
+        if not here and sql == "BEGIN IMMEDIATE":
+            loop.call_soon_threadsafe(waiting_on_thread.set)
+
+    await db.connection.set_trace_callback(traced)
     insert = "INSERT INTO audit_log (at, action) VALUES ('', 'tap') RETURNING id"
     token = db_module.applying_update.set(41)
     try:
@@ -388,10 +396,7 @@ async def test_a_taps_write_runs_on_the_loops_thread_and_waits_for_a_lock_off_it
         finally:
             db_module.applying_update.reset(token)
         # The first try, on the loop, gave up at once; the second waits on the thread.
-        for _ in range(1000):
-            await asyncio.sleep(0.001)
-            if (False, "BEGIN IMMEDIATE") in ran:
-                break
+        await asyncio.wait_for(waiting_on_thread.wait(), timeout=10)
         assert (True, "BEGIN IMMEDIATE") in ran and (False, "BEGIN IMMEDIATE") in ran
         assert not tap.done()
     finally:
