@@ -22,7 +22,7 @@ from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.commands import sync_menus
 from bot.config import Config
-from bot.connections import SeparatePools
+from bot.connections import SeparatePools, tls_context
 from bot.context import BotData, BranchApp, BranchContext, Deps
 from bot.handlers import (
     attendance,
@@ -207,7 +207,7 @@ async def open_deps(config: Config, clock: Clock, *, reader: bool = False) -> De
         config=config,
         clock=clock,
         db=db,
-        http=httpx.AsyncClient(timeout=httpx.Timeout(10.0)),
+        http=httpx.AsyncClient(timeout=httpx.Timeout(10.0), verify=tls_context()),
         people=people,
         access=access,
         org=org,

@@ -18,12 +18,15 @@ rest stay empty; with 64 at once, each pool holds one connection, so each walk i
 connection long. Requests in flight are not capped: each pool may open
 `CONNECTIONS_EACH`, so all of them together hold as many as the single pool did, for
 the requests that jobs send beside the updates. The pools share one TLS context
-(building one each would load the certificate store 64 times: 1.6 s and 54 MB).
+(building one each would load the certificate store 64 times: 1.6 s and 54 MB), the
+process's (`tls_context`), which the bot's other HTTP client uses too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from typing import Any
 
 import httpx
@@ -34,13 +37,20 @@ from bot.order import MAX_AT_ONCE
 CONNECTIONS_EACH = 4
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The process's one TLS context, as httpx builds it by default (the certificate
+    store loaded, `SSL_CERT_FILE` and the like honoured): ~20 ms to build, which every
+    view built in the worker spent on a client it never used (bot/reader.py)."""
+    return httpx.create_ssl_context()
+
+
 class SeparatePools(BaseRequest):
     """PTB's request interface over `pools` HTTPX pools (see the module's docstring)."""
 
     def __init__(self, pools: int = MAX_AT_ONCE, **kwargs: Any) -> None:
-        tls = httpx.create_ssl_context()
         self.pools = [HTTPXRequest(connection_pool_size=CONNECTIONS_EACH,
-                                   httpx_kwargs={"verify": tls}, **kwargs)
+                                   httpx_kwargs={"verify": tls_context()}, **kwargs)
                       for _ in range(pools)]
         self.on_their_way = [0] * pools  # requests in each pool
 
