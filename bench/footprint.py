@@ -4,7 +4,8 @@ Resident memory of the process (bot and fake together; the fake's own records ar
 dropped as it goes) after start-up, after 10,000 updates and after 10,000 more, and the
 time from building the application to its first poll. Then the secretary asks for
 `/report` `--reports` times: the memory of the bot's process and of the worker process that
-builds views and draws charts (`bot/services/offload.py`, `bot/reader.py`).
+builds views and draws charts (`bot/services/offload.py`, `bot/reader.py`), and the peak
+of the process the worker forked for the report.
 
     python -m bench.footprint [--updates 10000]
 """
@@ -23,7 +24,7 @@ from typing import Any
 
 from bench.common import COMMITTEE_ID, GROUP_ID, config, machine
 from bot.clock import ShiftedClock
-from bot.services.offload import off_loop
+from bot.services.offload import child_peak_mb, off_loop
 from bot.testing.fakeapi import FakeBotApi
 from bot.testing.harness import DEFAULT_START, BotHarness
 
@@ -115,8 +116,11 @@ async def main(updates: int, reports: int) -> None:
                 await fake.wait_for(replied, timeout=120)
                 await h.settle()
                 gc.collect()
-                result[f"after_report_{n + 1}"] = {"bot_mb": round(rss_mb(), 1),
-                                                   "worker_mb": worker_rss_mb()}
+                result[f"after_report_{n + 1}"] = {
+                    "bot_mb": round(rss_mb(), 1), "worker_mb": worker_rss_mb(),
+                    # since session 14 the report is built in a child of the worker
+                    # (`in_a_child`): its peak, the pages it shared with the worker in
+                    "report_process_peak_mb": await off_loop(child_peak_mb)}
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -11,21 +11,25 @@ runs in a thread as before: slower for taps, never lost.
 On Linux the worker runs under SCHED_IDLE: built at normal priority on a 2-vCPU host, a
 report took the CPU from the bot's own threads, and taps beside it slowed (p99 ~2x
 alone; nice(10) made no difference; SCHED_IDLE 1.2-1.6x, docs/PERFORMANCE.md §6). And
-it dies with the bot, however the bot ends (`_die_with`).
+it dies with the bot, however the bot ends (`_die_with`). The bot's views are each built
+in a child the worker forks for them (`in_a_child`, `bot.reader`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
+import pickle
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -33,6 +37,12 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_in_worker = False  # set in the worker process as it starts
+_child_peak_kb: int | None = None
+
+
+class LostChild(Exception):
+    """`in_a_child`'s process ended without sending a result (killed, out of memory)."""
 
 
 def _start_worker(parent: int) -> None:
@@ -40,6 +50,8 @@ def _start_worker(parent: int) -> None:
     nothing else wants the CPU. Elsewhere, or where refused, neither."""
     import signal
 
+    global _in_worker
+    _in_worker = True
     _die_with(parent, signal.SIGKILL)
     with contextlib.suppress(AttributeError, OSError):
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
@@ -52,7 +64,6 @@ def _die_with(parent: int, signal_number: int) -> None:
     SIGKILL it ran on for good, and multiprocessing's resource tracker with it, both
     holding the bot's stderr (tests/test_offload.py)."""
     import ctypes
-    import sys
 
     if not sys.platform.startswith("linux"):
         return
@@ -126,3 +137,77 @@ async def off_loop(func: Callable[..., T], *args: Any) -> T:
             log.warning("the worker process failed (%s): running in a thread", exc)
             _forget(pool)
     return await asyncio.to_thread(func, *args)
+
+
+def in_a_child(func: Callable[..., T], *args: Any) -> T:
+    """In the worker process: `func(*args)` in a process forked for this call, which
+    exits when it has sent the result back (on Linux; elsewhere, or called outside the
+    worker, as in the thread that stands in for it, `func(*args)` right here).
+
+    A view's objects are never collected in the worker: the child's memory goes back to
+    the system whole when it exits. The child freezes what it inherited (`gc.freeze`),
+    so its collections walk only the objects of its own view, not the ~110 MB of
+    libraries the worker holds (the report's full collections took 48-99 ms,
+    docs/PERFORMANCE.md §0a), and without the leak of session 12's freeze in the worker
+    (§0 step 4): nothing it freezes outlives the call. The worker, forking, must have no
+    other thread (a process pool's worker has none; views run only in the children).
+    An exception is raised here as the child raised it, its traceback as the cause."""
+    if not (_in_worker and sys.platform.startswith("linux")):
+        return func(*args)
+    worker = os.getpid()
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(reading)
+        _child(worker, writing, func, args)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as result:
+        sent = result.read()
+    _, status, usage = os.wait4(pid, 0)
+    global _child_peak_kb
+    _child_peak_kb = usage.ru_maxrss
+    if not sent:
+        raise LostChild(f"the process of {getattr(func, '__name__', func)} ended without "
+                        f"a result (wait status {status})")
+    done, value, trace = pickle.loads(sent)  # noqa: S301  (from our own child, by a pipe)
+    if done:
+        return cast(T, value)
+    value.__cause__ = _Remote(trace)
+    raise value
+
+
+def child_peak_mb() -> float | None:
+    """In the worker: the peak resident memory of the last child `in_a_child` made, the
+    pages it shared with the worker included (bench/footprint.py); None before any."""
+    return None if _child_peak_kb is None else round(_child_peak_kb / 1024, 1)
+
+
+class _Remote(Exception):
+    """The traceback of an exception raised in `in_a_child`'s child, as text."""
+
+    def __str__(self) -> str:
+        return f"\n{self.args[0]}"
+
+
+def _child(worker: int, writing: int, func: Callable[..., Any], args: tuple[Any, ...]
+           ) -> NoReturn:
+    import signal
+    import traceback
+
+    status = 1
+    try:
+        gc.freeze()
+        _die_with(worker, signal.SIGKILL)
+        try:
+            outcome = (True, func(*args), "")
+        except Exception as exc:
+            outcome = (False, exc, "".join(traceback.format_exception(exc)))
+        try:
+            sent = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # a result or an exception that cannot be pickled
+            sent = pickle.dumps((False, TypeError(f"not sent back: {exc!r}"), ""))
+        with os.fdopen(writing, "wb") as out:
+            out.write(sent)
+        status = 0
+    finally:
+        os._exit(status)  # no clean-up of what belongs to the worker
