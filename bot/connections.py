@@ -8,7 +8,7 @@ connections on each request and each response, asking the system for each idle o
 whether its socket has been closed, and builds a list of them all for each connection
 it looks at (encode/httpcore#1035, open upstream): the more connections, the more each
 request costs. With 64 in one pool, that work took about a fifth of the bot's time on
-loopback at saturation (docs/PERFORMANCE.md §0).
+loopback at saturation (docs/PERFORMANCE.md §s13).
 
 `SeparatePools` gives the requests one pool each: `MAX_AT_ONCE` pools (a PTB
 `HTTPXRequest` each, built the usual way, so proxies from the environment and the

@@ -69,7 +69,7 @@ class DurableQueue(asyncio.Queue[object]):
         self._fresh: dict[int, Update] = {}  # queued, not yet written
         # Each update as Telegram sent it (`FlushingRequest.parse_json_payload`), so that
         # writing one is `json.dumps` of that, not `Update.to_dict()` (0.4 ms a tap at
-        # saturation, the bot's largest cost over the floor's; docs/PERFORMANCE.md §0d).
+        # saturation, the bot's largest cost over the floor's; docs/PERFORMANCE.md §s9).
         self._raw: dict[int, dict[str, Any]] = {}
         self._written: set[int] = set()  # in the table, not yet handled
         self._handled: set[int] = set()  # in the table, handled: to delete

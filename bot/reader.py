@@ -3,11 +3,15 @@ the bot's event loop: the year's report, the branch's attendance, the desk's ove
 0.05–0.4 s of Python at ten years of a large branch, and on the loop those steps sat
 between the steps of every tap of a check-in burst (bench/views_taps.py, bench/desk.py).
 
-The worker opens its own read-only connection to the same SQLite file for each view (WAL
-lets it read while the bot writes; a view reads what was committed when it began) and its
-own services, made by the same `open_deps`. The bot's time is passed with each call, so a
-test's frozen clock holds there too. An in-memory database cannot be shared: there the
-view is built on the loop; where no worker process can be made, in a thread (own loop).
+Each view is built in a process the worker forks for it (`in_a_child`), which inherits
+what the worker loaded at start-up and exits with the result: the worker never holds a
+view's leftovers, and the view's collections skip the libraries (`/report` 0.66 s ->
+0.48 s in bench/views.py, docs/PERFORMANCE.md §s14). That process opens its own
+read-only connection to the same SQLite file (WAL lets it read while the bot writes; a
+view reads what was committed when it began) and its own services, made by the same
+`open_deps`. The bot's time is passed with each call, so a test's frozen clock holds
+there too. An in-memory database cannot be shared: there the view is built on the loop;
+where no worker process can be made, in a thread (own loop).
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ def _report_libraries() -> str:
     """In the worker, after `_imports`: what `/report` alone needs, matplotlib with the
     CJK font and openpyxl, loaded by drawing an empty chart. The first `/report` after
     each start-up took 1.1-1.3 s, 0.4-0.5 s more than the next ones (docs/PERFORMANCE.md
-    §0b); the worker loads them at idle priority while nobody waits. The cost: the idle
+    §s11); the worker loads them at idle priority while nobody waits. The cost: the idle
     worker holds ~110 MB from start-up instead of ~37 MB, near what it held after the
     first report anyway (115-131 MB). A bot stopped in its first second or two waits for
     the loading to end before it exits."""

@@ -17,7 +17,7 @@ skipped, whether or not its handler is idempotent. A lone statement (`write`,
 `returning`: a tap's) runs with the record and the commit on the event loop's own thread
 (`_apply`), not on aiosqlite's: with several updates handled at once, handing the
 interpreter lock to that thread and back cost the loop more than SQLite's work (40 µs;
-docs/PERFORMANCE.md §0). All statements hold `_lock`, so the two threads never share the
+docs/PERFORMANCE.md §s13). All statements hold `_lock`, so the two threads never share the
 connection at once.
 
 Checkpoints (copying the write-ahead log back into the database file, with an fsync) are

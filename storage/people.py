@@ -119,7 +119,7 @@ class PeopleRepo:
 
         Kept in memory between presses: the query was one of a tap's two trips to
         SQLite's thread, and at saturation the bot handled 15–20% more taps a second
-        without it (docs/PERFORMANCE.md §0d). A kept answer is used only while the
+        without it (docs/PERFORMANCE.md §s9). A kept answer is used only while the
         roster's version is unchanged, i.e. nothing in people, groups, roles or care
         flags was written through this connection since (storage/db.py), and for at most
         `ACCOUNT_SECONDS`, which bounds how long a write from elsewhere (the

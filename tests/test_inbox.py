@@ -95,7 +95,7 @@ async def test_a_polled_update_is_written_as_telegram_sent_it(
 ) -> None:
     """The inbox keeps the update's JSON as it came from `getUpdates`, not PTB's rendering
     of it again (`Update.to_dict` was the bot's largest cost per tap at saturation,
-    docs/PERFORMANCE.md §0d); a restart reads it back into the same update."""
+    docs/PERFORMANCE.md §s9); a restart reads it back into the same update."""
     repo, _ = inbox
     queue = DurableQueue(grace=0.0)
     queue.inbox = repo

@@ -81,6 +81,30 @@ async def test_each_view_is_built_in_a_process_of_its_own_that_ends_with_it(
     assert in_a_child(os.getpid) == os.getpid()
 
 
+def _without_fork() -> tuple[int, int]:
+    """In the worker: a view's pid when the system refuses to fork, and the worker's."""
+    from bot.services import offload
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    real, offload.os.fork = offload.os.fork, refused
+    try:
+        return in_a_child(os.getpid), os.getpid()
+    finally:
+        offload.os.fork = real
+
+
+@linux_only
+async def test_a_view_is_built_in_the_worker_when_no_process_can_be_made(
+    config: Config, tmp_path: Path
+) -> None:
+    start_reader(replace(config, storage=replace(config.storage, path=str(tmp_path / "w.db"))))
+    built_in, worker = await off_loop(_without_fork)
+    assert built_in == worker == await off_loop(os.getpid)
+    assert (await off_loop(in_a_child, _traits))[1] == worker  # forks again after
+
+
 @linux_only
 async def test_a_views_failure_or_death_reaches_the_bot_and_spares_the_worker(
     config: Config, tmp_path: Path

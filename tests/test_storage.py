@@ -364,7 +364,7 @@ async def test_a_taps_write_runs_on_the_loops_thread_and_waits_for_a_lock_off_it
 ) -> None:
     """A lone statement during an update (a tap's check-in) runs with its record on the
     event loop's own thread: no hand-off to aiosqlite's thread and back (until session
-    13 every tap made one, docs/PERFORMANCE.md §0). When another process holds the write
+    13 every tap made one, docs/PERFORMANCE.md §s13). When another process holds the write
     lock, the statement waits for it on aiosqlite's thread, and the loop goes on."""
     ran: list[tuple[bool, str]] = []  # (on the loop's thread, statement)
     loop = asyncio.get_running_loop()

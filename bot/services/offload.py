@@ -148,15 +148,21 @@ def in_a_child(func: Callable[..., T], *args: Any) -> T:
     the system whole when it exits. The child freezes what it inherited (`gc.freeze`),
     so its collections walk only the objects of its own view, not the ~110 MB of
     libraries the worker holds (the report's full collections took 48-99 ms,
-    docs/PERFORMANCE.md §0a), and without the leak of session 12's freeze in the worker
-    (§0 step 4): nothing it freezes outlives the call. The worker, forking, must have no
+    docs/PERFORMANCE.md §s12), and without the leak of session 12's freeze in the worker
+    (§s13 step 4): nothing it freezes outlives the call. The worker, forking, must have no
     other thread (a process pool's worker has none; views run only in the children).
     An exception is raised here as the child raised it, its traceback as the cause."""
     if not (_in_worker and sys.platform.startswith("linux")):
         return func(*args)
     worker = os.getpid()
     reading, writing = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:  # out of processes or memory: built here, as before forking
+        os.close(reading)
+        os.close(writing)
+        log.warning("no process for %s (%s): built in the worker", func, exc)
+        return func(*args)
     if pid == 0:  # the child: never returns
         os.close(reading)
         _child(worker, writing, func, args)

@@ -311,7 +311,7 @@ class PostService(BranchTime):
         by what the rule reads, and the rule asked once per kind; the roster is read once
         for all the lists, the marks once for each. The year's report (22 posts at ten
         years of a 1,000-person branch) spent 180 ms on them through `coverage`;
-        docs/PERFORMANCE.md §0a."""
+        docs/PERFORMANCE.md §s12."""
         everyone = await self.people.all()
         out = []
         for posts in lists:
