@@ -119,7 +119,7 @@ async def main(updates: int, reports: int) -> None:
                 result[f"after_report_{n + 1}"] = {
                     "bot_mb": round(rss_mb(), 1), "worker_mb": worker_rss_mb(),
                     # since session 14 the report is built in a child of the worker
-                    # (`in_a_child`): its peak, the pages it shared with the worker in
+                    # (`in_a_child`): its peak, pages shared with the worker included
                     "report_process_peak_mb": await off_loop(child_peak_mb)}
     print(json.dumps(result, ensure_ascii=False, indent=2))
 

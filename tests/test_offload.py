@@ -13,10 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import close_deps, open_deps
+from bot.clock import FrozenClock
 from bot.config import Config
-from bot.reader import start_reader
+from bot.context import BotData, Deps
+from bot.reader import read_off_loop, start_reader
 from bot.services.offload import LostChild, in_a_child, off_loop
 from bot.testing.fakeapi import FakeBotApi
+from bot.testing.harness import DEFAULT_START
 from tests.test_exactly_once import _Bot, _config, _prepare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +58,11 @@ def _traits() -> tuple[int, int, int]:
     return os.getpid(), os.getppid(), gc.get_freeze_count()
 
 
+async def _view_traits(deps: Deps) -> tuple[int, int, int]:
+    """A view, as `read_off_loop` runs them."""
+    return _traits()
+
+
 def _fails(text: str) -> None:
     raise ValueError(text)
 
@@ -66,7 +75,8 @@ async def test_each_view_is_built_in_a_process_of_its_own_that_ends_with_it(
     it leaves behind goes back to the system when the child exits, and the child's
     collections skip the ~110 MB the worker loaded (the report's full collections took
     48-99 ms, beside the taps). The worker itself freezes nothing (the test above)."""
-    start_reader(replace(config, storage=replace(config.storage, path=str(tmp_path / "w.db"))))
+    on_file = replace(config, storage=replace(config.storage, path=str(tmp_path / "w.db")))
+    start_reader(on_file)
     worker = await off_loop(os.getpid)
     assert await off_loop(threading.active_count) == 1  # safe to fork
     first = await off_loop(in_a_child, _traits)
@@ -77,6 +87,14 @@ async def test_each_view_is_built_in_a_process_of_its_own_that_ends_with_it(
         assert not _alive(pid)  # exited and reaped
     assert first[0] != second[0]
     assert await off_loop(gc.get_freeze_count) == 0
+    # The bot's views take that way (`read_off_loop`).
+    data = BotData()
+    data.deps = await open_deps(on_file, FrozenClock(DEFAULT_START))
+    try:
+        pid, parent, _ = await read_off_loop(data.deps, _view_traits)
+    finally:
+        await close_deps(data)
+    assert parent == worker and not _alive(pid)
     # Outside the worker (the thread that stands in for it) nothing is forked.
     assert in_a_child(os.getpid) == os.getpid()
 
