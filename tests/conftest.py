@@ -11,7 +11,7 @@ import asyncio
 import csv
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,13 @@ def limiter_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 @pytest.fixture
 def config() -> Config:
     return parse_config(base_settings(), env={}, need_token=False)
+
+
+@pytest.fixture
+def file_config(config: Config, tmp_path: Path) -> Config:
+    """`config` with its database in a file, which another process (the views' worker)
+    can open too."""
+    return replace(config, storage=replace(config.storage, path=str(tmp_path / "bot.db")))
 
 
 @pytest.fixture

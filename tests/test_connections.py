@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -47,7 +45,7 @@ async def test_requests_on_their_way_together_go_through_a_pool_each() -> None:
 
 
 async def test_the_process_loads_the_certificate_store_once(
-    monkeypatch: pytest.MonkeyPatch, config: Config, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, file_config: Config
 ) -> None:
     """Each httpx client builds its own TLS context unless given one: for 64 pools that
     was 1.6 s and 54 MB of certificates at start-up (measured, session 13), and each
@@ -63,9 +61,8 @@ async def test_the_process_loads_the_certificate_store_once(
 
     monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
     SeparatePools(pools=16)
-    on_file = replace(config, storage=replace(config.storage, path=str(tmp_path / "c.db")))
     for reader in (False, True, True):  # the bot's deps, then two views'
         data = BotData()
-        data.deps = await open_deps(on_file, FrozenClock(DEFAULT_START), reader=reader)
+        data.deps = await open_deps(file_config, FrozenClock(DEFAULT_START), reader=reader)
         await close_deps(data)
     assert len(loads) == 1

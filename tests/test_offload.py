@@ -8,7 +8,6 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -40,14 +39,14 @@ async def test_the_worker_runs_only_when_the_bot_has_nothing_to_run() -> None:
 
 
 async def test_the_worker_leaves_its_objects_to_the_collector(
-    config: Config, tmp_path: Path
+    file_config: Config
 ) -> None:
     """Session 12 froze what the worker had loaded (`gc.freeze`), to spare each
     /report's collections a walk over it. But a cycle that runs through a frozen object
     is never collected: each report left matplotlib's figures behind that way, and the
     worker grew by ~4 MB a report (143.6 MB after 8 and rising, against 131 MB level
     without the freeze; bench/footprint.py, session 13)."""
-    start_reader(replace(config, storage=replace(config.storage, path=str(tmp_path / "w.db"))))
+    start_reader(file_config)
     assert await off_loop(os.getpid) != os.getpid()  # it is the worker process
     # Run after the start-up steps (one worker, in order).
     assert await off_loop(gc.get_freeze_count) == 0
@@ -69,14 +68,13 @@ def _fails(text: str) -> None:
 
 @linux_only
 async def test_each_view_is_built_in_a_process_of_its_own_that_ends_with_it(
-    config: Config, tmp_path: Path
+    file_config: Config
 ) -> None:
     """Each view is built in a child forked from the worker for it (`in_a_child`): what
     it leaves behind goes back to the system when the child exits, and the child's
     collections skip the ~110 MB the worker loaded (the report's full collections took
     48-99 ms, beside the taps). The worker itself freezes nothing (the test above)."""
-    on_file = replace(config, storage=replace(config.storage, path=str(tmp_path / "w.db")))
-    start_reader(on_file)
+    start_reader(file_config)
     worker = await off_loop(os.getpid)
     assert await off_loop(threading.active_count) == 1  # safe to fork
     first = await off_loop(in_a_child, _traits)
@@ -89,7 +87,7 @@ async def test_each_view_is_built_in_a_process_of_its_own_that_ends_with_it(
     assert await off_loop(gc.get_freeze_count) == 0
     # The bot's views take that way (`read_off_loop`).
     data = BotData()
-    data.deps = await open_deps(on_file, FrozenClock(DEFAULT_START))
+    data.deps = await open_deps(file_config, FrozenClock(DEFAULT_START))
     try:
         pid, parent, _ = await read_off_loop(data.deps, _view_traits)
     finally:
@@ -115,9 +113,9 @@ def _without_fork() -> tuple[int, int]:
 
 @linux_only
 async def test_a_view_is_built_in_the_worker_when_no_process_can_be_made(
-    config: Config, tmp_path: Path
+    file_config: Config
 ) -> None:
-    start_reader(replace(config, storage=replace(config.storage, path=str(tmp_path / "w.db"))))
+    start_reader(file_config)
     built_in, worker = await off_loop(_without_fork)
     assert built_in == worker == await off_loop(os.getpid)
     assert (await off_loop(in_a_child, _traits))[1] == worker  # forks again after
@@ -125,12 +123,12 @@ async def test_a_view_is_built_in_the_worker_when_no_process_can_be_made(
 
 @linux_only
 async def test_a_views_failure_or_death_reaches_the_bot_and_spares_the_worker(
-    config: Config, tmp_path: Path
+    file_config: Config
 ) -> None:
     """The child's exception comes back as itself, with the child's traceback as its
     cause; a child that dies without a result (killed, out of memory) is reported as
     such, and the worker goes on serving the next view."""
-    start_reader(replace(config, storage=replace(config.storage, path=str(tmp_path / "w.db"))))
+    start_reader(file_config)
     worker = await off_loop(os.getpid)
     with pytest.raises(ValueError, match="坏了") as raised:
         await off_loop(in_a_child, _fails, "坏了")
